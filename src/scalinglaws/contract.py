@@ -1,0 +1,189 @@
+"""What every law module offers beyond its form: stored constants and the SLDBench interfaces.
+
+A generated module ``scalinglaws.laws.<module>`` defines ``predict`` and ``fit``; the
+functions here turn those into ``PARAMS`` (read from ``laws/<module>.json``), the
+leaderboard's ``law(input_data, group)`` and the evaluator's
+``fit_scaling_law(X, y)`` / ``scaling_law_func(X, params)``, identically for every law.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .data import InputError, Task, task as _task, validate_inputs
+
+__all__ = [
+    "evaluator_fit",
+    "evaluator_predict",
+    "interfaces",
+    "leaderboard_law",
+    "load_params",
+    "load_training_range",
+    "params_path",
+    "predict_rows",
+    "save_params",
+    "write_atomic",
+]
+
+LAWS_DIR = Path(__file__).resolve().parent / "laws"
+
+Predict = Callable[[pd.DataFrame, Sequence[float]], np.ndarray]
+Fit = Callable[[pd.DataFrame], dict[str, list[float]]]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: never half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def params_path(module: str) -> Path:
+    return LAWS_DIR / f"{_task(module).module}.json"
+
+
+def save_params(
+    module: str,
+    params: Mapping[str, Sequence[float]],
+    names: Sequence[str],
+    table: pd.DataFrame | None = None,
+) -> Path:
+    """Store fitted constants per group as JSON (floats written exactly, by repr).
+
+    With the training ``table``, the range of every input is stored too, so that a
+    decision can say when it extrapolates without the data at hand.
+    """
+    t = _task(module)
+    record = {
+        "task": t.name,
+        "param_names": list(names),
+        "params": {str(g): [float(v) for v in values] for g, values in params.items()},
+    }
+    if table is not None:
+        record["training_range"] = {
+            name: [float(table[name].min()), float(table[name].max())] for name in t.input_names
+        }
+    path = params_path(t.module)
+    write_atomic(path, json.dumps(record, indent=1) + "\n")
+    return path
+
+
+def load_params(module: str) -> dict[str, list[float]]:
+    """The constants per group stored by the law's notebook."""
+    path = params_path(module)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: run notebooks/{_task(module).module}.ipynb to fit and store the law"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))["params"]
+
+
+def load_training_range(module: str) -> dict[str, tuple[float, float]]:
+    """The (min, max) of every input over the rows the stored constants were fitted on."""
+    path = params_path(module)
+    if not path.is_file():
+        return {}
+    stored = json.loads(path.read_text(encoding="utf-8")).get("training_range", {})
+    return {name: (low, high) for name, (low, high) in stored.items()}
+
+
+def _group_params(t: Task, params: Mapping[str, Sequence[float]], group: str) -> Sequence[float]:
+    if group not in params:
+        raise InputError(f"unknown group {group!r} for {t.module}; the groups are: {', '.join(params)}")
+    return params[group]
+
+
+def predict_rows(
+    module: str, predict: Predict, rows: Any, params: Mapping[str, Sequence[float]], group: str
+) -> np.ndarray:
+    """Validate ``rows`` against the schema and predict them with ``group``'s constants."""
+    t = _task(module)
+    constants = _group_params(t, params, group)
+    inputs = validate_inputs(t, rows)
+    if len(inputs) == 0:
+        return np.empty((0,) if len(t.targets) == 1 else (0, len(t.targets)))
+    return np.asarray(predict(inputs, constants), dtype=float)
+
+
+def leaderboard_law(
+    module: str,
+    predict: Predict,
+    params: Mapping[str, Sequence[float]],
+    input_data: Iterable[Mapping[str, Any]],
+    group: str,
+) -> list[dict[str, float]]:
+    """SLDBench's leaderboard interface: a list of input dicts in, a list of target dicts out."""
+    t = _task(module)
+    records = list(input_data)
+    prediction = predict_rows(t.module, predict, records, params, group)
+    prediction = prediction.reshape(len(records), len(t.targets))
+    return [dict(zip(t.target_names, map(float, row))) for row in prediction]
+
+
+def evaluator_fit(module: str, fit: Fit, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """SLDBench's ``fit_scaling_law(X, y)``: fit one group alone from arrays in schema order."""
+    t = _task(module)
+    inputs = validate_inputs(t, np.asarray(X, dtype=float))
+    targets = np.asarray(y, dtype=float).reshape(len(inputs), len(t.targets))
+    table = inputs.assign(**{name: targets[:, j] for j, name in enumerate(t.target_names)})
+    table.insert(0, t.group_column, "evaluator")
+    return np.asarray(fit(table)["evaluator"], dtype=float)
+
+
+def evaluator_predict(module: str, predict: Predict, X: np.ndarray, params: Sequence[float]) -> np.ndarray:
+    """SLDBench's ``scaling_law_func(X, params)``: predict from an array in schema order."""
+    t = _task(module)
+    inputs = validate_inputs(t, np.asarray(X, dtype=float))
+    return np.asarray(predict(inputs, params), dtype=float)
+
+
+def interfaces(module: str, predict: Predict, fit: Fit):
+    """``PARAMS, law, fit_scaling_law, scaling_law_func`` of a law module, built from its form.
+
+    Every law module ends with
+    ``PARAMS, law, fit_scaling_law, scaling_law_func = contract.interfaces(...)``,
+    so the four are identical in behaviour across laws and written once.
+    """
+    t = _task(module)
+    params = load_params(t.module)
+
+    def law(input_data: Iterable[Mapping[str, Any]], group: str) -> list[dict[str, float]]:
+        return leaderboard_law(t.module, predict, params, input_data, group)
+
+    def fit_scaling_law(X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return evaluator_fit(t.module, fit, X, y)
+
+    def scaling_law_func(X: np.ndarray, constants: Sequence[float]) -> np.ndarray:
+        return evaluator_predict(t.module, predict, X, constants)
+
+    inputs, targets = ", ".join(t.input_names), ", ".join(t.target_names)
+    law.__doc__ = (
+        f"Predict {targets} from dicts of {inputs} with the fitted constants of ``group`` "
+        f"(SLDBench's leaderboard interface). Groups: {', '.join(params)}."
+    )
+    fit_scaling_law.__doc__ = (
+        f"Fit the law to one group: X is (n, {len(t.inputs)}) in the order {inputs}; "
+        "returns the constants (SLDBench's evaluator interface)."
+    )
+    scaling_law_func.__doc__ = (
+        f"Predict {targets} for X, (n, {len(t.inputs)}) in the order {inputs}, "
+        "with one group's constants (SLDBench's evaluator interface)."
+    )
+    for function in (law, fit_scaling_law, scaling_law_func):
+        function.__module__ = f"scalinglaws.laws.{t.module}"
+        function.__qualname__ = function.__name__
+    return params, law, fit_scaling_law, scaling_law_func

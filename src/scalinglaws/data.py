@@ -1,0 +1,489 @@
+"""The eight SLDBench tasks: their schema, where their tables live, and how to load them.
+
+Every law module, the command line and the notebooks learn a task's columns from
+here, so a column is named in exactly one place. Input validation for the law
+modules lives here too: a law checks its input against the schema once, at the
+boundary, and every error names the column (and the row) at fault.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "Column",
+    "DataNotFoundError",
+    "InputError",
+    "Source",
+    "TASKS",
+    "Task",
+    "data_dirs",
+    "load",
+    "load_from_hub",
+    "task",
+    "validate_inputs",
+]
+
+#: Environment variable naming a folder that holds ``<task>/train.csv``.
+DATA_ENV = "SCALINGLAWS_DATA"
+
+#: The Hugging Face Hub copy of SLDBench, used only by :func:`load_from_hub`.
+HUB_DATASET = "pkuHaowei/sldbench"
+
+
+class InputError(ValueError):
+    """Input a law cannot take: a missing column, a NaN, a wrong type, an unknown group."""
+
+
+class DataNotFoundError(FileNotFoundError):
+    """No folder that was searched holds the task's table."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One input or target column of a task.
+
+    ``domain`` says which values make physical sense: ``"positive"`` for sizes and
+    counts, ``"nonnegative"`` for proportions, ``"real"`` for anything finite.
+    """
+
+    name: str
+    description: str
+    domain: str = "positive"
+
+    def violation(self, values: np.ndarray) -> np.ndarray:
+        """Boolean mask of the values outside the column's domain (NaN included)."""
+        bad = ~np.isfinite(values)
+        if self.domain == "positive":
+            bad |= values <= 0
+        elif self.domain == "nonnegative":
+            bad |= values < 0
+        return bad
+
+
+@dataclass(frozen=True)
+class Source:
+    """The study a task's data and its original law come from."""
+
+    key: str
+    authors: str
+    title: str
+    year: int
+    venue: str
+    arxiv: str
+
+    @property
+    def bibtex(self) -> str:
+        return (
+            f"@article{{{self.key},\n"
+            f"  author  = {{{self.authors}}},\n"
+            f"  title   = {{{self.title}}},\n"
+            f"  journal = {{{self.venue}}},\n"
+            f"  year    = {{{self.year}}},\n"
+            f"  eprint  = {{{self.arxiv}}},\n"
+            f"  archivePrefix = {{arXiv}},\n"
+            f"  url     = {{https://arxiv.org/abs/{self.arxiv}}}\n"
+            f"}}"
+        )
+
+    @property
+    def text(self) -> str:
+        return f"{self.authors} ({self.year}). {self.title}. {self.venue}, arXiv:{self.arxiv}."
+
+
+SLDBENCH = Source(
+    key="lin2025sldbench",
+    authors="Lin, Haowei and others",
+    title="Can Language Models Discover Scaling Laws?",
+    year=2025,
+    venue="arXiv preprint",
+    arxiv="2507.21184",
+)
+
+
+@dataclass(frozen=True)
+class Task:
+    """Schema of one SLDBench task.
+
+    ``name`` is SLDBench's task name (the data folder), ``module`` the short name of
+    the law in :mod:`scalinglaws.laws`. ``extrapolation_axes`` are the inputs along
+    which the held-out test rows lie beyond the training rows.
+    """
+
+    name: str
+    module: str
+    inputs: tuple[Column, ...]
+    targets: tuple[Column, ...]
+    extrapolation_axes: tuple[str, ...]
+    max_constants_per_group: int | None
+    source: Source
+    summary: str
+    group_column: str = "group"
+    groups: tuple[str, ...] = field(default=())
+
+    @property
+    def input_names(self) -> list[str]:
+        return [c.name for c in self.inputs]
+
+    @property
+    def target_names(self) -> list[str]:
+        return [c.name for c in self.targets]
+
+    @property
+    def columns(self) -> list[str]:
+        return [self.group_column, *self.input_names, *self.target_names]
+
+
+def _source(key, authors, title, year, venue, arxiv) -> Source:
+    return Source(key=key, authors=authors, title=title, year=year, venue=venue, arxiv=arxiv)
+
+
+TASKS: dict[str, Task] = {
+    t.module: t
+    for t in (
+        Task(
+            name="parallel_scaling_law",
+            module="parallel",
+            inputs=(
+                Column("num_params", "parameters of the base model"),
+                Column("parallel_size", "number of parallel streams P"),
+            ),
+            targets=(Column("loss", "validation loss", "real"),),
+            extrapolation_axes=("parallel_size",),
+            max_constants_per_group=4,
+            source=_source(
+                "chen2025parscale",
+                "Chen, Mouxiang and Hui, Binyuan and Cui, Zeyu and others",
+                "Parallel Scaling Law for Language Models",
+                2025,
+                "arXiv preprint",
+                "2505.10475",
+            ),
+            summary="Loss of ParScale models against parameters and parallel streams.",
+            groups=("pile", "stack"),
+        ),
+        Task(
+            name="vocab_scaling_law",
+            module="vocab",
+            inputs=(
+                Column("non_vocab_parameters", "parameters outside the embeddings"),
+                Column("vocab_size", "vocabulary size"),
+                Column("num_characters", "training characters"),
+            ),
+            targets=(
+                Column("unigram_normalized_loss", "loss minus the unigram loss (nats)", "real"),
+            ),
+            extrapolation_axes=("vocab_size",),
+            max_constants_per_group=7,
+            source=_source(
+                "tao2024vocab",
+                "Tao, Chaofan and Liu, Qian and Dou, Longxu and others",
+                "Scaling Laws with Vocabulary: Larger Models Deserve Larger Vocabularies",
+                2024,
+                "Advances in Neural Information Processing Systems",
+                "2407.13623",
+            ),
+            summary="Unigram-normalised loss against model size, vocabulary size and data.",
+            groups=("all_data",),
+        ),
+        Task(
+            name="sft_scaling_law",
+            module="sft",
+            inputs=(Column("sft_data_size", "fine-tuning examples"),),
+            targets=(Column("sft_loss", "fine-tuning loss", "real"),),
+            extrapolation_axes=("sft_data_size",),
+            max_constants_per_group=4,
+            source=_source(
+                "lin2024rectified",
+                "Lin, Haowei and Huang, Baizhou and Ye, Haotian and others",
+                "Selecting Large Language Model to Fine-tune via Rectified Scaling Law",
+                2024,
+                "International Conference on Machine Learning",
+                "2402.02314",
+            ),
+            summary="Fine-tuning loss against fine-tuning data size, per (base model, dataset).",
+        ),
+        Task(
+            name="domain_mixture_scaling_law",
+            module="domain_mixture",
+            inputs=tuple(
+                Column(f"proportion_domain_{i}", f"share of domain {i} in the mixture", "nonnegative")
+                for i in range(1, 6)
+            ),
+            targets=tuple(
+                Column(f"loss_domain_{i}", f"validation loss on domain {i}", "real") for i in range(1, 6)
+            ),
+            extrapolation_axes=(),
+            max_constants_per_group=35,
+            source=_source(
+                "ye2024mixing",
+                "Ye, Jiasheng and Liu, Peiju and Sun, Tianxiang and others",
+                "Data Mixing Laws: Optimizing Data Mixtures by Predicting Language Modeling Performance",
+                2024,
+                "arXiv preprint",
+                "2403.16952",
+            ),
+            summary="Per-domain losses against the proportions of five domains in the mixture.",
+            groups=("70M", "160M", "305M", "410M"),
+        ),
+        Task(
+            name="moe_scaling_law",
+            module="moe",
+            inputs=(
+                Column("num_experts", "experts per MoE layer"),
+                Column("dense_parameter_count", "parameters of the dense (non-expert) equivalent"),
+            ),
+            targets=(Column("loss_validation", "validation loss", "real"),),
+            extrapolation_axes=("dense_parameter_count",),
+            max_constants_per_group=6,
+            source=_source(
+                "krajewski2024moe",
+                "Krajewski, Jakub and Ludziejewski, Jan and Adamczewski, Kamil and others",
+                "Scaling Laws for Fine-Grained Mixture of Experts",
+                2024,
+                "International Conference on Machine Learning",
+                "2402.07871",
+            ),
+            summary="Validation loss of mixture-of-experts models against experts and size.",
+            groups=("all_data",),
+        ),
+        Task(
+            name="data_constrained_scaling_law",
+            module="data_constrained",
+            inputs=(
+                Column("unique_tokens", "unique tokens in the (repeated) data"),
+                Column("params", "model parameters"),
+                Column("tokens", "tokens trained on"),
+            ),
+            targets=(Column("loss", "validation loss", "real"),),
+            extrapolation_axes=("tokens", "params"),
+            max_constants_per_group=7,
+            source=_source(
+                "muennighoff2023data",
+                "Muennighoff, Niklas and Rush, Alexander M. and Barak, Boaz and others",
+                "Scaling Data-Constrained Language Models",
+                2023,
+                "Advances in Neural Information Processing Systems",
+                "2305.16264",
+            ),
+            summary="Loss against parameters, tokens trained on, and unique tokens (repeated data).",
+            groups=("all_data",),
+        ),
+        Task(
+            name="lr_bsz_scaling_law",
+            module="lr_bsz",
+            inputs=(
+                Column("lr", "peak learning rate"),
+                Column("bsz", "batch size (sequences of 2048 tokens)"),
+                Column("data_size", "training tokens"),
+                Column("non_embedding_param_size", "non-embedding parameters"),
+            ),
+            targets=(Column("lm_loss", "smoothed final training loss", "real"),),
+            extrapolation_axes=("non_embedding_param_size", "data_size"),
+            max_constants_per_group=None,
+            source=_source(
+                "li2025steplaw",
+                "Li, Houyi and Zheng, Wenzhen and Hu, Jingcheng and others",
+                "Predictable Scale: Part I -- Optimal Hyperparameter Scaling Law in Large Language Model Pretraining",
+                2025,
+                "arXiv preprint",
+                "2503.04715",
+            ),
+            summary="Final loss against learning rate, batch size, data and model size.",
+            groups=("all_data",),
+        ),
+        Task(
+            name="easy_question_scaling_law",
+            module="u_shape",
+            inputs=(
+                Column("log_flops", "log10 of training FLOPs in units of 1e21", "real"),
+            ),
+            targets=(
+                Column("brier_score", "negated Brier score on the easiest third of questions", "real"),
+            ),
+            extrapolation_axes=("log_flops",),
+            max_constants_per_group=6,
+            source=_source(
+                "wu2024ushaped",
+                "Wu, Tung-Yu and Lo, Pei-Yu",
+                "U-shaped and Inverted-U Scaling behind Emergent Abilities of Large Language Models",
+                2024,
+                "arXiv preprint",
+                "2410.01692",
+            ),
+            summary="Score on a benchmark's easy questions against training compute (U-shaped).",
+        ),
+    )
+}
+
+_BY_NAME = {t.name: t for t in TASKS.values()}
+
+
+def task(name: str | Task) -> Task:
+    """The schema of a task, by module name (``"moe"``) or SLDBench name (``"moe_scaling_law"``)."""
+    if isinstance(name, Task):
+        return name
+    if name in TASKS:
+        return TASKS[name]
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    known = ", ".join(f"{t.module} ({t.name})" for t in TASKS.values())
+    raise InputError(f"unknown task {name!r}; the tasks are: {known}")
+
+
+def _repository_root() -> Path:
+    # src/scalinglaws/data.py -> the checkout's root (meaningful for an editable install).
+    return Path(__file__).resolve().parents[2]
+
+
+def data_dirs() -> list[Path]:
+    """The folders searched for ``<task>/train.csv``, in order."""
+    dirs = []
+    if os.environ.get(DATA_ENV):
+        dirs.append(Path(os.environ[DATA_ENV]).expanduser())
+    dirs.append(_repository_root().parent / "shared" / "sldbench")
+    dirs.append(Path.cwd() / "data" / "sldbench")
+    return dirs
+
+
+def _find_table(t: Task, split: str, data_dir: str | os.PathLike | None) -> Path:
+    searched = [Path(data_dir)] if data_dir is not None else data_dirs()
+    for folder in searched:
+        path = folder / t.name / f"{split}.csv"
+        if path.is_file():
+            return path
+    where = "\n  ".join(str(folder / t.name / f"{split}.csv") for folder in searched)
+    hint = (
+        "the test split is held out of this package on purpose (as in SLDBench)"
+        if split == "test"
+        else f"set {DATA_ENV} to a folder holding <task>/{split}.csv, or pass data_dir="
+    )
+    raise DataNotFoundError(f"no {split} table for task {t.name!r}; looked in:\n  {where}\n{hint}")
+
+
+def _tidy(frame: pd.DataFrame, t: Task, origin: str) -> pd.DataFrame:
+    missing = [c for c in t.columns if c not in frame.columns]
+    if missing:
+        raise InputError(f"{origin} lacks column(s) {', '.join(missing)} of task {t.name}")
+    frame = frame[t.columns].copy()
+    frame[t.group_column] = frame[t.group_column].astype(str)
+    for column in [*t.inputs, *t.targets]:
+        frame[column.name] = pd.to_numeric(frame[column.name], errors="raise").astype(float)
+    return frame.reset_index(drop=True)
+
+
+def load(name: str | Task, split: str = "train", data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Load a task's table as a tidy DataFrame: the group column, the inputs, the targets.
+
+    Looks in ``data_dir`` if given, else in the folders of :func:`data_dirs`: the one
+    named by ``$SCALINGLAWS_DATA``, ``../shared/sldbench`` beside the repository, and
+    ``./data/sldbench``. Nothing is downloaded.
+    """
+    t = task(name)
+    path = _find_table(t, split, data_dir)
+    return _tidy(pd.read_csv(path), t, str(path))
+
+
+def load_from_hub(name: str | Task, split: str = "train", timeout: float = 10.0) -> pd.DataFrame:
+    """Opt-in: load a task from the Hugging Face Hub copy of SLDBench.
+
+    Never called by the package itself. Needs the ``datasets`` library; every failure
+    (library missing, no network, unknown config) becomes a :class:`DataNotFoundError`
+    that says what went wrong, and network waits are bounded by ``timeout`` seconds.
+    """
+    t = task(name)
+    try:
+        import datasets  # noqa: PLC0415  (optional dependency, imported only on request)
+    except ImportError as error:
+        raise DataNotFoundError(
+            "load_from_hub needs the 'datasets' library (pip install datasets); "
+            f"or point {DATA_ENV} at a local copy of the tables"
+        ) from error
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", str(int(timeout)))
+    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", str(int(timeout)))
+    try:
+        frame = datasets.load_dataset(HUB_DATASET, t.name, split=split).to_pandas()
+    except Exception as error:  # the library raises many kinds; all mean "not available"
+        raise DataNotFoundError(
+            f"could not load {t.name!r} ({split}) from the Hub dataset {HUB_DATASET}: "
+            f"{type(error).__name__}: {error}"
+        ) from error
+    return _tidy(frame, t, f"Hub dataset {HUB_DATASET}/{t.name}")
+
+
+def validate_inputs(
+    name: str | Task,
+    rows: pd.DataFrame | Iterable[Mapping[str, Any]] | np.ndarray,
+) -> pd.DataFrame:
+    """Check law inputs against the schema; return them as a float DataFrame.
+
+    ``rows`` is a DataFrame, a list of dicts (the leaderboard interface) or an
+    (n, features) array in the schema's column order. Extra columns are kept out.
+    Raises :class:`InputError` naming the column, and the row, of the first fault.
+    """
+    t = task(name)
+    names = t.input_names
+    if isinstance(rows, np.ndarray) or (
+        isinstance(rows, Sequence) and rows and not isinstance(rows[0], Mapping)
+    ):
+        array = np.asarray(rows)
+        if array.dtype.kind not in "iuf":  # keep strings and bools for the checks below
+            array = array.astype(object)
+        if array.ndim == 1 and len(names) == 1:
+            array = array[:, None]
+        if array.ndim != 2 or array.shape[1] != len(names):
+            raise InputError(
+                f"{t.module} expects an (n, {len(names)}) array with columns {names}; "
+                f"got shape {array.shape}"
+            )
+        frame = pd.DataFrame(array, columns=names)
+    elif isinstance(rows, pd.DataFrame):
+        frame = rows
+    else:
+        records = list(rows)
+        for i, record in enumerate(records):
+            if not isinstance(record, Mapping):
+                raise InputError(f"row {i}: expected a dict of inputs, got {type(record).__name__}")
+        frame = pd.DataFrame.from_records(records)
+    if len(frame) == 0:
+        return pd.DataFrame({n: np.empty(0) for n in names})
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        raise InputError(f"missing input column(s) {', '.join(missing)}; {t.module} needs {names}")
+    out = {}
+    for column in t.inputs:
+        out[column.name] = _checked_column(frame[column.name], column)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _is_number(value: Any) -> bool:
+    # bool and str convert to numbers in numpy; as law inputs they are mistakes.
+    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
+
+
+def _checked_column(values: pd.Series, column: Column) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        numbers = values.to_numpy(dtype=float)
+    else:
+        # Only mixed or non-numeric columns reach this element-wise check.
+        objects = values.to_numpy(dtype=object)
+        for position, value in enumerate(objects):
+            if not _is_number(value):
+                raise InputError(
+                    f"row {position}, column {column.name}: expected a number, got {value!r}"
+                )
+        numbers = objects.astype(float)
+    bad = column.violation(numbers)
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        value = float(numbers[position])
+        what = "a finite number" if not math.isfinite(value) else f"{column.domain} ({column.description})"
+        raise InputError(f"row {position}, column {column.name}: {value!r} is not {what}")
+    return numbers

@@ -1,0 +1,462 @@
+"""The fitting machinery every law shares.
+
+- :func:`least_squares`: robust multi-start least squares (optionally a Huber loss),
+  bounded, deterministic, and loud when nothing converges.
+- :func:`grid_starts` / :func:`random_starts`: seeded starting points.
+- :func:`extrapolation_holdout` and :func:`kfold`: the splits of the *training*
+  rows that notebooks use to choose a form (the test split is never seen).
+- :class:`Candidate` and :func:`validation_table`: score competing forms under
+  one protocol.
+- :func:`bootstrap` and :func:`intervals`: uncertainty of fitted constants.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from . import metrics
+from .data import Task, task as _task
+
+__all__ = [
+    "BootstrapResult",
+    "Candidate",
+    "FitError",
+    "FitResult",
+    "bootstrap",
+    "extrapolation_holdout",
+    "fit_groups",
+    "fit_shared",
+    "grid_starts",
+    "intervals",
+    "kfold",
+    "least_squares",
+    "predict_table",
+    "random_starts",
+    "validation_table",
+]
+
+Params = Mapping[str, Sequence[float]]
+
+
+class FitError(RuntimeError):
+    """No start of a fit converged: the constants would be meaningless."""
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """The best converged start of a multi-start fit."""
+
+    params: np.ndarray
+    cost: float
+    converged_starts: int
+    total_starts: int
+
+    def __repr__(self) -> str:  # short and free of memory addresses, for notebooks
+        values = ", ".join(f"{v:.6g}" for v in self.params)
+        return (
+            f"FitResult(params=[{values}], cost={self.cost:.6g}, "
+            f"converged {self.converged_starts}/{self.total_starts} starts)"
+        )
+
+
+def grid_starts(*axes: Sequence[float]) -> np.ndarray:
+    """Every combination of the given values, one start per row (a full grid)."""
+    return np.array(list(itertools.product(*axes)), dtype=float)
+
+
+def random_starts(lower: Sequence[float], upper: Sequence[float], n: int, seed: int) -> np.ndarray:
+    """``n`` starts drawn uniformly in the box ``[lower, upper]`` with a fixed seed."""
+    lower = np.asarray(lower, dtype=float)
+    upper = np.asarray(upper, dtype=float)
+    rng = np.random.default_rng(seed)
+    return lower + (upper - lower) * rng.random((n, lower.size))
+
+
+def _initial_costs(residuals: Callable[[np.ndarray], np.ndarray], starts: np.ndarray) -> np.ndarray:
+    costs = np.empty(len(starts))
+    with np.errstate(all="ignore"):
+        for i, start in enumerate(starts):
+            value = float(np.sum(np.asarray(residuals(start), dtype=float) ** 2))
+            costs[i] = value if np.isfinite(value) else np.inf
+    return costs
+
+
+def least_squares(
+    residuals: Callable[[np.ndarray], np.ndarray],
+    starts: np.ndarray,
+    *,
+    bounds: tuple[Sequence[float], Sequence[float]] | None = None,
+    loss: str = "linear",
+    f_scale: float = 1.0,
+    max_nfev: int | None = None,
+    jac: Callable[[np.ndarray], np.ndarray] | str = "2-point",
+    keep: int | None = None,
+) -> FitResult:
+    """Minimise ``sum(rho(residuals(theta)^2))`` from every start; the best converged start wins.
+
+    ``residuals`` maps a parameter vector to the vector of residuals (on whatever
+    scale the law is fitted: the target, or its log). ``bounds`` keeps exponents
+    positive and asymptotes non-negative where a law needs it; starts are clipped
+    into the bounds. ``loss="huber"`` with a small ``f_scale`` gives the robust fit
+    of Hoffmann et al. (2022). The result depends only on the inputs: starts are
+    visited in order and ties keep the first, so a refit reproduces the constants
+    bit for bit.
+
+    With ``keep``, the objective is first evaluated at every start and only the
+    ``keep`` starts where it is lowest are optimised: a cheap screen of a large grid.
+
+    Raises :class:`FitError` when no start converges.
+    """
+    starts = np.atleast_2d(np.asarray(starts, dtype=float))
+    if bounds is None:
+        lower = np.full(starts.shape[1], -np.inf)
+        upper = np.full(starts.shape[1], np.inf)
+    else:
+        lower = np.broadcast_to(np.asarray(bounds[0], dtype=float), starts.shape[1:]).copy()
+        upper = np.broadcast_to(np.asarray(bounds[1], dtype=float), starts.shape[1:]).copy()
+    # Strictly inside the box: scipy's trf rejects starts on a bound.
+    span = np.where(np.isfinite(upper - lower), upper - lower, 1.0)
+    inner_lower = np.where(np.isfinite(lower), lower + 1e-9 * span, lower)
+    inner_upper = np.where(np.isfinite(upper), upper - 1e-9 * span, upper)
+    starts = np.clip(starts, inner_lower, inner_upper)
+    if keep is not None and keep < len(starts):
+        starts = starts[np.argsort(_initial_costs(residuals, starts), kind="stable")[:keep]]
+    best: optimize.OptimizeResult | None = None
+    converged = 0
+    reasons: list[str] = []
+    for x0 in starts:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            # Overflow in a wild start is expected and is judged by the cost below.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            try:
+                result = optimize.least_squares(
+                    residuals,
+                    x0,
+                    jac=jac,
+                    bounds=(lower, upper),
+                    loss=loss,
+                    f_scale=f_scale,
+                    max_nfev=max_nfev,
+                    method="trf",
+                )
+            except ValueError as error:  # residuals not finite at the start
+                reasons.append(str(error))
+                continue
+        if result.status <= 0 or not np.isfinite(result.cost):
+            reasons.append(result.message)
+            continue
+        converged += 1
+        if best is None or result.cost < best.cost:
+            best = result
+    if best is None:
+        distinct = sorted(set(reasons))[:3]
+        raise FitError(
+            f"none of {len(starts)} starts converged; optimiser said: " + " | ".join(distinct)
+        )
+    return FitResult(
+        params=np.asarray(best.x, dtype=float),
+        cost=float(best.cost),
+        converged_starts=converged,
+        total_starts=len(starts),
+    )
+
+
+def _columns(frame: pd.DataFrame, names: Sequence[str]) -> dict[str, np.ndarray]:
+    # Laws read inputs as X[name]; plain arrays make the thousands of calls of a fit cheap.
+    return {name: frame[name].to_numpy(dtype=float) for name in names}
+
+
+def fit_groups(
+    predict: Callable[[pd.DataFrame, Sequence[float]], np.ndarray],
+    table: pd.DataFrame,
+    task: str | Task,
+    starts: np.ndarray,
+    *,
+    bounds: tuple[Sequence[float], Sequence[float]] | None = None,
+    log_residuals: bool = False,
+    **options,
+) -> dict[str, list[float]]:
+    """Fit a law to each group of a task table on its own, with :func:`least_squares`.
+
+    ``predict(inputs, constants)`` is the law itself; the residuals are
+    ``predict - target`` over the group's rows (or the difference of their logs with
+    ``log_residuals``, for positive targets spanning decades). Raises
+    :class:`FitError` naming the group whose fit did not converge.
+    """
+    t = _task(task)
+    fitted: dict[str, list[float]] = {}
+    for group, rows in table.groupby(t.group_column, sort=False):
+        inputs = _columns(rows, t.input_names)
+        target = rows[t.target_names].to_numpy(dtype=float).reshape(len(rows), -1)
+        if len(t.targets) == 1:
+            target = target[:, 0]
+        if log_residuals:
+            log_target = np.log(target)
+
+            def residuals(theta, inputs=inputs, log_target=log_target):
+                return np.log(np.asarray(predict(inputs, theta), dtype=float)).ravel() - log_target.ravel()
+        else:
+
+            def residuals(theta, inputs=inputs, target=target):
+                return np.asarray(predict(inputs, theta), dtype=float).ravel() - target.ravel()
+
+        try:
+            result = least_squares(residuals, starts, bounds=bounds, **options)
+        except FitError as error:
+            raise FitError(f"group {group!r}: {error}") from error
+        fitted[str(group)] = result.params.tolist()
+    return fitted
+
+
+def fit_shared(
+    predict: Callable[[pd.DataFrame, Sequence[float]], np.ndarray],
+    table: pd.DataFrame,
+    task: str | Task,
+    n_shared: int,
+    arrange: Callable[[np.ndarray, np.ndarray], Sequence[float]],
+    starts: np.ndarray,
+    *,
+    bounds: tuple[Sequence[float], Sequence[float]] | None = None,
+    **options,
+) -> dict[str, list[float]]:
+    """Fit a law whose first ``n_shared`` constants are common to all groups, jointly.
+
+    ``starts`` and ``bounds`` describe one group's vector ``[shared..., own...]``;
+    they are tiled over the groups. ``arrange(shared, own)`` orders a group's
+    constants as ``predict`` expects them, and each group's entry of the result holds
+    its full vector in that order (the shared values repeated), so the result plugs
+    into :func:`predict_table` like any per-group fit.
+    """
+    t = _task(task)
+    starts = np.atleast_2d(np.asarray(starts, dtype=float))
+    n_own = starts.shape[1] - n_shared
+    groups = list(dict.fromkeys(table[t.group_column]))
+    codes = pd.Categorical(table[t.group_column], categories=groups).codes
+    target = table[t.target_names].to_numpy(dtype=float)
+    if len(t.targets) == 1:
+        target = target[:, 0]
+    masks = [codes == i for i in range(len(groups))]
+    inputs = [_columns(table[mask], t.input_names) for mask in masks]
+
+    def constants(theta: np.ndarray, i: int) -> Sequence[float]:
+        return arrange(theta[:n_shared], theta[n_shared + i * n_own : n_shared + (i + 1) * n_own])
+
+    def residuals(theta: np.ndarray) -> np.ndarray:
+        out = np.empty_like(target)
+        for i, mask in enumerate(masks):
+            out[mask] = np.asarray(predict(inputs[i], constants(theta, i))).reshape(out[mask].shape)
+        return (out - target).ravel()
+
+    def tile(values) -> np.ndarray:
+        values = np.atleast_2d(np.asarray(values, dtype=float))
+        return np.hstack([values[:, :n_shared]] + [values[:, n_shared:]] * len(groups))
+
+    tiled_bounds = None if bounds is None else (tile(bounds[0])[0], tile(bounds[1])[0])
+    result = least_squares(residuals, tile(starts), bounds=tiled_bounds, **options)
+    return {str(g): [float(v) for v in constants(result.params, i)] for i, g in enumerate(groups)}
+
+
+def _as_list(columns: str | Sequence[str]) -> list[str]:
+    return [columns] if isinstance(columns, str) else list(columns)
+
+
+def extrapolation_holdout(
+    frame: pd.DataFrame,
+    axis: str | Sequence[str],
+    k: int = 1,
+    by: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split training rows into (inner, held): held are the rows at the ``k`` largest values of ``axis``.
+
+    With several axes, a row is held if it sits at one of the ``k`` largest values
+    of *any* of them, as when a task's test split extrapolates in two inputs. With
+    ``by`` (a group column), the largest values are taken within each group.
+    """
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    axes = _as_list(axis)
+    missing = [a for a in axes if a not in frame.columns]
+    if missing:
+        raise KeyError(f"no column {missing[0]!r} to hold out along; columns: {list(frame.columns)}")
+    held = np.zeros(len(frame), dtype=bool)
+    parts = [frame] if by is None else [part for _, part in frame.groupby(by, sort=False)]
+    for part in parts:
+        for a in axes:
+            values = np.unique(part[a].to_numpy())
+            if values.size <= k:
+                raise ValueError(f"{a} has only {values.size} distinct value(s); cannot hold out {k}")
+            largest = values[-k:]
+            held[frame.index.get_indexer(part.index[part[a].isin(largest)])] = True
+    return frame[~held].copy(), frame[held].copy()
+
+
+def kfold(
+    frame: pd.DataFrame, k: int, seed: int, by: str | None = None
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Seeded K-fold splits (train, valid) of the rows; with ``by``, folds are drawn within each group."""
+    if k < 2:
+        raise ValueError("k must be at least 2")
+    rng = np.random.default_rng(seed)
+    fold_of = np.empty(len(frame), dtype=int)
+    parts = [frame] if by is None else [part for _, part in frame.groupby(by, sort=False)]
+    for part in parts:
+        positions = frame.index.get_indexer(part.index)
+        order = rng.permutation(len(positions))
+        fold_of[positions[order]] = np.arange(len(positions)) % k
+    for fold in range(k):
+        mask = fold_of == fold
+        yield frame[~mask].copy(), frame[mask].copy()
+
+
+def predict_table(
+    predict: Callable[[pd.DataFrame, Sequence[float]], np.ndarray],
+    table: pd.DataFrame,
+    params: Params,
+    task: str | Task,
+) -> np.ndarray:
+    """Predict every row of a task table with the constants of its group (one call per group)."""
+    t = _task(task)
+    n_targets = len(t.targets)
+    out = np.empty((len(table), n_targets))
+    for group, rows in table.groupby(t.group_column, sort=False):
+        if group not in params:
+            raise KeyError(f"no constants for group {group!r}; fitted groups: {sorted(params)}")
+        positions = table.index.get_indexer(rows.index)
+        prediction = np.asarray(predict(rows[t.input_names], params[group]), dtype=float)
+        out[positions] = prediction.reshape(len(rows), n_targets)
+    return out[:, 0] if n_targets == 1 else out
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A form competing to be a task's law: how it is fitted and how it predicts."""
+
+    name: str
+    constants: str
+    fit: Callable[[pd.DataFrame], dict[str, list[float]]]
+    predict: Callable[[pd.DataFrame, Sequence[float]], np.ndarray]
+    origin: str = ""
+
+
+def validation_table(
+    candidates: Sequence[Candidate],
+    splits: Sequence[tuple[pd.DataFrame, pd.DataFrame]],
+    task: str | Task,
+) -> pd.DataFrame:
+    """Refit every candidate on each split's train rows and score it on its held rows.
+
+    With one split (an extrapolation holdout) the table has R2 and NMAE; with several
+    (K folds) it has the mean and the standard deviation of R2 over folds, and the
+    R2 of all folds' predictions pooled. A candidate whose fit fails is reported with
+    NaN scores and the reason, not dropped.
+    """
+    t = _task(task)
+    rows = []
+    for c in candidates:
+        fold_r2, fold_nmae, pooled_true, pooled_pred = [], [], [], []
+        failure = ""
+        for train, held in splits:
+            try:
+                params = c.fit(train)
+                prediction = predict_table(c.predict, held, params, t)
+            except FitError as error:
+                failure = str(error)
+                break
+            truth = held[t.target_names].to_numpy()
+            prediction = prediction.reshape(truth.shape)
+            if not np.all(np.isfinite(prediction)):
+                failure = "non-finite predictions on the held rows"
+                break
+            fold_r2.append(metrics.r2(truth, prediction))
+            fold_nmae.append(metrics.nmae(truth, prediction))
+            pooled_true.append(truth)
+            pooled_pred.append(prediction)
+        row = {"candidate": c.name, "constants": c.constants, "origin": c.origin}
+        if failure:
+            row.update(r2=np.nan, nmae=np.nan, failure=failure)
+        elif len(splits) == 1:
+            row.update(r2=fold_r2[0], nmae=fold_nmae[0])
+        else:
+            truth, prediction = np.concatenate(pooled_true), np.concatenate(pooled_pred)
+            row.update(
+                r2=metrics.r2(truth, prediction),
+                r2_fold_mean=float(np.mean(fold_r2)),
+                r2_fold_std=float(np.std(fold_r2)),
+                nmae=metrics.nmae(truth, prediction),
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Constants refitted on resampled rows: ``draws[group]`` is (successful draws, constants)."""
+
+    draws: dict[str, np.ndarray]
+    attempted: int
+    failed: int = field(default=0)
+
+
+def bootstrap(
+    fit: Callable[[pd.DataFrame], dict[str, list[float]]],
+    table: pd.DataFrame,
+    n: int = 100,
+    seed: int = 0,
+    by: str | None = "group",
+) -> BootstrapResult:
+    """Refit on ``n`` resamples of the rows (drawn within each group when ``by`` is set).
+
+    Resamples whose fit raises :class:`FitError` are counted in ``failed``, never
+    silently replaced.
+    """
+    rng = np.random.default_rng(seed)
+    parts = [table.index.to_numpy()] if by is None else [
+        part.index.to_numpy() for _, part in table.groupby(by, sort=False)
+    ]
+    collected: dict[str, list[np.ndarray]] = {}
+    failed = 0
+    for _ in range(n):
+        chosen = np.concatenate([rng.choice(index, size=index.size, replace=True) for index in parts])
+        sample = table.loc[chosen].reset_index(drop=True)
+        try:
+            params = fit(sample)
+        except FitError:
+            failed += 1
+            continue
+        for group, constants in params.items():
+            collected.setdefault(group, []).append(np.asarray(constants, dtype=float))
+    draws = {group: np.vstack(values) for group, values in collected.items()}
+    return BootstrapResult(draws=draws, attempted=n, failed=failed)
+
+
+def intervals(
+    estimate: Params,
+    result: BootstrapResult,
+    names: Sequence[str],
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Table of each group's constants with bootstrap standard errors and percentile intervals."""
+    tail = (1.0 - level) / 2.0
+    rows = []
+    for group, constants in estimate.items():
+        draws = result.draws.get(group, np.empty((0, len(constants))))
+        for j, name in enumerate(names):
+            values = draws[:, j] if len(draws) else np.array([np.nan])
+            rows.append(
+                {
+                    "group": group,
+                    "constant": name,
+                    "estimate": float(constants[j]),
+                    "std_error": float(np.std(values, ddof=1)) if len(values) > 1 else np.nan,
+                    f"low_{level:.0%}": float(np.quantile(values, tail)),
+                    f"high_{level:.0%}": float(np.quantile(values, 1.0 - tail)),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,174 @@
+"""The task schema, where tables are found, and what a missing table or task says."""
+
+import sys
+import types
+
+import pandas as pd
+import pytest
+
+from scalinglaws import data
+
+
+def test_schema_covers_the_eight_tasks():
+    assert set(data.TASKS) == {
+        "parallel", "vocab", "sft", "domain_mixture", "moe", "data_constrained", "lr_bsz", "u_shape",
+    }
+    for t in data.TASKS.values():
+        assert t.inputs and t.targets
+        assert all(axis in t.input_names for axis in t.extrapolation_axes)
+        assert t.source.bibtex.startswith("@article{") and t.source.arxiv in t.source.bibtex
+        assert data.task(t.name) is t  # SLDBench's name works as well as the module name
+
+
+def test_limits_of_constants_match_the_design():
+    limits = {m: t.max_constants_per_group for m, t in data.TASKS.items()}
+    assert limits == {
+        "parallel": 4, "vocab": 7, "sft": 4, "domain_mixture": 35, "moe": 6,
+        "data_constrained": 7, "lr_bsz": None, "u_shape": 6,
+    }
+
+
+@pytest.mark.parametrize("module", sorted(data.TASKS))
+def test_every_training_table_loads_tidy(module):
+    t = data.task(module)
+    table = data.load(module)
+    assert list(table.columns) == t.columns
+    assert len(table) > 0
+    assert table[t.group_column].map(type).eq(str).all()
+    for column in [*t.input_names, *t.target_names]:
+        assert table[column].dtype == float
+    if t.groups:
+        assert set(table[t.group_column]) == set(t.groups)
+
+
+def test_parallel_table_is_the_one_described():
+    table = data.load("parallel")
+    assert len(table) == 36
+    assert sorted(table.parallel_size.unique()) == [1.0, 2.0, 4.0]
+
+
+def test_environment_variable_is_searched_first(parallel_folder, monkeypatch):
+    monkeypatch.setenv(data.DATA_ENV, str(parallel_folder))
+    assert data.data_dirs()[0] == parallel_folder
+    assert len(data.load("parallel")) == 3
+
+
+def test_explicit_folder_without_the_task_says_where_it_looked(tmp_path):
+    with pytest.raises(data.DataNotFoundError) as error:
+        data.load("moe", data_dir=tmp_path)
+    message = str(error.value)
+    assert str(tmp_path / "moe_scaling_law" / "train.csv") in message
+    assert data.DATA_ENV in message
+
+
+def test_no_folder_holds_the_task(monkeypatch, tmp_path):
+    monkeypatch.setattr(data, "_repository_root", lambda: tmp_path / "repo")
+    monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "nowhere"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(data.DataNotFoundError) as error:
+        data.load("parallel")
+    for folder in (tmp_path / "nowhere", tmp_path / "shared" / "sldbench", tmp_path / "data" / "sldbench"):
+        assert str(folder / "parallel_scaling_law" / "train.csv") in str(error.value)
+
+
+def test_the_test_split_is_held_out():
+    with pytest.raises(data.DataNotFoundError, match="held out"):
+        data.load("parallel", split="test")
+
+
+def test_unknown_task_lists_the_tasks():
+    with pytest.raises(data.InputError) as error:
+        data.task("chinchilla")
+    for module in data.TASKS:
+        assert module in str(error.value)
+
+
+def test_table_missing_a_column_is_named(tmp_path):
+    folder = tmp_path / "parallel_scaling_law"
+    folder.mkdir()
+    (folder / "train.csv").write_text("group,num_params,loss\npile,1e9,2.0\n", encoding="utf-8")
+    with pytest.raises(data.InputError, match="parallel_size"):
+        data.load("parallel", data_dir=tmp_path)
+
+
+def test_hub_loading_without_the_library_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "datasets", None)  # import fails as if not installed
+    with pytest.raises(data.DataNotFoundError, match="datasets"):
+        data.load_from_hub("parallel")
+
+
+def test_hub_loading_offline_is_a_clear_error(monkeypatch):
+    def offline(*args, **kwargs):
+        raise ConnectionError("no network")
+
+    monkeypatch.setitem(sys.modules, "datasets", types.SimpleNamespace(load_dataset=offline))
+    with pytest.raises(data.DataNotFoundError, match="ConnectionError: no network"):
+        data.load_from_hub("parallel")
+
+
+def test_hub_loading_returns_a_tidy_table(monkeypatch):
+    frame = pd.DataFrame({"group": ["pile"], "num_params": [1e9], "parallel_size": [2], "loss": [2.0]})
+    fake = types.SimpleNamespace(
+        load_dataset=lambda name, config, split: types.SimpleNamespace(to_pandas=lambda: frame)
+    )
+    monkeypatch.setitem(sys.modules, "datasets", fake)
+    table = data.load_from_hub("parallel")
+    assert table.parallel_size.dtype == float and list(table.columns) == data.task("parallel").columns
+
+
+def test_importing_the_package_never_touches_the_hub():
+    import importlib
+
+    import scalinglaws
+
+    importlib.reload(scalinglaws)
+    assert "datasets" not in sys.modules or sys.modules["datasets"] is None
+
+
+class TestValidateInputs:
+    def test_accepts_records_frames_and_arrays(self):
+        records = [{"num_params": 1e9, "parallel_size": 2}]
+        frame = pd.DataFrame(records)
+        for rows in (records, frame, frame.to_numpy()):
+            out = data.validate_inputs("parallel", rows)
+            assert out.to_dict("records") == [{"num_params": 1e9, "parallel_size": 2.0}]
+
+    def test_missing_column_is_named(self):
+        with pytest.raises(data.InputError, match="missing input column.*parallel_size"):
+            data.validate_inputs("parallel", [{"num_params": 1e9}])
+
+    @pytest.mark.parametrize("value", [0, -1.0])
+    def test_non_positive_size_names_row_and_column(self, value):
+        rows = [{"num_params": 1e9, "parallel_size": 1}, {"num_params": 1e9, "parallel_size": value}]
+        with pytest.raises(data.InputError, match="row 1, column parallel_size.*not positive"):
+            data.validate_inputs("parallel", rows)
+
+    def test_nan_names_row_and_column(self):
+        with pytest.raises(data.InputError, match="row 0, column num_params.*finite"):
+            data.validate_inputs("parallel", [{"num_params": float("nan"), "parallel_size": 1}])
+
+    def test_missing_value_is_not_finite(self):
+        rows = [{"num_params": 1e9, "parallel_size": 1}, {"num_params": None, "parallel_size": 1}]
+        with pytest.raises(data.InputError, match="row 1, column num_params: nan is not a finite number"):
+            data.validate_inputs("parallel", rows)
+
+    @pytest.mark.parametrize("value", ["1e9", True])
+    def test_non_number_names_row_and_column(self, value):
+        rows = [{"num_params": 1e9, "parallel_size": 1}, {"num_params": value, "parallel_size": 1}]
+        with pytest.raises(data.InputError, match="row 1, column num_params: expected a number"):
+            data.validate_inputs("parallel", rows)
+
+    def test_wrong_array_shape(self):
+        with pytest.raises(data.InputError, match=r"\(n, 2\) array"):
+            data.validate_inputs("parallel", [[1e9, 2, 3]])
+
+    def test_empty_input_gives_empty_frame(self):
+        out = data.validate_inputs("parallel", [])
+        assert len(out) == 0 and list(out.columns) == ["num_params", "parallel_size"]
+
+    def test_real_and_nonnegative_domains(self):
+        assert data.validate_inputs("u_shape", [{"log_flops": -0.5}]).log_flops.tolist() == [-0.5]
+        zero_share = {f"proportion_domain_{i}": 0.25 if i > 1 else 0.0 for i in range(1, 6)}
+        assert len(data.validate_inputs("domain_mixture", [zero_share])) == 1
+        with pytest.raises(data.InputError, match="nonnegative"):
+            data.validate_inputs("domain_mixture", [{**zero_share, "proportion_domain_1": -0.1}])

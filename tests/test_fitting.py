@@ -1,0 +1,149 @@
+"""The shared fitting routine: recovers known constants, is deterministic, fails loudly."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scalinglaws import data, fitting
+
+TASK = data.task("parallel")
+
+
+def power_law(X, params):
+    E, A, alpha, G = params
+    return E + A * (np.asarray(X["num_params"]) / 1e9) ** -alpha + G * (np.asarray(X["parallel_size"]) ** -0.5 - 1)
+
+
+def synthetic_table(truth, noise=0.0, seed=0):
+    rng = np.random.default_rng(seed)
+    sizes = np.geomspace(5e8, 5e9, 6)
+    rows = []
+    for group, constants in truth.items():
+        for n in sizes:
+            for p in (1.0, 2.0, 4.0, 8.0):
+                rows.append({"group": group, "num_params": n, "parallel_size": p})
+    table = pd.DataFrame(rows)
+    table["loss"] = 0.0
+    for group, constants in truth.items():
+        mask = table.group == group
+        table.loc[mask, "loss"] = power_law(table[mask], constants)
+    table["loss"] += noise * rng.standard_normal(len(table))
+    return table
+
+
+STARTS = fitting.grid_starts([0.5, 1.5], [0.1, 1.0], [0.1, 0.3, 0.6], [0.0, 0.1])
+BOUNDS = ([0.0, 0.0, 0.01, -5.0], [5.0, 10.0, 3.0, 5.0])
+TRUTH = {"a": [1.5, 0.5, 0.25, 0.1], "b": [0.8, 0.3, 0.3, 0.07]}
+
+
+def test_recovers_known_constants_per_group():
+    fitted = fitting.fit_groups(power_law, synthetic_table(TRUTH), TASK, STARTS, bounds=BOUNDS)
+    for group, constants in TRUTH.items():
+        np.testing.assert_allclose(fitted[group], constants, rtol=1e-5, atol=1e-7)
+
+
+def test_screening_the_grid_finds_the_same_optimum():
+    table = synthetic_table(TRUTH, noise=0.002)
+    full = fitting.fit_groups(power_law, table, TASK, STARTS, bounds=BOUNDS)
+    screened = fitting.fit_groups(power_law, table, TASK, STARTS, bounds=BOUNDS, keep=3)
+    for group in TRUTH:
+        np.testing.assert_allclose(screened[group], full[group], rtol=1e-5)
+
+
+def test_same_input_same_constants_bit_for_bit():
+    table = synthetic_table(TRUTH, noise=0.003, seed=1)
+    first = fitting.fit_groups(power_law, table, TASK, STARTS, bounds=BOUNDS)
+    second = fitting.fit_groups(power_law, table.copy(), TASK, STARTS, bounds=BOUNDS)
+    assert first == second
+
+
+def test_bounds_are_respected():
+    table = synthetic_table({"a": [1.5, 0.5, 0.25, 0.1]})
+    fitted = fitting.fit_groups(power_law, table, TASK, STARTS, bounds=([0.0, 0.0, 0.01, 0.2], [5, 10, 3, 5]))
+    assert fitted["a"][3] == pytest.approx(0.2)  # G pinned at its lower bound, not beyond
+
+
+def test_shared_constants_are_common_and_recovered():
+    truth = {"a": [1.5, 0.5, 0.25, 0.1], "b": [0.8, 0.3, 0.25, 0.07]}
+    fitted = fitting.fit_shared(
+        power_law, synthetic_table(truth), TASK, 1, lambda shared, own: [own[0], own[1], shared[0], own[2]],
+        fitting.grid_starts([0.1, 0.4], [1.0], [0.5], [0.05]),
+        bounds=([0.01, 0.0, 0.0, -5.0], [3.0, 5.0, 10.0, 5.0]),
+    )
+    assert fitted["a"][2] == fitted["b"][2]
+    for group, constants in truth.items():
+        np.testing.assert_allclose(fitted[group], constants, rtol=1e-5)
+
+
+def test_no_converged_start_raises():
+    def never_finite(theta):
+        return np.full(3, np.nan)
+
+    with pytest.raises(fitting.FitError, match="none of 2 starts converged"):
+        fitting.least_squares(never_finite, np.zeros((2, 1)))
+
+
+def test_fit_error_names_the_group():
+    table = synthetic_table(TRUTH)
+    table.loc[table.group == "b", "loss"] = np.nan
+    with pytest.raises(fitting.FitError, match="group 'b'"):
+        fitting.fit_groups(power_law, table, TASK, STARTS, bounds=BOUNDS)
+
+
+def test_extrapolation_holdout_takes_the_largest_values():
+    table = synthetic_table(TRUTH)
+    inner, held = fitting.extrapolation_holdout(table, "parallel_size", k=1)
+    assert set(held.parallel_size) == {8.0} and set(inner.parallel_size) == {1.0, 2.0, 4.0}
+    assert len(inner) + len(held) == len(table)
+    inner, held = fitting.extrapolation_holdout(table, "parallel_size", k=2)
+    assert set(held.parallel_size) == {4.0, 8.0}
+
+
+def test_holdout_along_two_axes_and_within_groups():
+    table = pd.DataFrame({"group": list("aaabbb"), "x": [1, 2, 3, 10, 20, 30], "y": [5, 1, 1, 1, 2, 1]})
+    _, held = fitting.extrapolation_holdout(table, ["x", "y"], k=1, by="group")
+    assert held.index.tolist() == [0, 2, 4, 5]
+    with pytest.raises(ValueError, match="distinct"):
+        fitting.extrapolation_holdout(table, "x", k=6)
+
+
+def test_kfold_partitions_rows_within_groups_and_is_seeded():
+    table = synthetic_table(TRUTH)
+    folds = list(fitting.kfold(table, 4, seed=3, by="group"))
+    held = pd.concat([valid for _, valid in folds])
+    assert sorted(held.index) == sorted(table.index)
+    for train, valid in folds:
+        assert not set(train.index) & set(valid.index)
+        assert valid.group.value_counts().to_dict() == {"a": 6, "b": 6}
+    again = [valid.index.tolist() for _, valid in fitting.kfold(table, 4, seed=3, by="group")]
+    assert again == [valid.index.tolist() for _, valid in folds]
+
+
+def test_bootstrap_is_seeded_and_intervals_bracket_the_estimate():
+    table = synthetic_table(TRUTH, noise=0.002)
+    fit = lambda rows: fitting.fit_groups(power_law, rows, TASK, STARTS, bounds=BOUNDS, keep=2)
+    first = fitting.bootstrap(fit, table, n=20, seed=7)
+    second = fitting.bootstrap(fit, table, n=20, seed=7)
+    np.testing.assert_array_equal(first.draws["a"], second.draws["a"])
+    assert first.failed == 0 and first.draws["a"].shape == (20, 4)
+    summary = fitting.intervals(fit(table), first, ["E", "A", "alpha", "G"])
+    g = summary[(summary.group == "a") & (summary.constant == "G")].iloc[0]
+    assert g["low_95%"] < g["estimate"] < g["high_95%"]
+    assert 0 < g["std_error"] < 0.01
+
+
+def test_validation_table_scores_and_reports_failures():
+    table = synthetic_table(TRUTH, noise=0.001)
+    inner, held = fitting.extrapolation_holdout(table, "parallel_size")
+    good = fitting.Candidate("true form", "4", lambda rows: fitting.fit_groups(power_law, rows, TASK, STARTS, bounds=BOUNDS), power_law)
+
+    def broken(rows):
+        raise fitting.FitError("did not converge")
+
+    bad = fitting.Candidate("broken", "4", broken, power_law)
+    scores = fitting.validation_table([good, bad], [(inner, held)], TASK).set_index("candidate")
+    assert scores.loc["true form", "r2"] > 0.99
+    assert np.isnan(scores.loc["broken", "r2"]) and "did not converge" in scores.loc["broken", "failure"]
+    folds = list(fitting.kfold(table, 3, seed=0))
+    pooled = fitting.validation_table([good], folds, TASK).iloc[0]
+    assert pooled.r2 > 0.99 and pooled.r2_fold_std >= 0

@@ -1,0 +1,71 @@
+"""mkdocs hooks: the navigation and the home page's list of laws come from what exists.
+
+The laws are the notebooks under ``notebooks/`` (shown under ``docs/laws``, a link to
+that folder) and the modules of :mod:`scalinglaws.laws`; adding a law notebook adds it
+to the site without touching ``mkdocs.yml``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+MARKER = "<!-- laws -->"
+
+
+def _title(notebook: Path) -> str:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return notebook.stem
+
+
+def _law_notebooks() -> list[Path]:
+    from scalinglaws.data import TASKS
+
+    order = list(TASKS)
+    found = [p for p in NOTEBOOKS.glob("*.ipynb") if p.stem in TASKS]
+    return sorted(found, key=lambda p: order.index(p.stem))
+
+
+def on_config(config):
+    laws = [{_title(p): f"laws/{p.name}"} for p in _law_notebooks()]
+    nav = [{"Home": "index.md"}]
+    if (NOTEBOOKS / "index.ipynb").is_file():
+        nav.append({"Results": "laws/index.ipynb"})
+    nav.append({"Laws": laws})
+    nav += [{"Method": "method.md"}]
+    if (ROOT / "docs" / "citing.md").is_file():
+        nav.append({"Citing": "citing.md"})
+    nav.append({"API": "api.md"})
+    config["nav"] = nav
+    return config
+
+
+def _laws_table() -> str:
+    from scalinglaws import data, laws
+
+    lines = [
+        "| law | task (SLDBench) | inputs → target | form |",
+        "|---|---|---|---|",
+    ]
+    for module in laws.available():
+        t = data.task(module)
+        # A table cell cannot hold "|" or a line break: write them the TeX way.
+        form = " ".join(laws.get(module).FORM.split()).replace("|", r"\vert ")
+        lines.append(
+            f"| [{module}](laws/{module}.ipynb) | `{t.name}` | "
+            f"{', '.join(t.input_names)} → {', '.join(t.target_names)} | \\({form}\\) |"
+        )
+    return "\n".join(lines)
+
+
+def on_page_markdown(markdown, page, config, files):
+    if MARKER in markdown:
+        return markdown.replace(MARKER, _laws_table())
+    return markdown

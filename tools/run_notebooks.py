@@ -1,0 +1,58 @@
+"""Execute the notebooks: the main job's core step.
+
+For each ``notebooks/<name>.py`` (the source), build its notebook with jupytext, run it
+top to bottom in a fresh kernel of this environment (the notebook stores its fitted
+constants in ``src/scalinglaws/laws/<name>.json`` as it runs), and write the executed
+``notebooks/<name>.ipynb`` with its outputs, which nbval later compares against.
+
+    python tools/run_notebooks.py            # every notebook
+    python tools/run_notebooks.py parallel   # some of them
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def order(paths: list[Path]) -> list[Path]:
+    # The overview reads what the law notebooks store, so it runs last.
+    return sorted(paths, key=lambda p: (p.stem == "index", p.stem))
+
+
+def execute(source: Path) -> float:
+    notebook = jupytext.read(source)
+    notebook.metadata["kernelspec"] = KERNELSPEC
+    notebook.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
+    started = time.perf_counter()
+    NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
+    elapsed = time.perf_counter() - started
+    nbformat.validate(notebook)
+    jupytext.write(notebook, source.with_suffix(".ipynb"), fmt="ipynb")
+    return elapsed
+
+
+def main(names: list[str]) -> int:
+    sources = [NOTEBOOKS / f"{n}.py" for n in names] if names else list(NOTEBOOKS.glob("*.py"))
+    for source in order(sources):
+        if not source.is_file():
+            print(f"no notebook {source.relative_to(ROOT)}", file=sys.stderr)
+            return 1
+        elapsed = execute(source)
+        print(f"executed {source.relative_to(ROOT).with_suffix('.ipynb')} in {elapsed:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
