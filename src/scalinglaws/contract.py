@@ -22,6 +22,7 @@ from .data import InputError, Task, task as _task, validate_inputs
 __all__ = [
     "evaluator_fit",
     "evaluator_predict",
+    "group_params",
     "interfaces",
     "leaderboard_law",
     "load_params",
@@ -101,7 +102,9 @@ def load_training_range(module: str) -> dict[str, tuple[float, float]]:
     return {name: (low, high) for name, (low, high) in stored.items()}
 
 
-def _group_params(t: Task, params: Mapping[str, Sequence[float]], group: str) -> Sequence[float]:
+def group_params(module: str, params: Mapping[str, Sequence[float]], group: str) -> Sequence[float]:
+    """One group's constants, or an :class:`InputError` that lists the known groups."""
+    t = _task(module)
     if group not in params:
         raise InputError(f"unknown group {group!r} for {t.module}; the groups are: {', '.join(params)}")
     return params[group]
@@ -112,7 +115,7 @@ def predict_rows(
 ) -> np.ndarray:
     """Validate ``rows`` against the schema and predict them with ``group``'s constants."""
     t = _task(module)
-    constants = _group_params(t, params, group)
+    constants = group_params(t.module, params, group)
     inputs = validate_inputs(t, rows)
     if len(inputs) == 0:
         return np.empty((0,) if len(t.targets) == 1 else (0, len(t.targets)))

@@ -34,6 +34,29 @@ def fit(table):
 # notebooks/parallel.py, cell 23
 PARAMS, law, fit_scaling_law, scaling_law_func = contract.interfaces("parallel", predict, fit)
 
+# notebooks/parallel.py, cell 27
+from scalinglaws import decide
+
+
+def equivalent_parameters(num_params, parallel_size, group):
+    """The dense parameter count whose loss equals that of ``num_params`` with ``parallel_size`` streams.
+
+    Returns a dict with the predicted loss, ``equivalent_num_params`` (infinite when the
+    streams' gain exceeds the whole reducible loss of a dense model), the multiplier
+    over ``num_params``, and ``warnings`` naming any input outside the training range.
+    """
+    n = decide.positive("num_params", num_params)
+    p = decide.positive("parallel_size", parallel_size)
+    E, A, alpha, G = contract.group_params("parallel", PARAMS, group)
+    notes = decide.range_warnings("parallel", num_params=n, parallel_size=p)
+    reducible = (n / 1e9) ** -alpha + (G / A) * (p**-0.5 - 1.0)
+    equivalent = 1e9 * reducible ** (-1.0 / alpha) if reducible > 0 else float("inf")
+    loss = float(predict({"num_params": [n], "parallel_size": [p]}, (E, A, alpha, G))[0])
+    return {
+        "group": group, "num_params": n, "parallel_size": p, "loss": loss,
+        "equivalent_num_params": equivalent, "multiplier": equivalent / n, "warnings": notes,
+    }
+
 __all__ = [
     'TASK',
     'FORM',
@@ -44,4 +67,5 @@ __all__ = [
     'law',
     'fit_scaling_law',
     'scaling_law_func',
+    'equivalent_parameters',
 ]
