@@ -29,6 +29,7 @@ __all__ = [
     "load_from_hub",
     "task",
     "validate_inputs",
+    "validate_table",
 ]
 
 #: Environment variable naming a folder that holds ``<task>/train.csv``.
@@ -487,3 +488,26 @@ def _checked_column(values: pd.Series, column: Column) -> np.ndarray:
         what = "a finite number" if not math.isfinite(value) else f"{column.domain} ({column.description})"
         raise InputError(f"row {position}, column {column.name}: {value!r} is not {what}")
     return numbers
+
+
+def validate_table(name: str | Task, frame: pd.DataFrame, default_group: str = "all_data") -> pd.DataFrame:
+    """Check a table of runs (inputs and targets; the group column optional) for fitting.
+
+    Returns it tidy, as :func:`load` would; a missing group column puts every row in
+    ``default_group``. Errors name the column, and the row, at fault.
+    """
+    t = task(name)
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"expected a table (DataFrame) of runs, got {type(frame).__name__}")
+    missing = [c for c in [*t.input_names, *t.target_names] if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; a {t.module} table needs "
+            f"{', '.join([*t.input_names, *t.target_names])} (and optionally {t.group_column})"
+        )
+    frame = frame.reset_index(drop=True)
+    groups = frame[t.group_column].astype(str) if t.group_column in frame else default_group
+    out = pd.DataFrame({t.group_column: groups}, index=frame.index)
+    for column in [*t.inputs, *t.targets]:
+        out[column.name] = _checked_column(frame[column.name], column)
+    return out

@@ -18,7 +18,12 @@ import numpy as np
 from .contract import load_training_range
 from .data import InputError, task
 
-__all__ = ["ExtrapolationWarning", "positive", "range_warnings"]
+__all__ = ["DECISIONS", "ExtrapolationWarning", "decision", "positive", "range_warnings"]
+
+#: The decision function of each law, by module: what ``scalinglaws optimize TASK`` calls.
+DECISIONS = {
+    "parallel": "equivalent_parameters",
+}
 
 
 class ExtrapolationWarning(UserWarning):
@@ -59,3 +64,14 @@ def range_warnings(module: str, **values: float | Iterable[float]) -> list[str]:
     for message in messages:
         warnings.warn(message, ExtrapolationWarning, stacklevel=2)
     return messages
+
+
+def decision(module: str):
+    """The decision function of a law (an error lists the laws that have one)."""
+    from . import laws
+
+    t = task(module)
+    if t.module not in DECISIONS or t.module not in laws.available():
+        have = [m for m in DECISIONS if m in laws.available()]
+        raise InputError(f"no decision for {t.module}; laws with one: {', '.join(have)}")
+    return getattr(laws.get(t.module), DECISIONS[t.module])
