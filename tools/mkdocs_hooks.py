@@ -69,3 +69,39 @@ def on_page_markdown(markdown, page, config, files):
     if MARKER in markdown:
         return markdown.replace(MARKER, _laws_table())
     return markdown
+
+
+def _cite_box(module: str) -> str:
+    import html
+
+    from scalinglaws import cli, laws
+
+    law = laws.get(module)
+    header = "".join(f"<th>{html.escape(n)}</th>" for n in law.PARAM_NAMES)
+    body = "".join(
+        f"<tr><td>{html.escape(group)}</td>" + "".join(f"<td>{v:.6g}</td>" for v in values) + "</tr>"
+        for group, values in law.PARAMS.items()
+    )
+    constants = (
+        f'<table class="cite-constants"><thead><tr><th>group</th>{header}</tr></thead>'
+        f"<tbody>{body}</tbody></table>"
+        if len(law.PARAMS) <= 12
+        else f"<p>Constants of {len(law.PARAMS)} groups: <code>scalinglaws.laws.{module}.PARAMS</code>.</p>"
+    )
+    return (
+        '<div class="admonition quote" id="cite-this-law"><p class="admonition-title">Cite this law</p>'
+        f'<div class="arithmatex">\\[{html.escape(law.FORM)}\\]</div>{constants}'
+        f"<p>BibTeX (<code>scalinglaws cite {module}</code>): this package, the source study, SLDBench.</p>"
+        f"<pre><code>{html.escape(cli.citation(module, 'bibtex'))}</code></pre></div>"
+    )
+
+
+def on_page_content(html, page, config, files):
+    from scalinglaws import laws
+
+    source = page.file.src_uri
+    if source.startswith("laws/") and source.endswith(".ipynb"):
+        module = source[len("laws/"):-len(".ipynb")]
+        if module in laws.available():
+            return html + _cite_box(module)
+    return html
