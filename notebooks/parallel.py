@@ -367,7 +367,10 @@ plt.show()
 # `fit_scaling_law` / `scaling_law_func` from `predict` and `fit`.
 
 # %%
-stored = contract.save_params("parallel", PARAMS_FITTED, PARAM_NAMES, table)
+stored = contract.save_params(
+    "parallel", PARAMS_FITTED, PARAM_NAMES, table, validation=validation,
+    chosen="square root: E + A N^-alpha + G (P^-1/2 - 1)", protocol="fit on P in {1, 2}, score on P = 4",
+)
 print(f"stored the constants in src/scalinglaws/laws/{stored.name}")
 
 # %% tags=["export"]

@@ -85,7 +85,7 @@ def _wait(driver, script: str, seconds: float = 30.0):
     return driver.execute_script(script)
 
 
-PAGES = [("home", "/", False)] + [(m, f"/laws/{m}/", True) for m in laws.available()]
+PAGES = [("home", "/", False), ("results", "/laws/", True)] + [(m, f"/laws/{m}/", True) for m in laws.available()]
 
 
 @pytest.mark.parametrize("name, path, has_figures", PAGES, ids=[p[0] for p in PAGES])

@@ -27,6 +27,7 @@ __all__ = [
     "leaderboard_law",
     "load_params",
     "load_training_range",
+    "load_validation",
     "params_path",
     "predict_rows",
     "save_params",
@@ -62,11 +63,17 @@ def save_params(
     params: Mapping[str, Sequence[float]],
     names: Sequence[str],
     table: pd.DataFrame | None = None,
+    validation: pd.DataFrame | None = None,
+    chosen: str | None = None,
+    protocol: str | None = None,
 ) -> Path:
     """Store fitted constants per group as JSON (floats written exactly, by repr).
 
     With the training ``table``, the range of every input is stored too, so that a
-    decision can say when it extrapolates without the data at hand.
+    decision can say when it extrapolates without the data at hand. With the
+    notebook's ``validation`` table (from :func:`fitting.validation_table`), the name of
+    the ``chosen`` candidate and a one-line ``protocol``, the scores are stored for the
+    overview of all laws.
     """
     t = _task(module)
     record = {
@@ -78,8 +85,14 @@ def save_params(
         record["training_range"] = {
             name: [float(table[name].min()), float(table[name].max())] for name in t.input_names
         }
+    if validation is not None:
+        columns = [c for c in ("candidate", "constants", "origin", "r2", "nmae", "r2_fold_std") if c in validation]
+        candidates = validation[columns].to_dict("records")
+        if chosen not in {c["candidate"] for c in candidates}:
+            raise ValueError(f"chosen={chosen!r} is not a candidate of the validation table")
+        record["validation"] = {"protocol": protocol or "", "chosen": chosen, "candidates": candidates}
     path = params_path(t.module)
-    write_atomic(path, json.dumps(record, indent=1) + "\n")
+    write_atomic(path, json.dumps(record, indent=1, allow_nan=True) + "\n")
     return path
 
 
@@ -91,6 +104,14 @@ def load_params(module: str) -> dict[str, list[float]]:
             f"{path} is missing: run notebooks/{_task(module).module}.ipynb to fit and store the law"
         )
     return json.loads(path.read_text(encoding="utf-8"))["params"]
+
+
+def load_validation(module: str) -> dict[str, Any]:
+    """The validation scores a law's notebook stored (empty if it stored none)."""
+    path = params_path(module)
+    if not path.is_file():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8")).get("validation", {})
 
 
 def load_training_range(module: str) -> dict[str, tuple[float, float]]:

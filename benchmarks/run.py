@@ -1,0 +1,104 @@
+"""Benchmark every law: predict throughput, the leaderboard interface, a per-row loop, fit and notebook time.
+
+    python benchmarks/run.py                  # everything (executes every notebook once)
+    python benchmarks/run.py --no-notebooks   # skip notebook execution times
+
+For each law, on 10^6 rows drawn from its training inputs:
+
+- ``predict``: the vectorised law, rows per second;
+- ``law()``: the same rows through the leaderboard interface (dicts in, dicts out,
+  input validated);
+- a per-row Python loop doing the same arithmetic one row at a time, as SLDBench's seed
+  programs do (timed on 20,000 rows and reported per row);
+
+and the ratios of the three, measured in one run; the time of ``fit`` on the training
+split (median of 3); and each notebook's execution time. Targets: ``predict`` >= 100x
+the per-row loop; every notebook under 60 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from scalinglaws import data, laws  # noqa: E402
+
+ROWS = 1_000_000
+LOOP_ROWS = 20_000
+
+
+def _timed(function, repeat: int = 1) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bench_law(module: str) -> dict[str, float]:
+    t = data.task(module)
+    law = laws.get(module)
+    table = data.load(module)
+    group = table[t.group_column].iloc[0]
+    constants = law.PARAMS[group]
+    rng = np.random.default_rng(0)
+    sample = table.loc[table[t.group_column] == group, t.input_names]
+    inputs = sample.iloc[rng.integers(0, len(sample), ROWS)].reset_index(drop=True)
+    columns = {name: inputs[name].to_numpy() for name in t.input_names}
+    records = inputs.to_dict("records")
+
+    predict_s = _timed(lambda: law.predict(columns, constants), repeat=3)
+    law_s = _timed(lambda: law.law(records, group))
+    scalar_rows = [{name: float(value) for name, value in row.items()} for row in records[:LOOP_ROWS]]
+    loop_s = _timed(lambda: [law.predict(row, constants) for row in scalar_rows]) * ROWS / LOOP_ROWS
+    fit_s = _timed(lambda: law.fit(table), repeat=3)
+    return {
+        "law": module,
+        "predict rows/s": ROWS / predict_s,
+        "law() rows/s": ROWS / law_s,
+        "loop rows/s": ROWS / loop_s,
+        "predict / loop": loop_s / predict_s,
+        "law() / loop": loop_s / law_s,
+        "fit s": fit_s,
+    }
+
+
+def bench_notebooks() -> pd.DataFrame:
+    import run_notebooks
+
+    rows = []
+    for source in run_notebooks.order(list((ROOT / "notebooks").glob("*.py"))):
+        rows.append({"notebook": source.stem, "execution s": run_notebooks.execute(source)})
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--no-notebooks", action="store_true", help="skip notebook execution times")
+    args = parser.parse_args(argv)
+    results = pd.DataFrame([bench_law(m) for m in laws.available()])
+    formats = {
+        "predict rows/s": "{:.3g}".format, "law() rows/s": "{:.3g}".format, "loop rows/s": "{:.3g}".format,
+        "predict / loop": "{:.0f}x".format, "law() / loop": "{:.1f}x".format, "fit s": "{:.3f}".format,
+    }
+    print(f"Laws ({ROWS:,} rows; the per-row loop timed on {LOOP_ROWS:,} rows):")
+    print(results.to_string(index=False, formatters=formats))
+    if not args.no_notebooks:
+        notebooks = bench_notebooks()
+        print("\nNotebooks (fresh kernel each):")
+        print(notebooks.to_string(index=False, formatters={"execution s": "{:.1f}".format}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
