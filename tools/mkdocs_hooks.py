@@ -39,7 +39,7 @@ def on_config(config):
     if (NOTEBOOKS / "index.ipynb").is_file():
         nav.append({"Results": "laws/index.ipynb"})
     nav.append({"Laws": laws})
-    nav += [{"Method": "method.md"}]
+    nav += [{"Using the laws": "usage.md"}, {"Method": "method.md"}]
     if (ROOT / "docs" / "citing.md").is_file():
         nav.append({"Citing": "citing.md"})
     nav.append({"API": "api.md"})
