@@ -5,15 +5,14 @@ import pandas as pd
 import pytest
 
 import scalinglaws
-from scalinglaws import data
+from scalinglaws import data, laws
 from scalinglaws.refit import load_fitted
 
 
-def test_fitting_the_training_table_reproduces_params():
-    from scalinglaws.laws import parallel
-
-    fitted = scalinglaws.fit("parallel", data.load("parallel"), bootstrap=0)
-    assert fitted.constants == parallel.PARAMS and fitted.r2 > 0.9999
+@pytest.mark.parametrize("module", laws.available())
+def test_fitting_the_training_table_reproduces_params(module):
+    fitted = scalinglaws.fit(module, data.load(module), bootstrap=0)
+    assert fitted.constants == laws.get(module).PARAMS
 
 
 def test_without_a_group_column_and_with_intervals():
