@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+# One BLAS thread, as when the notebooks stored their constants (tools/run_notebooks.py):
+# set before numpy loads here and inherited by nbval's kernels.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,9 +11,15 @@ constants in ``src/scalinglaws/laws/<name>.json`` as it runs), and write the exe
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
+
+# One BLAS thread in the kernels, as in the tests: the stored constants must be exactly
+# what a test run's fit finds, and threaded reductions may differ in the last bit.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 import jupytext
 import nbformat
