@@ -23,6 +23,7 @@ __all__ = ["DECISIONS", "ExtrapolationWarning", "decision", "positive", "range_w
 #: The decision function of each law, by module: what ``scalinglaws optimize TASK`` calls.
 DECISIONS = {
     "parallel": "equivalent_parameters",
+    "vocab": "optimal_vocab",
 }
 
 
