@@ -77,7 +77,7 @@ def test_fit_round_trips_to_the_stored_constants(capsys, tmp_path):
     code, out, _ = run(capsys, "fit", "parallel", "--csv", str(runs), "--bootstrap", "5", "--out", str(out_file))
     assert code == 0 and "R2 0.99998" in out
     assert json.loads(out_file.read_text())["params"] == parallel.PARAMS
-    code, out, _ = run(capsys, "predict", "parallel", "--params", str(out_file), "--num-params", "1e9",
+    code, out, _ = run(capsys, "predict", "parallel", "--constants", str(out_file), "--num-params", "1e9",
                        "--parallel-size", "2", "--group", "stack", "--json")
     assert json.loads(out)[0]["loss"] == parallel.law([{"num_params": 1e9, "parallel_size": 2}], "stack")[0]["loss"]
 
@@ -146,3 +146,12 @@ def test_console_script_and_python_dash_m():
         result = subprocess.run([*command, "predict", "parallel", "--num-params", "1e9", "--parallel-size", "0",
                                  "--group", "pile"], capture_output=True, text=True)
         assert result.returncode == 2 and result.stderr.startswith("scalinglaws predict: error:")
+
+
+def test_params_names_the_constants_file_unless_a_task_has_an_input_called_params():
+    parser = cli.build_parser()
+    args = parser.parse_args(["predict", "parallel", "--params", "c.json"])
+    assert args.constants == "c.json"
+    if "data_constrained" in cli._laws():
+        args = parser.parse_args(["predict", "data_constrained", "--params", "1e9", "--constants", "c.json"])
+        assert args.params == 1e9 and args.constants == "c.json"

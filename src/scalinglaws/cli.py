@@ -106,7 +106,7 @@ def _predict(args: argparse.Namespace) -> int:
 
     t = data.task(args.law)
     law = laws.get(t.module)
-    constants = _constants(t.module, args.params)
+    constants = _constants(t.module, args.constants)
     if args.csv:
         try:
             frame = pd.read_csv(args.csv)
@@ -299,6 +299,7 @@ def _add_decision_options(parser: argparse.ArgumentParser, module: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import data
     from .decide import DECISIONS
 
     laws = _laws()
@@ -320,7 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
         _add_inputs(sub, law)
         sub.add_argument("--group", help="the group whose constants to use (see `scalinglaws list`)")
         sub.add_argument("--csv", metavar="FILE", help="predict every row of FILE; CSV to stdout")
-        sub.add_argument("--params", metavar="JSON", help="constants from `scalinglaws fit --out`")
+        # --params names the constants file, except where a task has an input called params.
+        names = ["--constants"] + ([] if "params" in data.task(law).input_names else ["--params"])
+        sub.add_argument(*names, dest="constants", metavar="JSON", help="constants from `scalinglaws fit --out`")
         sub.add_argument("--json", action="store_true", help="JSON output")
         sub.set_defaults(run=_predict)
 
