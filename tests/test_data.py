@@ -133,6 +133,10 @@ class TestValidateInputs:
             out = data.validate_inputs("parallel", rows)
             assert out.to_dict("records") == [{"num_params": 1e9, "parallel_size": 2.0}]
 
+    def test_a_record_without_any_input_names_the_columns(self):
+        with pytest.raises(data.InputError, match="missing input column.*log_flops"):
+            data.validate_inputs("u_shape", [{}])
+
     def test_missing_column_is_named(self):
         with pytest.raises(data.InputError, match="missing input column.*parallel_size"):
             data.validate_inputs("parallel", [{"num_params": 1e9}])

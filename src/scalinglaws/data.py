@@ -452,7 +452,8 @@ def validate_inputs(
         for i, record in enumerate(records):
             if not isinstance(record, Mapping):
                 raise InputError(f"row {i}: expected a dict of inputs, got {type(record).__name__}")
-        frame = pd.DataFrame.from_records(records)
+        # Not from_records: it makes zero rows of [{}], hiding the missing column.
+        frame = pd.DataFrame(records, index=range(len(records)))
     if len(frame) == 0:
         return pd.DataFrame({n: np.empty(0) for n in names})
     missing = [n for n in names if n not in frame.columns]
