@@ -290,8 +290,12 @@ def _add_decision_options(parser: argparse.ArgumentParser, module: str) -> None:
     parser.description = (inspect.getdoc(function) or "").split("\n\n")[0]
     for name, parameter in inspect.signature(function).parameters.items():
         required = parameter.default is inspect.Parameter.empty
-        if name == "group":
-            parser.add_argument("--group", required=required, help="the group (see `scalinglaws list`)")
+        if name == "group" or isinstance(parameter.default, str) or name == "dataset":
+            parser.add_argument(_option(name), dest=name, required=required, metavar="NAME",
+                                help="the group (see `scalinglaws list`)" if name == "group" else None)
+        elif isinstance(parameter.default, bool):
+            parser.add_argument(_option(name), dest=name, action=argparse.BooleanOptionalAction,
+                                default=parameter.default)
         elif isinstance(parameter.default, (list, tuple)) or name.endswith("weights"):
             parser.add_argument(_option(name), dest=name, type=float, nargs="+", required=required, metavar="W")
         else:

@@ -24,6 +24,8 @@ __all__ = ["DECISIONS", "ExtrapolationWarning", "decision", "positive", "range_w
 DECISIONS = {
     "parallel": "equivalent_parameters",
     "vocab": "optimal_vocab",
+    "data_constrained": "epochs_plan",
+    "sft": "rank_base_models",
 }
 
 
