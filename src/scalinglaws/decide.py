@@ -26,6 +26,7 @@ DECISIONS = {
     "vocab": "optimal_vocab",
     "data_constrained": "epochs_plan",
     "sft": "rank_base_models",
+    "u_shape": "recovery",
 }
 
 
