@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 MARKER = "<!-- laws -->"
+DECISIONS_MARKER = "<!-- decisions -->"
 
 
 def _title(notebook: Path) -> str:
@@ -65,9 +66,27 @@ def _laws_table() -> str:
     return "\n".join(lines)
 
 
+def _decisions_table() -> str:
+    import inspect
+
+    from scalinglaws import decide, laws
+
+    lines = ["| law | function | `scalinglaws optimize` | what it answers |", "|---|---|---|---|"]
+    for module in laws.available():
+        if module not in decide.DECISIONS:
+            continue
+        function = decide.decision(module)
+        summary = (inspect.getdoc(function) or "").split("\n\n")[0].replace("\n", " ").replace("|", "/")
+        options = " ".join(f"--{name.replace('_', '-')}" for name in inspect.signature(function).parameters)
+        lines.append(f"| [{module}](laws/{module}.ipynb) | `{function.__name__}` | `{module} {options}` | {summary} |")
+    return "\n".join(lines)
+
+
 def on_page_markdown(markdown, page, config, files):
     if MARKER in markdown:
-        return markdown.replace(MARKER, _laws_table())
+        markdown = markdown.replace(MARKER, _laws_table())
+    if DECISIONS_MARKER in markdown:
+        markdown = markdown.replace(DECISIONS_MARKER, _decisions_table())
     return markdown
 
 
