@@ -27,6 +27,7 @@ DECISIONS = {
     "data_constrained": "epochs_plan",
     "sft": "rank_base_models",
     "u_shape": "recovery",
+    "lr_bsz": "optimum",
 }
 
 
