@@ -28,6 +28,7 @@ DECISIONS = {
     "sft": "rank_base_models",
     "u_shape": "recovery",
     "lr_bsz": "optimum",
+    "domain_mixture": "optimal_mixture",
 }
 
 

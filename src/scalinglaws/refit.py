@@ -77,10 +77,11 @@ def fit(task: str, frame: pd.DataFrame, bootstrap: int = 100, seed: int = 0) -> 
     table = validate_table(t, frame)
     n_constants = len(module.PARAM_NAMES)
     for group, size in table.groupby(t.group_column, sort=False).size().items():
-        if size < n_constants:
+        # Each run gives one value per target: a five-target law learns from five per run.
+        if size * len(t.targets) < n_constants:
             raise InputError(
                 f"group {group!r} has {size} row(s); the {t.module} law has {n_constants} constants "
-                "per group and needs at least as many runs"
+                f"per group and needs at least {-(-n_constants // len(t.targets))} runs"
             )
     constants = module.fit(table)
     prediction = fitting.predict_table(module.predict, table, constants, t)
