@@ -81,7 +81,9 @@ for module in laws.available():
 # For each law, the candidate it chose and every baseline its notebook refitted (the
 # SLDBench leaderboard's form, the best published forms, the source study's form) with
 # their validation R2. Candidates marked *ours* that were not chosen are left out here;
-# each notebook reports them.
+# each notebook reports them. Some notebooks also score a *reference* that is not a law
+# (holding the last measured level, repeating the last measured drop): it gauges how much
+# a law can gain at all, and is shown apart from the baselines.
 
 # %%
 rows = []
@@ -89,14 +91,16 @@ for module in laws.available():
     stored = contract.load_validation(module)
     for candidate in stored.get("candidates", []):
         chosen = candidate["candidate"] == stored["chosen"]
-        if chosen or not candidate["origin"].startswith("ours"):
+        origin = candidate["origin"]
+        reference = "reference" in origin or "noise gauge" in origin
+        if chosen or not origin.startswith("ours"):
             rows.append({
                 "law": module,
                 "candidate": candidate["candidate"],
-                "origin": candidate["origin"],
+                "origin": origin,
                 "constants": candidate["constants"],
                 "validation R2": round(candidate["r2"], 6),
-                "chosen": chosen,
+                "role": "chosen" if chosen else ("reference" if reference else "baseline"),
                 "protocol": stored["protocol"],
             })
 comparison = pd.DataFrame(rows)
@@ -105,8 +109,9 @@ comparison
 # %%
 summary = comparison.groupby("law", sort=False).apply(
     lambda g: pd.Series({
-        "ours": g.loc[g.chosen, "validation R2"].iloc[0],
-        "best baseline": g.loc[~g.chosen, "validation R2"].max(),
+        "ours": g.loc[g.role == "chosen", "validation R2"].iloc[0],
+        "best baseline": g.loc[g.role == "baseline", "validation R2"].max(),
+        "reference": g.loc[g.role == "reference", "validation R2"].max(),
     }),
     include_groups=False,
 )
@@ -116,7 +121,7 @@ ax.bar(positions - 0.2, summary["ours"].clip(lower=0), width=0.4, label="our law
 ax.bar(positions + 0.2, summary["best baseline"].clip(lower=0), width=0.4, label="best baseline refitted")
 ax.set_xticks(positions, summary.index)
 ax.set(ylabel="validation R2 (clipped at 0)", title="Validation R2 per task: our law and the best baseline",
-       ylim=(max(0.0, float(summary.min().min()) - 0.05), 1.0))
+       ylim=(max(0.0, float(summary[["ours", "best baseline"]].min().min()) - 0.05), 1.0))
 ax.legend(loc="lower left")
 fig.tight_layout()
 plt.show()
