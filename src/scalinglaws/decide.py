@@ -29,6 +29,7 @@ DECISIONS = {
     "u_shape": "recovery",
     "lr_bsz": "optimum",
     "domain_mixture": "optimal_mixture",
+    "moe": "experts_plan",
 }
 
 
