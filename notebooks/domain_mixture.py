@@ -922,3 +922,24 @@ pd.DataFrame({"share": only_3["mixture"].values(), "predicted loss": only_3["los
 # for an unknown size, weights that are negative or do not sum to a positive number, and a
 # `warnings` entry (and an `ExtrapolationWarning`) when the result, or the unconstrained
 # optimum, leaves the training range.
+
+# %% [markdown]
+# ## Fitting the law to your own runs
+#
+# `scalinglaws.fit` fits this form to any table with the task's columns (a `group` column
+# for model sizes, optional), with the same routine and bootstrap intervals over runs
+# (`scalinglaws fit domain_mixture --csv runs.csv` from the command line). Here, as if only
+# the three smaller sizes had been trained, with the 410M runs as the check:
+
+# %%
+import scalinglaws
+
+small_sizes = table[table.group != "410M"]
+own = scalinglaws.fit("domain_mixture", small_sizes, bootstrap=20, seed=0)
+print(f"fitted to {own.rows} runs of {len(own.constants)} sizes: R2 {own.r2:.5f}")
+own.intervals[own.intervals.constant.isin(["a", "u_3_5", "u_3_2"])].drop_duplicates("constant").round(4)
+
+# %% [markdown]
+# The shared exponent and the transfer into domain 3 come out close to the fit on all four
+# sizes. A law fitted on some sizes has no constants for another size ($c_i$ and $W_i$ are per
+# size): to predict a new size, fit a run or two there, or interpolate $c_i, W_i$ in size.
