@@ -37,11 +37,16 @@ def order(paths: list[Path]) -> list[Path]:
 
 def execute(source: Path) -> float:
     notebook = jupytext.read(source)
+    # Stable ids (jupytext draws random ones) and no timing metadata: re-running an
+    # unchanged notebook must leave its .ipynb unchanged, or every run churns the diff.
+    for number, cell in enumerate(notebook.cells, start=1):
+        cell["id"] = f"cell-{number}"
     notebook.metadata["kernelspec"] = KERNELSPEC
     notebook.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
     started = time.perf_counter()
     NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+        notebook, timeout=600, kernel_name="python3", record_timing=False,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
     ).execute()
     elapsed = time.perf_counter() - started
     nbformat.validate(notebook)
