@@ -50,3 +50,14 @@ def test_a_file_that_is_not_constants(tmp_path):
     path.write_text("[1, 2]")
     with pytest.raises(data.InputError, match="not a file of fitted constants"):
         load_fitted(path)
+
+
+def test_training_ranges_are_stored_per_group():
+    from scalinglaws import contract
+
+    table = data.load("u_shape")
+    for group, rows in table.groupby("group"):
+        assert contract.load_training_range("u_shape", group)["log_flops"] == (rows.log_flops.min(), rows.log_flops.max())
+    overall = contract.load_training_range("u_shape")["log_flops"]
+    assert overall == (table.log_flops.min(), table.log_flops.max())
+    assert contract.load_training_range("u_shape", "no-such-group") == contract.load_training_range("u_shape")

@@ -82,8 +82,10 @@ def save_params(
         "params": {str(g): [float(v) for v in values] for g, values in params.items()},
     }
     if table is not None:
-        record["training_range"] = {
-            name: [float(table[name].min()), float(table[name].max())] for name in t.input_names
+        span = lambda rows: {name: [float(rows[name].min()), float(rows[name].max())] for name in t.input_names}
+        record["training_range"] = span(table)
+        record["training_range_by_group"] = {
+            str(group): span(rows) for group, rows in table.groupby(t.group_column, sort=False)
         }
     if validation is not None:
         columns = [c for c in ("candidate", "constants", "origin", "r2", "nmae", "r2_fold_std") if c in validation]
@@ -114,12 +116,17 @@ def load_validation(module: str) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8")).get("validation", {})
 
 
-def load_training_range(module: str) -> dict[str, tuple[float, float]]:
-    """The (min, max) of every input over the rows the stored constants were fitted on."""
+def load_training_range(module: str, group: str | None = None) -> dict[str, tuple[float, float]]:
+    """The (min, max) of every input over the rows the stored constants were fitted on.
+
+    With ``group``, over that group's rows (all rows if the group's range was not stored).
+    """
     path = params_path(module)
     if not path.is_file():
         return {}
-    stored = json.loads(path.read_text(encoding="utf-8")).get("training_range", {})
+    record = json.loads(path.read_text(encoding="utf-8"))
+    stored = record.get("training_range_by_group", {}).get(group) if group is not None else None
+    stored = stored or record.get("training_range", {})
     return {name: (low, high) for name, (low, high) in stored.items()}
 
 
