@@ -98,22 +98,25 @@ def save_params(
     return path
 
 
+def _stored(module: str) -> dict[str, Any] | None:
+    """The record a law's notebook stored in ``laws/<module>.json``, or None if there is none."""
+    path = params_path(module)
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
 def load_params(module: str) -> dict[str, list[float]]:
     """The constants per group stored by the law's notebook."""
-    path = params_path(module)
-    if not path.is_file():
+    record = _stored(module)
+    if record is None:
         raise FileNotFoundError(
-            f"{path} is missing: run notebooks/{_task(module).module}.ipynb to fit and store the law"
+            f"{params_path(module)} is missing: run notebooks/{_task(module).module}.ipynb to fit and store the law"
         )
-    return json.loads(path.read_text(encoding="utf-8"))["params"]
+    return record["params"]
 
 
 def load_validation(module: str) -> dict[str, Any]:
     """The validation scores a law's notebook stored (empty if it stored none)."""
-    path = params_path(module)
-    if not path.is_file():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8")).get("validation", {})
+    return (_stored(module) or {}).get("validation", {})
 
 
 def load_training_range(module: str, group: str | None = None) -> dict[str, tuple[float, float]]:
@@ -121,10 +124,7 @@ def load_training_range(module: str, group: str | None = None) -> dict[str, tupl
 
     With ``group``, over that group's rows (all rows if the group's range was not stored).
     """
-    path = params_path(module)
-    if not path.is_file():
-        return {}
-    record = json.loads(path.read_text(encoding="utf-8"))
+    record = _stored(module) or {}
     stored = record.get("training_range_by_group", {}).get(group) if group is not None else None
     stored = stored or record.get("training_range", {})
     return {name: (low, high) for name, (low, high) in stored.items()}

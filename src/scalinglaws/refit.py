@@ -109,8 +109,6 @@ def load_fitted(path: str | Path) -> FittedLaw:
         t = _task(record["task"])
         constants = {str(g): [float(v) for v in values] for g, values in record["params"].items()}
         names = list(record["param_names"])
-    except FileNotFoundError:
-        raise
     except (ValueError, KeyError, TypeError) as error:
         raise InputError(f"{path} is not a file of fitted constants ({type(error).__name__}: {error})") from error
     expected = list(_law(t.module).PARAM_NAMES)
