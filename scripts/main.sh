@@ -5,9 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
-# The fits solve many tiny least-squares problems: threaded BLAS only adds overhead
-# (and on a busy machine, a lot of it); one thread also keeps results bit-identical.
-export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 .venv/bin/scalinglaws export
 .venv/bin/python tools/run_notebooks.py
 .venv/bin/scalinglaws export --check

@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 # One BLAS thread in the kernels, as in the tests: the stored constants must be exactly
-# what a test run's fit finds, and threaded reductions may differ in the last bit.
+# what a test run's fit finds, and threaded reductions may differ in the last bit (threads
+# also only slow down the many tiny least-squares problems of a fit).
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
