@@ -1,9 +1,11 @@
-"""The eight SLDBench tasks: their schema, where their tables live, and how to load them.
+"""The tasks: their schema, where their tables live, and how to load them.
 
-Every law module, the command line and the notebooks learn a task's columns from
-here, so a column is named in exactly one place. Input validation for the law
-modules lives here too: a law checks its input against the schema once, at the
-boundary, and every error names the column (and the row) at fault.
+The eight tasks of SLDBench and Chinchilla's compute-optimal runs. Every law module, the
+command line and the notebooks learn a task's columns from here, so a column is named in
+exactly one place. The training tables ship inside the package (``scalinglaws/datasets``),
+so :func:`load` works after a plain install, from any working directory. Input
+validation for the law modules lives here too: a law checks its input against the
+schema once, at the boundary, and every error names the column (and the row) at fault.
 """
 
 from __future__ import annotations
@@ -12,14 +14,17 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported where a table is read, not to predict one point
+    import pandas as pd
 
 __all__ = [
     "Column",
     "DataNotFoundError",
+    "FitError",
     "InputError",
     "Source",
     "TASKS",
@@ -32,8 +37,12 @@ __all__ = [
     "validate_table",
 ]
 
-#: Environment variable naming a folder that holds ``<task>/train.csv``.
+#: Environment variable naming a folder that holds ``<task>/train.csv``: read instead of
+#: the tables shipped with the package.
 DATA_ENV = "SCALINGLAWS_DATA"
+
+#: The tables shipped with the package (see its README.md for their provenance).
+PACKAGED_DATA = Path(__file__).resolve().parent / "datasets"
 
 #: The Hugging Face Hub copy of SLDBench, used only by :func:`load_from_hub`.
 HUB_DATASET = "pkuHaowei/sldbench"
@@ -45,6 +54,10 @@ class InputError(ValueError):
 
 class DataNotFoundError(FileNotFoundError):
     """No folder that was searched holds the task's table."""
+
+
+class FitError(RuntimeError):
+    """No start of a fit converged: the constants would be meaningless."""
 
 
 @dataclass(frozen=True)
@@ -111,11 +124,15 @@ SLDBENCH = Source(
 
 @dataclass(frozen=True)
 class Task:
-    """Schema of one SLDBench task.
+    """Schema of one task.
 
     ``name`` is SLDBench's task name (the data folder), ``module`` the short name of
     the law in :mod:`scalinglaws.laws`. ``extrapolation_axes`` are the inputs along
-    which the held-out test rows lie beyond the training rows.
+    which the held-out test rows lie beyond the training rows. ``collection`` is the
+    folder of ``scalinglaws/datasets`` the table ships in and ``files`` its file per
+    split; ``rows`` the number of training rows shipped. ``more_sources`` are studies
+    to cite beside ``source`` (a replication, say); ``benchmark`` is SLDBench for its
+    tasks and None for a law that is not one of them (no held-out split).
     """
 
     name: str
@@ -128,6 +145,20 @@ class Task:
     summary: str
     group_column: str = "group"
     groups: tuple[str, ...] = field(default=())
+    rows: int = 0
+    collection: str = "sldbench"
+    files: tuple[tuple[str, str], ...] = (("train", "train.csv"), ("test", "test.csv"))
+    more_sources: tuple[Source, ...] = ()
+    benchmark: Source | None = None
+
+    def __post_init__(self) -> None:
+        if self.collection == "sldbench" and self.benchmark is None:
+            object.__setattr__(self, "benchmark", SLDBENCH)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every study to cite for the law: its source, then the others."""
+        return (self.source, *self.more_sources)
 
     @property
     def input_names(self) -> list[str]:
@@ -152,6 +183,7 @@ TASKS: dict[str, Task] = {
         Task(
             name="parallel_scaling_law",
             module="parallel",
+            rows=36,
             inputs=(
                 Column("num_params", "parameters of the base model"),
                 Column("parallel_size", "number of parallel streams P"),
@@ -173,6 +205,7 @@ TASKS: dict[str, Task] = {
         Task(
             name="vocab_scaling_law",
             module="vocab",
+            rows=1080,
             inputs=(
                 Column("non_vocab_parameters", "parameters outside the embeddings"),
                 Column("vocab_size", "vocabulary size"),
@@ -197,6 +230,7 @@ TASKS: dict[str, Task] = {
         Task(
             name="sft_scaling_law",
             module="sft",
+            rows=504,
             inputs=(Column("sft_data_size", "fine-tuning examples"),),
             targets=(Column("sft_loss", "fine-tuning loss", "real"),),
             extrapolation_axes=("sft_data_size",),
@@ -214,6 +248,7 @@ TASKS: dict[str, Task] = {
         Task(
             name="domain_mixture_scaling_law",
             module="domain_mixture",
+            rows=80,
             inputs=tuple(
                 Column(f"proportion_domain_{i}", f"share of domain {i} in the mixture", "nonnegative")
                 for i in range(1, 6)
@@ -237,6 +272,7 @@ TASKS: dict[str, Task] = {
         Task(
             name="moe_scaling_law",
             module="moe",
+            rows=193,
             inputs=(
                 Column("num_experts", "experts per MoE layer"),
                 Column("dense_parameter_count", "parameters of the dense (non-expert) equivalent"),
@@ -258,6 +294,7 @@ TASKS: dict[str, Task] = {
         Task(
             name="data_constrained_scaling_law",
             module="data_constrained",
+            rows=161,
             inputs=(
                 Column("unique_tokens", "unique tokens in the (repeated) data"),
                 Column("params", "model parameters"),
@@ -280,6 +317,7 @@ TASKS: dict[str, Task] = {
         Task(
             name="lr_bsz_scaling_law",
             module="lr_bsz",
+            rows=1730,
             inputs=(
                 Column("lr", "peak learning rate"),
                 Column("bsz", "batch size (sequences of 2048 tokens)"),
@@ -303,6 +341,7 @@ TASKS: dict[str, Task] = {
         Task(
             name="easy_question_scaling_law",
             module="u_shape",
+            rows=389,
             inputs=(
                 Column("log_flops", "log10 of training FLOPs in units of 1e21", "real"),
             ),
@@ -320,6 +359,40 @@ TASKS: dict[str, Task] = {
                 "2410.01692",
             ),
             summary="Score on a benchmark's easy questions against training compute (U-shaped).",
+        ),
+        Task(
+            name="chinchilla",
+            module="chinchilla",
+            inputs=(
+                Column("params", "model parameters N"),
+                Column("tokens", "training tokens D"),
+            ),
+            targets=(Column("loss", "final training loss", "real"),),
+            extrapolation_axes=("params", "tokens"),
+            max_constants_per_group=5,
+            source=_source(
+                "hoffmann2022chinchilla",
+                "Hoffmann, Jordan and Borgeaud, Sebastian and Mensch, Arthur and others",
+                "Training Compute-Optimal Large Language Models",
+                2022,
+                "Advances in Neural Information Processing Systems",
+                "2203.15556",
+            ),
+            summary="Loss against parameters and tokens: the compute-optimal allocation.",
+            groups=("all_data",),
+            rows=245,
+            collection="chinchilla",
+            files=(("train", "runs.csv"),),
+            more_sources=(
+                _source(
+                    "besiroglu2024chinchilla",
+                    "Besiroglu, Tamay and Erdil, Ege and Barnett, Matthew and You, Josh",
+                    "Chinchilla Scaling: A replication attempt",
+                    2024,
+                    "arXiv preprint",
+                    "2404.10102",
+                ),
+            ),
         ),
     )
 }
@@ -339,54 +412,71 @@ def task(name: str | Task) -> Task:
     raise InputError(f"unknown task {name!r}; the tasks are: {known}")
 
 
-def _repository_root() -> Path:
-    # src/scalinglaws/data.py -> the checkout's root (meaningful for an editable install).
-    return Path(__file__).resolve().parents[2]
-
-
 def data_dirs() -> list[Path]:
-    """The folders searched for ``<task>/train.csv``, in order."""
+    """The folders searched for ``<task>/<file>``, in order: ``$SCALINGLAWS_DATA`` if set, then
+    the tables shipped with the package."""
     dirs = []
     if os.environ.get(DATA_ENV):
         dirs.append(Path(os.environ[DATA_ENV]).expanduser())
-    dirs.append(_repository_root().parent / "shared" / "sldbench")
-    dirs.append(Path.cwd() / "data" / "sldbench")
+    dirs.append(PACKAGED_DATA)
     return dirs
 
 
+def _file(t: Task, split: str) -> str:
+    files = dict(t.files)
+    if split not in files:
+        raise DataNotFoundError(
+            f"{t.module} has no {split} split; its tables: {', '.join(files)}"
+            + ("" if t.benchmark else " (it is not an SLDBench task: its law is judged by backtests)")
+        )
+    return files[split]
+
+
+def _candidates(t: Task, split: str, folder: Path) -> Path:
+    # The packaged copy keeps each collection in a folder of its own; an override
+    # folder holds <task>/<file> directly, as SLDBench's repository does.
+    if folder == PACKAGED_DATA:
+        return folder / t.collection / (t.name if t.collection == "sldbench" else "") / _file(t, split)
+    return folder / t.name / _file(t, split)
+
+
 def _find_table(t: Task, split: str, data_dir: str | os.PathLike | None) -> Path:
-    searched = [Path(data_dir)] if data_dir is not None else data_dirs()
-    for folder in searched:
-        path = folder / t.name / f"{split}.csv"
+    searched = [Path(data_dir).expanduser()] if data_dir is not None else data_dirs()
+    paths = [_candidates(t, split, folder) for folder in searched]
+    for path in paths:
         if path.is_file():
             return path
-    where = "\n  ".join(str(folder / t.name / f"{split}.csv") for folder in searched)
+    where = "\n  ".join(str(path) for path in paths)
     hint = (
         "the test split is held out of this package on purpose (as in SLDBench)"
         if split == "test"
-        else f"set {DATA_ENV} to a folder holding <task>/{split}.csv, or pass data_dir="
+        else f"point {DATA_ENV} (or data_dir=) at a folder holding {t.name}/{_file(t, split)}, "
+        "or reinstall the package: its own copy is missing"
     )
     raise DataNotFoundError(f"no {split} table for task {t.name!r}; looked in:\n  {where}\n{hint}")
 
 
 def _tidy(frame: pd.DataFrame, t: Task, origin: str) -> pd.DataFrame:
+    if t.group_column not in frame.columns and len(t.groups) == 1:
+        frame = frame.assign(**{t.group_column: t.groups[0]})  # a one-group table may omit the column
     missing = [c for c in t.columns if c not in frame.columns]
     if missing:
         raise InputError(f"{origin} lacks column(s) {', '.join(missing)} of task {t.name}")
     frame = frame[t.columns].copy()
     frame[t.group_column] = frame[t.group_column].astype(str)
     for column in [*t.inputs, *t.targets]:
-        frame[column.name] = pd.to_numeric(frame[column.name], errors="raise").astype(float)
+        frame[column.name] = _checked_column(frame[column.name], column, text=True, where=origin)
     return frame.reset_index(drop=True)
 
 
 def load(name: str | Task, split: str = "train", data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     """Load a task's table as a tidy DataFrame: the group column, the inputs, the targets.
 
-    Looks in ``data_dir`` if given, else in the folders of :func:`data_dirs`: the one
-    named by ``$SCALINGLAWS_DATA``, ``../shared/sldbench`` beside the repository, and
-    ``./data/sldbench``. Nothing is downloaded.
+    Reads the table shipped with the package, or the one in ``data_dir`` (or in the
+    folder named by ``$SCALINGLAWS_DATA``) if given. Nothing is downloaded.
     """
+    import pandas as pd
+
     t = task(name)
     path = _find_table(t, split, data_dir)
     return _tidy(pd.read_csv(path), t, str(path))
@@ -395,17 +485,20 @@ def load(name: str | Task, split: str = "train", data_dir: str | os.PathLike | N
 def load_from_hub(name: str | Task, split: str = "train", timeout: float = 10.0) -> pd.DataFrame:
     """Opt-in: load a task from the Hugging Face Hub copy of SLDBench.
 
-    Never called by the package itself. Needs the ``datasets`` library; every failure
-    (library missing, no network, unknown config) becomes a :class:`DataNotFoundError`
-    that says what went wrong, and network waits are bounded by ``timeout`` seconds.
+    Never called by the package itself. Needs the ``datasets`` library (``pip install
+    "scalinglaws[hub]"``); every failure (library missing, no network, unknown config)
+    becomes a :class:`DataNotFoundError` that says what went wrong, and network waits are
+    bounded by ``timeout`` seconds.
     """
     t = task(name)
+    if t.benchmark is None:
+        raise DataNotFoundError(f"{t.module} is not an SLDBench task: the Hub copy does not hold it")
     try:
         import datasets  # noqa: PLC0415  (optional dependency, imported only on request)
     except ImportError as error:
         raise DataNotFoundError(
-            "load_from_hub needs the 'datasets' library (pip install datasets); "
-            f"or point {DATA_ENV} at a local copy of the tables"
+            "load_from_hub needs the 'datasets' library (pip install \"scalinglaws[hub]\"); "
+            "the training tables ship with the package: data.load() reads them"
         ) from error
     os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", str(int(timeout)))
     os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", str(int(timeout)))
@@ -421,18 +514,27 @@ def load_from_hub(name: str | Task, split: str = "train", timeout: float = 10.0)
 
 def validate_inputs(
     name: str | Task,
-    rows: pd.DataFrame | Iterable[Mapping[str, Any]] | np.ndarray,
-) -> pd.DataFrame:
-    """Check law inputs against the schema; return them as a float DataFrame.
+    rows: Any,
+    text: bool = False,
+) -> dict[str, np.ndarray]:
+    """Check law inputs against the schema; return them as float columns, by input name.
 
-    ``rows`` is a DataFrame, a list of dicts (the leaderboard interface) or an
-    (n, features) array in the schema's column order. Extra columns are kept out.
+    ``rows`` is a mapping of columns (a dict of lists or arrays, a DataFrame), a list of
+    dicts (the leaderboard interface) or an (n, features) array in the schema's column
+    order. Extra columns are left out. With ``text``, numbers written as strings (a CSV
+    column that pandas left as text) are read as numbers; otherwise a string is refused.
     Raises :class:`InputError` naming the column, and the row, of the first fault.
     """
     t = task(name)
     names = t.input_names
-    if isinstance(rows, np.ndarray) or (
-        isinstance(rows, Sequence) and rows and not isinstance(rows[0], Mapping)
+    if hasattr(rows, "columns") and hasattr(rows, "to_numpy"):  # a DataFrame, without importing pandas
+        columns = {str(c): rows[c].to_numpy() for c in rows.columns}
+    elif isinstance(rows, Mapping):
+        columns = {str(k): np.atleast_1d(np.asarray(v, dtype=object if _has_text(v) else None))
+                   for k, v in rows.items()}
+    elif isinstance(rows, np.ndarray) or (
+        isinstance(rows, Sequence) and not isinstance(rows, (str, bytes)) and len(rows)
+        and not isinstance(rows[0], Mapping)
     ):
         array = np.asarray(rows)
         if array.dtype.kind not in "iuf":  # keep strings and bools for the checks below
@@ -444,25 +546,40 @@ def validate_inputs(
                 f"{t.module} expects an (n, {len(names)}) array with columns {names}; "
                 f"got shape {array.shape}"
             )
-        frame = pd.DataFrame(array, columns=names)
-    elif isinstance(rows, pd.DataFrame):
-        frame = rows
+        columns = {n: array[:, j] for j, n in enumerate(names)}
+    elif isinstance(rows, (str, bytes)) or not isinstance(rows, Iterable):
+        raise InputError(
+            f"expected records (a list of dicts), a table or an array of {t.module} inputs, "
+            f"got {type(rows).__name__}"
+        )
     else:
         records = list(rows)
         for i, record in enumerate(records):
             if not isinstance(record, Mapping):
                 raise InputError(f"row {i}: expected a dict of inputs, got {type(record).__name__}")
-        # Not from_records: it makes zero rows of [{}], hiding the missing column.
-        frame = pd.DataFrame(records, index=range(len(records)))
-    if len(frame) == 0:
-        return pd.DataFrame({n: np.empty(0) for n in names})
-    missing = [n for n in names if n not in frame.columns]
+        if not records:
+            return {n: np.empty(0) for n in names}
+        missing = [n for n in names if all(n not in record for record in records)]
+        if missing:
+            raise InputError(f"missing input column(s) {', '.join(missing)}; {t.module} needs {names}")
+        for i, record in enumerate(records):
+            absent = [n for n in names if n not in record]
+            if absent:
+                raise InputError(f"row {i}: missing input(s) {', '.join(absent)}")
+        columns = {n: np.array([record[n] for record in records], dtype=object) for n in names}
+    missing = [n for n in names if n not in columns]
     if missing:
         raise InputError(f"missing input column(s) {', '.join(missing)}; {t.module} needs {names}")
-    out = {}
-    for column in t.inputs:
-        out[column.name] = _checked_column(frame[column.name], column)
-    return pd.DataFrame(out, index=frame.index)
+    lengths = {len(columns[n]) for n in names}
+    if len(lengths) > 1:
+        raise InputError(f"input columns of different lengths: " + ", ".join(f"{n} {len(columns[n])}" for n in names))
+    return {c.name: _checked_column(columns[c.name], c, text=text) for c in t.inputs}
+
+
+def _has_text(values: Any) -> bool:
+    return isinstance(values, (str, bytes)) or (
+        isinstance(values, (list, tuple)) and any(isinstance(v, (str, bytes, bool, type(None))) for v in values)
+    )
 
 
 def _is_number(value: Any) -> bool:
@@ -470,24 +587,44 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
-def _checked_column(values: pd.Series, column: Column) -> np.ndarray:
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        numbers = values.to_numpy(dtype=float)
+def _as_number(value: Any, text: bool) -> float | None:
+    """``value`` as a float, or None if it is not a number (a numeric string counts with ``text``)."""
+    if _is_number(value):
+        return float(value)
+    if value is None:
+        return math.nan
+    if text and isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _checked_column(values: Any, column: Column, text: bool = False, where: str = "") -> np.ndarray:
+    array = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
+    if array.dtype.kind in "iuf":
+        numbers = array.astype(float)
     else:
         # Only mixed or non-numeric columns reach this element-wise check.
-        objects = values.to_numpy(dtype=object)
+        objects = array.astype(object).ravel()
+        numbers = np.empty(objects.size)
         for position, value in enumerate(objects):
-            if not _is_number(value):
+            number = _as_number(value, text)
+            if number is None:
                 raise InputError(
-                    f"row {position}, column {column.name}: expected a number, got {value!r}"
+                    f"{where + ': ' if where else ''}row {position}, column {column.name}: "
+                    f"expected a number, got {value!r}"
                 )
-        numbers = objects.astype(float)
+            numbers[position] = number
     bad = column.violation(numbers)
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
         value = float(numbers[position])
         what = "a finite number" if not math.isfinite(value) else f"{column.domain} ({column.description})"
-        raise InputError(f"row {position}, column {column.name}: {value!r} is not {what}")
+        raise InputError(
+            f"{where + ': ' if where else ''}row {position}, column {column.name}: {value!r} is not {what}"
+        )
     return numbers
 
 
@@ -495,8 +632,11 @@ def validate_table(name: str | Task, frame: pd.DataFrame, default_group: str = "
     """Check a table of runs (inputs and targets; the group column optional) for fitting.
 
     Returns it tidy, as :func:`load` would; a missing group column puts every row in
-    ``default_group``. Errors name the column, and the row, at fault.
+    ``default_group``. Numbers written as text (from a CSV) are read as numbers. Errors
+    name the column, and the row, at fault; a table with no rows is refused.
     """
+    import pandas as pd
+
     t = task(name)
     if not isinstance(frame, pd.DataFrame):
         raise InputError(f"expected a table (DataFrame) of runs, got {type(frame).__name__}")
@@ -506,9 +646,11 @@ def validate_table(name: str | Task, frame: pd.DataFrame, default_group: str = "
             f"missing column(s) {', '.join(missing)}; a {t.module} table needs "
             f"{', '.join([*t.input_names, *t.target_names])} (and optionally {t.group_column})"
         )
+    if len(frame) == 0:
+        raise InputError(f"the table has no rows: a {t.module} law needs runs to fit")
     frame = frame.reset_index(drop=True)
     groups = frame[t.group_column].astype(str) if t.group_column in frame else default_group
     out = pd.DataFrame({t.group_column: groups}, index=frame.index)
     for column in [*t.inputs, *t.targets]:
-        out[column.name] = _checked_column(frame[column.name], column)
+        out[column.name] = _checked_column(frame[column.name], column, text=True)
     return out
