@@ -7,7 +7,11 @@
   rows that notebooks use to choose a form (the test split is never seen).
 - :class:`Candidate` and :func:`validation_table`: score competing forms under
   one protocol.
-- :func:`bootstrap` and :func:`intervals`: uncertainty of fitted constants.
+- :func:`bootstrap` and :func:`intervals`: uncertainty of fitted constants, resampling
+  what is independent (distinct runs, or cells of repeated runs).
+
+The choice among forms (backtests from several forecast origins, survivors, combination,
+calibrated intervals) is :mod:`scalinglaws.selection`, built on these.
 """
 
 from __future__ import annotations
@@ -15,14 +19,15 @@ from __future__ import annotations
 import itertools
 import warnings
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
 
 import numpy as np
-import pandas as pd
-from scipy import optimize
 
 from . import metrics
-from .data import Task, task as _task
+from .data import FitError, Task, task as _task
+
+if TYPE_CHECKING:  # pandas and scipy load when a fit runs: a law predicts without them
+    import pandas as pd
 
 __all__ = [
     "BootstrapResult",
@@ -43,10 +48,6 @@ __all__ = [
 ]
 
 Params = Mapping[str, Sequence[float]]
-
-
-class FitError(RuntimeError):
-    """No start of a fit converged: the constants would be meaningless."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,8 @@ def least_squares(
 
     Raises :class:`FitError` when no start converges.
     """
+    from scipy import optimize  # here, not at import: predicting needs no scipy
+
     starts = np.atleast_2d(np.asarray(starts, dtype=float))
     if bounds is None:
         lower = np.full(starts.shape[1], -np.inf)
@@ -153,19 +156,59 @@ def least_squares(
             reasons.append(result.message)
             continue
         converged += 1
-        if best is None or result.cost < best.cost:
+        # A start wins only by more than rounding: among starts whose optima cost the same to
+        # TIE_RTOL, the first in the grid's order wins on every machine, whichever kernel
+        # rounded its cost a hair lower. (Two starts can end at equally good points of a flat
+        # valley that extrapolate differently; the order, not the last bit, must decide.)
+        if best is None or result.cost < best.cost * (1.0 - TIE_RTOL) - 1e-300:
             best = result
     if best is None:
         distinct = sorted(set(reasons))[:3]
         raise FitError(
             f"none of {len(starts)} starts converged; optimiser said: " + " | ".join(distinct)
         )
+    best = _polish(residuals, best, lower, upper, jac, loss, f_scale, max_nfev)
     return FitResult(
         params=np.asarray(best.x, dtype=float),
         cost=float(best.cost),
         converged_starts=converged,
         total_starts=len(starts),
     )
+
+
+def _polish(residuals, best, lower, upper, jac, loss, f_scale, max_nfev):
+    """Converge the winning start to machine precision, so that the result is the optimum
+    itself and not wherever a loose stopping rule happened to stop.
+
+    The default tolerances (1e-8) stop the optimiser once the cost stalls; in a flat
+    direction the constants are then fixed only to about 1e-4, and another CPU's kernels
+    (other rounding in the finite-difference Jacobian) stop elsewhere. A second run from
+    the winner with tolerances near machine precision and a central-difference Jacobian
+    lands on the same point on every machine, to far below what any prediction shows.
+    """
+    from scipy import optimize
+
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            polished = optimize.least_squares(
+                residuals, best.x, jac="3-point" if jac == "2-point" else jac,
+                bounds=(lower, upper), loss=loss, f_scale=f_scale,
+                ftol=_TIGHT, xtol=_TIGHT, gtol=_TIGHT,
+                max_nfev=None if max_nfev is None else 2 * max_nfev, method="trf",
+            )
+        except ValueError:
+            return best
+    if polished.status < 0 or not np.isfinite(polished.cost) or polished.cost > best.cost:
+        return best
+    return polished
+
+
+#: Stopping tolerance of the polishing run: a few units of machine precision.
+_TIGHT = 1e-15
+
+#: Costs that agree to this relative tolerance are a tie (see :func:`least_squares`).
+TIE_RTOL = 1e-7
 
 
 def _columns(frame: pd.DataFrame, names: Sequence[str]) -> dict[str, np.ndarray]:
@@ -181,18 +224,22 @@ def fit_groups(
     *,
     bounds: tuple[Sequence[float], Sequence[float]] | None = None,
     log_residuals: bool = False,
+    start: Params | None = None,
     **options,
 ) -> dict[str, list[float]]:
     """Fit a law to each group of a task table on its own, with :func:`least_squares`.
 
     ``predict(inputs, constants)`` is the law itself; the residuals are
     ``predict - target`` over the group's rows (or the difference of their logs with
-    ``log_residuals``, for positive targets spanning decades). Raises
+    ``log_residuals``, for positive targets spanning decades). With ``start`` (constants
+    per group, say the fit to all runs when refitting a resample), each group's fit
+    starts there and from the two best points of the grid only. Raises
     :class:`FitError` naming the group whose fit did not converge.
     """
     t = _task(task)
     fitted: dict[str, list[float]] = {}
     for group, rows in table.groupby(t.group_column, sort=False):
+        group_starts, group_options = _warm(starts, start, str(group), options)
         inputs = _columns(rows, t.input_names)
         target = rows[t.target_names].to_numpy(dtype=float).reshape(len(rows), -1)
         if len(t.targets) == 1:
@@ -208,11 +255,25 @@ def fit_groups(
                 return np.asarray(predict(inputs, theta), dtype=float).ravel() - target.ravel()
 
         try:
-            result = least_squares(residuals, starts, bounds=bounds, **options)
+            result = least_squares(residuals, group_starts, bounds=bounds, **group_options)
         except FitError as error:
             raise FitError(f"group {group!r}: {error}") from error
         fitted[str(group)] = result.params.tolist()
     return fitted
+
+
+#: With a warm start, how many points of the grid are still optimised beside it.
+WARM_KEEP = 2
+
+
+def _warm(starts: np.ndarray, start: Params | None, group: str, options: dict) -> tuple[np.ndarray, dict]:
+    """Starts and options for one fit: the warm start first, then the best of the grid."""
+    if start is None or group not in start:
+        return starts, options
+    starts = np.atleast_2d(np.asarray(starts, dtype=float))
+    warm = np.asarray(start[group], dtype=float)[None, :]
+    keep = min(options.get("keep") or len(starts), WARM_KEEP) + 1
+    return np.vstack([warm, starts]), {**options, "keep": keep}
 
 
 def fit_shared(
@@ -224,6 +285,8 @@ def fit_shared(
     starts: np.ndarray,
     *,
     bounds: tuple[Sequence[float], Sequence[float]] | None = None,
+    start: Params | None = None,
+    unarrange: Callable[[Sequence[float]], tuple[Sequence[float], Sequence[float]]] | None = None,
     **options,
 ) -> dict[str, list[float]]:
     """Fit a law whose first ``n_shared`` constants are common to all groups, jointly.
@@ -232,12 +295,17 @@ def fit_shared(
     they are tiled over the groups. ``arrange(shared, own)`` orders a group's
     constants as ``predict`` expects them, and each group's entry of the result holds
     its full vector in that order (the shared values repeated), so the result plugs
-    into :func:`predict_table` like any per-group fit.
+    into :func:`predict_table` like any per-group fit. With ``start`` (constants per group,
+    in ``predict``'s order) and ``unarrange`` (the inverse of ``arrange``: a group's
+    constants to ``(shared, own)``), the fit starts there and from the two best points of
+    the grid only.
     """
     t = _task(task)
     starts = np.atleast_2d(np.asarray(starts, dtype=float))
     n_own = starts.shape[1] - n_shared
     groups = list(dict.fromkeys(table[t.group_column]))
+    import pandas as pd
+
     codes = pd.Categorical(table[t.group_column], categories=groups).codes
     target = table[t.target_names].to_numpy(dtype=float)
     if len(t.targets) == 1:
@@ -259,7 +327,13 @@ def fit_shared(
         return np.hstack([values[:, :n_shared]] + [values[:, n_shared:]] * len(groups))
 
     tiled_bounds = None if bounds is None else (tile(bounds[0])[0], tile(bounds[1])[0])
-    result = least_squares(residuals, tile(starts), bounds=tiled_bounds, **options)
+    tiled = tile(starts)
+    if start is not None and unarrange is not None and all(str(g) in start for g in groups):
+        parts = [unarrange(start[str(g)]) for g in groups]
+        warm = np.concatenate([np.asarray(parts[0][0], dtype=float)] + [np.asarray(own, dtype=float) for _, own in parts])
+        tiled = np.vstack([warm[None, :], tiled])
+        options = {**options, "keep": min(options.get("keep") or len(tiled), WARM_KEEP) + 1}
+    result = least_squares(residuals, tiled, bounds=tiled_bounds, **options)
     return {str(g): [float(v) for v in constants(result.params, i)] for i, g in enumerate(groups)}
 
 
@@ -357,6 +431,8 @@ def validation_table(
     R2 of all folds' predictions pooled. A candidate whose fit fails is reported with
     NaN scores and the reason, not dropped.
     """
+    import pandas as pd
+
     t = _task(task)
     rows = []
     for c in candidates:
@@ -405,28 +481,50 @@ class BootstrapResult:
 
 
 def bootstrap(
-    fit: Callable[[pd.DataFrame], dict[str, list[float]]],
+    fit: Callable[..., dict[str, list[float]]],
     table: pd.DataFrame,
     n: int = 100,
     seed: int = 0,
     by: str | None = "group",
+    cluster: Sequence[str] | None = None,
+    start: Params | None = None,
 ) -> BootstrapResult:
-    """Refit on ``n`` resamples of the rows (drawn within each group when ``by`` is set).
+    """Refit on ``n`` resamples of what is independent in the table.
 
-    Resamples whose fit raises :class:`FitError` are counted in ``failed``, never
-    silently replaced.
+    Resamples are drawn within each group when ``by`` is set. The unit resampled is a
+    *cluster* of rows: rows that share the values of the ``cluster`` columns are drawn
+    together. By default a cluster is a set of identical rows, so that twenty copies of
+    one run do not pass for twenty runs; with the task's inputs as ``cluster``, repeated
+    runs of one setting (a cell) count once, as they should where their differences are
+    noise the law does not model. With
+    ``start`` (the fit to all rows), each refit starts there if ``fit`` takes a ``start``
+    argument: faster, and every refit lands in the basin of the full fit. Resamples whose
+    fit raises :class:`FitError` are counted in ``failed``, never silently replaced.
     """
+    import inspect
+
+    import pandas as pd
+
     rng = np.random.default_rng(seed)
-    parts = [table.index.to_numpy()] if by is None else [
-        part.index.to_numpy() for _, part in table.groupby(by, sort=False)
-    ]
+    columns = [c for c in table.columns if c != by] if cluster is None else list(cluster)
+    parts = [table] if by is None else [part for _, part in table.groupby(by, sort=False)]
+    clusters = []
+    for part in parts:
+        keys = part[columns].round(12).astype(str).agg("|".join, axis=1) if columns else part.index.astype(str)
+        codes, uniques = pd.factorize(keys, sort=False)
+        members = [part.index.to_numpy()[codes == k] for k in range(len(uniques))]
+        clusters.append(members)
+    warm = start is not None and "start" in inspect.signature(fit).parameters
     collected: dict[str, list[np.ndarray]] = {}
     failed = 0
     for _ in range(n):
-        chosen = np.concatenate([rng.choice(index, size=index.size, replace=True) for index in parts])
+        chosen = np.concatenate([
+            np.concatenate([members[i] for i in rng.integers(0, len(members), size=len(members))])
+            for members in clusters
+        ])
         sample = table.loc[chosen].reset_index(drop=True)
         try:
-            params = fit(sample)
+            params = fit(sample, start=start) if warm else fit(sample)
         except FitError:
             failed += 1
             continue
@@ -443,6 +541,8 @@ def intervals(
     level: float = 0.95,
 ) -> pd.DataFrame:
     """Table of each group's constants with bootstrap standard errors and percentile intervals."""
+    import pandas as pd
+
     tail = (1.0 - level) / 2.0
     rows = []
     for group, constants in estimate.items():
