@@ -17,6 +17,28 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config):
+    """nbval compares an output with the committed one up to the last printed digit of its
+    numbers: another CPU's kernels move the last bits of a fit, and a number printed at
+    four digits may round the other way there. Words, and numbers that differ by more than
+    one unit in their last digit, still fail."""
+    try:
+        from nbval.plugin import NbCellItem
+    except ImportError:
+        return
+    from scalinglaws.export import align_outputs
+
+    original = NbCellItem.compare_outputs
+    if getattr(original, "aligned", False):
+        return
+
+    def compare_outputs(self, test, ref, skip_compare=None):
+        return original(self, align_outputs(test, ref, self.sanitize), ref, skip_compare)
+
+    compare_outputs.aligned = True
+    NbCellItem.compare_outputs = compare_outputs
+
+
 @pytest.fixture
 def root() -> Path:
     return ROOT

@@ -26,6 +26,8 @@ import jupytext
 import nbformat
 from nbclient import NotebookClient
 
+from scalinglaws.export import notebooks_agree
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -51,7 +53,12 @@ def execute(source: Path) -> float:
     ).execute()
     elapsed = time.perf_counter() - started
     nbformat.validate(notebook)
-    jupytext.write(notebook, source.with_suffix(".ipynb"), fmt="ipynb")
+    target = source.with_suffix(".ipynb")
+    if target.is_file() and notebooks_agree(notebook, nbformat.read(target, as_version=4)):
+        # Same cells, same outputs up to the last printed digit: keep the committed file, so
+        # that a re-run on another CPU leaves `git status` clean.
+        return elapsed
+    jupytext.write(notebook, target, fmt="ipynb")
     return elapsed
 
 

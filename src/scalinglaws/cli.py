@@ -1,8 +1,9 @@
 """The ``scalinglaws`` command: list, predict, score, cite, fit, optimize and export the laws.
 
-Options are named after the task's columns (``num_experts`` -> ``--num-experts``), built
-from :mod:`scalinglaws.data`'s schema and from the laws that exist, never from a
-hand-kept list. Every error is one line on stderr and a non-zero exit.
+Options are named after the task's columns (``num_experts`` -> ``--num-experts``) and
+after the arguments of each law's decisions, built from :mod:`scalinglaws.data`'s schema
+and from the laws' declared ``LAW`` objects, never from a hand-kept list. Only the law a
+command names is imported. Every error is one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["main"]
+__all__ = ["build_parser", "citation", "main"]
 
 EXIT_ERROR = 2
 
@@ -35,6 +36,12 @@ def _laws() -> list[str]:
     return laws.available()
 
 
+def _law(module: str):
+    from . import laws
+
+    return laws.get(module).LAW
+
+
 def _json(value: Any) -> str:
     def clean(v):
         if isinstance(v, float) and not math.isfinite(v):
@@ -43,26 +50,43 @@ def _json(value: Any) -> str:
             return {k: clean(x) for k, x in v.items()}
         if isinstance(v, (list, tuple)):
             return [clean(x) for x in v]
-        if hasattr(v, "item"):  # numpy scalars
+        if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalars
             return clean(v.item())
         return v
 
     return json.dumps(clean(value), indent=1)
 
 
+class _Warnings:
+    """Collect the warnings a command raises, to print each once on stderr as ``warning: ...``."""
+
+    def __enter__(self):
+        self._context = warnings.catch_warnings(record=True)
+        self.caught = self._context.__enter__()
+        warnings.simplefilter("always")
+        return self
+
+    def __exit__(self, *exc):
+        self._context.__exit__(*exc)
+        for message in dict.fromkeys(str(w.message) for w in self.caught):
+            print(f"warning: {message}", file=sys.stderr)
+        return False
+
+
 # ---------------------------------------------------------------- list
 
 
 def _list(args: argparse.Namespace) -> int:
-    from . import data, laws
+    from . import data, records
 
     rows = []
-    for module in laws.available():
+    for module in _laws():
         t = data.task(module)
-        law = laws.get(module)
+        record = records.stored(module)
         rows.append({
             "law": module, "task": t.name, "inputs": t.input_names, "targets": t.target_names,
-            "groups": list(law.PARAMS), "constants": list(law.PARAM_NAMES),
+            "groups": list(record.params), "constants": list(record.param_names),
+            "benchmark": "SLDBench" if t.benchmark else "none (no held-out split)",
         })
     if args.json:
         print(_json(rows))
@@ -79,75 +103,94 @@ def _list(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- predict / score
 
 
-def _constants(module: str, params_file: str | None) -> dict[str, list[float]]:
-    from . import laws
-    from .refit import load_fitted
+def _constants(path: str | None):
+    """The record a ``--constants FILE`` names (None: the law's stored constants)."""
+    if path is None:
+        return None
+    from . import records
 
-    if params_file is None:
-        return laws.get(module).PARAMS
-    fitted = load_fitted(params_file)
-    if fitted.task != module:
-        raise CommandError(f"{params_file} holds constants of the {fitted.task} law, not {module}")
-    return fitted.constants
+    return records.read(path)
 
 
-def _group(args: argparse.Namespace, constants: dict[str, list[float]]) -> str:
-    if args.group is not None:
-        return args.group
-    if len(constants) == 1:
-        return next(iter(constants))
-    raise CommandError(f"--group is required; the groups are: {', '.join(constants)}")
+def _read_csv(path: str):
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except (OSError, ValueError) as error:
+        raise CommandError(f"cannot read {path}: {error}") from error
 
 
 def _predict(args: argparse.Namespace) -> int:
-    import pandas as pd
+    import numpy as np
 
-    from . import contract, data, laws
+    from . import data
 
     t = data.task(args.law)
-    law = laws.get(t.module)
-    constants = _constants(t.module, args.constants)
+    law = _law(t.module)
+    constants = _constants(args.constants)
+    level = args.interval
     if args.csv:
-        try:
-            frame = pd.read_csv(args.csv)
-        except (OSError, ValueError) as error:
-            raise CommandError(f"cannot read {args.csv}: {error}") from error
+        frame = _read_csv(args.csv)
+        if len(frame) == 0:
+            raise CommandError(f"{args.csv} has a header and no rows: nothing to predict")
         if t.group_column in frame.columns and args.group is None:
-            groups = frame[t.group_column].astype(str)
+            groups = frame[t.group_column].astype(str).to_numpy()
         else:
-            groups = pd.Series(_group(args, constants), index=frame.index)
+            groups = np.array([args.group] * len(frame), dtype=object)
+        columns = data.validate_inputs(t, frame, text=True)
     else:
         given = {name: getattr(args, name) for name in t.input_names}
         missing = [_option(n) for n, v in given.items() if v is None]
         if missing:
             raise CommandError(f"missing {', '.join(missing)} (or give --csv FILE)")
-        frame = pd.DataFrame([given])
-        groups = pd.Series([_group(args, constants)])
-    prediction = pd.DataFrame(index=frame.index, columns=t.target_names, dtype=float)
-    for group in dict.fromkeys(groups):
-        rows = frame[groups == group]
-        values = contract.predict_rows(t.module, law.predict, rows, constants, group)
-        prediction.loc[rows.index] = values.reshape(len(rows), len(t.targets))
-    out = frame[[c for c in frame.columns if c not in t.target_names]].copy()
-    for name in t.target_names:
-        out[name] = prediction[name]
+        columns = data.validate_inputs(t, {n: [v] for n, v in given.items()})
+        groups = np.array([args.group], dtype=object)
+    names = [f"{n}{suffix}" for n in t.target_names for suffix in (["", "_low", "_high"] if level else [""])]
+    values = np.full((len(groups), len(names)), np.nan)
+    with _Warnings():
+        for group in dict.fromkeys(groups):
+            mask = groups == group
+            rows = {n: columns[n][mask] for n in t.input_names}
+            _, center, low, high = law.predict_arrays(rows, constants, interval=level, group=group)
+            parts = [center, low, high] if level else [center]
+            block = np.stack([np.asarray(p).reshape(mask.sum(), -1) for p in parts], axis=2)
+            values[mask] = block.reshape(mask.sum(), -1)  # target by target: value, low, high
+    if not args.csv and not args.json:
+        for j, name in enumerate(t.target_names):
+            width = 3 if level else 1
+            line = f"{name} = {values[0, j * width]:.6g}"
+            if level:
+                line += f" [{values[0, j * width + 1]:.6g}, {values[0, j * width + 2]:.6g}]"
+            print(line)
+        return 0
+    import pandas as pd
+
+    out = frame[[c for c in frame.columns if c not in t.target_names]].copy() if args.csv else pd.DataFrame()
+    for name in t.input_names:
+        out[name] = columns[name]
+    if args.csv and t.group_column in out:
+        out[t.group_column] = out[t.group_column].astype(str)
+    for j, name in enumerate(names):
+        out[name] = values[:, j]
     if args.json:
         print(_json(out.to_dict("records")))
-    elif args.csv:
-        out.to_csv(sys.stdout, index=False)
     else:
-        for name in t.target_names:
-            print(f"{name} = {out[name].iloc[0]:.6g}")
+        out.to_csv(sys.stdout, index=False)
     return 0
 
 
 def _score(args: argparse.Namespace) -> int:
-    from . import data, fitting, laws, metrics
+    from . import data, fitting, metrics
 
     t = data.task(args.law)
-    law = laws.get(t.module)
+    law = _law(t.module)
     table = data.load(t.module, split=args.split, data_dir=args.data)
-    prediction = fitting.predict_table(law.predict, table, law.PARAMS, t)
+    record = law.record
+    unknown = sorted(set(table[t.group_column]) - set(record.params))
+    if unknown:
+        raise CommandError(f"the table has group(s) the law has no constants for: {', '.join(unknown[:5])}")
+    prediction = fitting.predict_table(law.formula, table, record.params, t)
     truth = table[t.target_names].to_numpy()
     result = {"law": t.module, "split": args.split, "rows": len(table),
               **metrics.scores(truth, prediction.reshape(truth.shape))}
@@ -170,25 +213,32 @@ def package_bibtex() -> str:
         "  title   = {scalinglaws: documented, validated scaling laws for large language models},\n"
         "  author  = {{The scalinglaws developers}},\n"
         f"  version = {{{__version__}}},\n"
-        "  year    = {2026}\n"
+        "  year    = {2026},\n"
+        "  url     = {https://github.com/scalinglaws/scalinglaws}\n"
         "}"
     )
 
 
 def citation(module: str, form: str = "bibtex") -> str:
-    """How to cite a law: this package (with version), the source study, and SLDBench."""
-    from . import __version__, data, laws
+    """How to cite a law: this package (with version), its source studies, and SLDBench."""
+    from . import __version__, data, records
 
     t = data.task(module)
-    law = laws.get(t.module)
+    sources = [*t.sources, *([t.benchmark] if t.benchmark else [])]
     if form == "bibtex":
-        return "\n\n".join([package_bibtex(), t.source.bibtex, data.SLDBENCH.bibtex])
-    return "\n".join([
-        f"The {t.module} law of scalinglaws {__version__}: {' '.join(law.FORM.split())}",
-        f"(module scalinglaws.laws.{t.module}, constants fitted on SLDBench's training split of {t.name}).",
+        return "\n\n".join([package_bibtex(), *(s.bibtex for s in sources)])
+    law = _law(t.module)
+    data_line = (f"constants fitted on SLDBench's training split of {t.name}" if t.benchmark
+                 else f"constants fitted on the runs of {t.source.text.split('.')[0]}")
+    lines = [
+        f"The {t.module} law of scalinglaws {__version__}: {' '.join(law.form.split())}",
+        f"(module scalinglaws.laws.{t.module}, {data_line}).",
         f"Data and original law: {t.source.text}",
-        f"Benchmark and split: {data.SLDBENCH.text}",
-    ])
+    ]
+    lines += [f"Also: {s.text}" for s in t.more_sources]
+    if t.benchmark:
+        lines.append(f"Benchmark and split: {t.benchmark.text}")
+    return "\n".join(lines)
 
 
 def _cite(args: argparse.Namespace) -> int:
@@ -200,14 +250,13 @@ def _cite(args: argparse.Namespace) -> int:
 
 
 def _fit(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from .refit import fit
 
-    try:
-        frame = pd.read_csv(args.csv)
-    except (OSError, ValueError) as error:
-        raise CommandError(f"cannot read {args.csv}: {error}") from error
+    frame = _read_csv(args.csv)
+    if len(frame) == 0:
+        raise CommandError(f"{args.csv} has a header and no rows: no runs to fit")
+    if args.out and Path(args.out).is_dir():
+        raise CommandError(f"--out {args.out} is a directory: name a file")
     fitted = fit(args.law, frame, bootstrap=args.bootstrap, seed=args.seed)
     if args.out:
         fitted.save(args.out)
@@ -220,28 +269,53 @@ def _fit(args: argparse.Namespace) -> int:
             print(f"  {group}: " + ", ".join(f"{n} = {v:.6g}" for n, v in zip(fitted.param_names, values)))
     else:
         print(fitted.intervals.to_string(index=False, float_format=lambda v: f"{v:.6g}"))
+        loose = fitted.intervals[~fitted.intervals.identified]
+        for row in loose.itertuples(index=False):
+            print(f"warning: {row.constant} ({row.group}) is not identified by these runs: {row.note}",
+                  file=sys.stderr)
     if args.out:
         print(f"constants written to {args.out}")
     return 0
 
 
 def _optimize(args: argparse.Namespace) -> int:
-    from .decide import ExtrapolationWarning, decision
-
-    function = decision(args.law)
-    values = {name: getattr(args, name) for name in inspect.signature(function).parameters}
+    law = _law(args.law)
+    decision = law.decisions[args.decision] if args.decision else law.main_decision()
+    if decision is None:
+        raise CommandError(f"the {law.module} law has no decision")
+    values = {p.name: getattr(args, p.name, None) for p in decision.arguments}
+    missing = [_option(p.name) for p in decision.arguments
+               if p.default is inspect.Parameter.empty and values[p.name] is None]
+    if missing:
+        raise CommandError(f"{decision.name} needs {', '.join(missing)}")
+    values = {k: v for k, v in values.items() if v is not None}
     with warnings.catch_warnings():
-        # The result carries the warnings; print each once on stderr ourselves.
+        # The result carries its warnings; they are printed once, below.
+        from .decide import ExtrapolationWarning
+
         warnings.simplefilter("ignore", ExtrapolationWarning)
-        result = function(**{k: v for k, v in values.items() if v is not None})
-    for message in result.get("warnings", []):
+        result = decision.public(**values, params=_constants(args.constants), group=args.group)
+    for message in result.warnings:
         print(f"warning: {message}", file=sys.stderr)
+    body = result.to_dict()
     if args.json:
-        print(_json(result))
-    else:
-        for key, value in result.items():
-            if key != "warnings":
-                print(f"{key}: {value:.6g}" if isinstance(value, float) else f"{key}: {value}")
+        print(_json(body))
+        return 0
+    units = body.pop("units", {})
+    body.pop("warnings", None)
+    for key, value in body.items():
+        if key.endswith("_interval") or key.endswith("_probability"):
+            continue
+        shown = f"{value:.6g}" if isinstance(value, float) else str(value)
+        if f"{key}_interval" in body:
+            low, high = body[f"{key}_interval"]
+            if isinstance(low, float):
+                shown += f" [{low:.6g}, {high:.6g}]"
+        if f"{key}_probability" in body:
+            shown += f" (in {body[f'{key}_probability']:.0%} of the refits)"
+        if key in units:
+            shown += f"  ({units[key]})"
+        print(f"{key}: {shown}")
     return 0
 
 
@@ -258,9 +332,10 @@ def _export(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         if problems:
             return 1
-        print("generated laws are in sync with their notebooks")
+        print("generated laws and their records are in sync with their notebooks")
         return 0
-    for path in export.export_all(root):
+    written = export.export_all(root)
+    for path in written:
         print(f"wrote {path.relative_to(root).as_posix()}")
     return 0
 
@@ -283,34 +358,75 @@ def _add_inputs(parser: argparse.ArgumentParser, module: str) -> None:
                             help=column.description)
 
 
-def _add_decision_options(parser: argparse.ArgumentParser, module: str) -> None:
-    from .decide import decision
-
-    function = decision(module)
-    parser.description = (inspect.getdoc(function) or "").split("\n\n")[0]
-    for name, parameter in inspect.signature(function).parameters.items():
-        required = parameter.default is inspect.Parameter.empty
-        if name == "group" or isinstance(parameter.default, str) or name == "dataset":
-            parser.add_argument(_option(name), dest=name, required=required, metavar="NAME",
-                                help="the group (see `scalinglaws list`)" if name == "group" else None)
-        elif isinstance(parameter.default, bool):
-            parser.add_argument(_option(name), dest=name, action=argparse.BooleanOptionalAction,
-                                default=parameter.default)
-        elif isinstance(parameter.default, (list, tuple)) or name.endswith("weights"):
-            parser.add_argument(_option(name), dest=name, type=float, nargs="+", required=required, metavar="W")
-        else:
-            parser.add_argument(_option(name), dest=name, type=float, required=required, metavar="X")
-
-
-def build_parser() -> argparse.ArgumentParser:
+def _constants_option(parser: argparse.ArgumentParser, module: str) -> None:
     from . import data
-    from .decide import DECISIONS
 
+    # --params is an older name for the file, kept where no input is called params.
+    names = ["--constants"] + ([] if "params" in data.task(module).input_names else ["--params"])
+    parser.add_argument(*names, dest="constants", metavar="FILE",
+                        help="constants from `scalinglaws fit --out` (default: the law's stored constants)")
+
+
+def _kind(parameter: inspect.Parameter) -> str:
+    annotation = parameter.annotation
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", str(annotation))
+    default = parameter.default
+    if isinstance(default, bool) or text == "bool":
+        return "bool"
+    if "list" in text or "Sequence" in text or "tuple" in text or isinstance(default, (list, tuple)):
+        return "list"
+    if isinstance(default, int) or text == "int":
+        return "int"
+    if isinstance(default, str) or text == "str":
+        return "str"
+    return "float"
+
+
+def _add_decision_options(parser: argparse.ArgumentParser, decision, module: str) -> None:
+    for parameter in decision.arguments:
+        kind = _kind(parameter)
+        help_text = decision.units.get(parameter.name)
+        if kind == "bool":
+            parser.add_argument(_option(parameter.name), dest=parameter.name, action=argparse.BooleanOptionalAction,
+                                default=None, help=help_text)
+        elif kind == "list":
+            parser.add_argument(_option(parameter.name), dest=parameter.name, type=float, nargs="+", metavar="X",
+                                help=help_text)
+        else:
+            parser.add_argument(_option(parameter.name), dest=parameter.name,
+                                type={"int": int, "str": str, "float": float}[kind],
+                                metavar="NAME" if kind == "str" else "N" if kind == "int" else "X", help=help_text)
+    parser.add_argument("--group", help="the group whose constants to use (see `scalinglaws list`)")
+    _constants_option(parser, module)
+    parser.add_argument("--json", action="store_true", help="JSON output")
+
+
+def _optimize_parser(sub: argparse.ArgumentParser, module: str) -> None:
+    """Options of a law's decisions (imports that law: only for the law the command names)."""
+    law = _law(module)
+    main = law.main_decision()
+    if main is None:
+        sub.description = f"the {module} law has no decision"
+        return
+    sub.description = f"{main.question} (run with no DECISION). Its decisions: " + "; ".join(
+        f"{d.name}: {d.question}" for d in law.decisions.values())
+    _add_decision_options(sub, main, module)
+    sub.set_defaults(decision=None)
+    per_decision = sub.add_subparsers(dest="decision", metavar="DECISION", title="decisions")
+    for decision in law.decisions.values():
+        parser = per_decision.add_parser(decision.name, help=decision.question, description=decision.question)
+        _add_decision_options(parser, decision, module)
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command's parser; the decision options of ``optimize LAW`` are built only for the
+    law that ``argv`` names, so that one command imports one law."""
+    argv = sys.argv[1:] if argv is None else argv
     laws = _laws()
     parser = argparse.ArgumentParser(
         prog="scalinglaws",
-        description="Scaling laws for the eight SLDBench tasks: list, predict, score, cite, fit, "
-        "optimize and export them.",
+        description="Scaling laws for large language models (the eight SLDBench tasks and Chinchilla): "
+        "list, predict, score, cite, fit, optimize and export them.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -325,14 +441,14 @@ def build_parser() -> argparse.ArgumentParser:
         _add_inputs(sub, law)
         sub.add_argument("--group", help="the group whose constants to use (see `scalinglaws list`)")
         sub.add_argument("--csv", metavar="FILE", help="predict every row of FILE; CSV to stdout")
-        # --params names the constants file, except where a task has an input called params.
-        names = ["--constants"] + ([] if "params" in data.task(law).input_names else ["--params"])
-        sub.add_argument(*names, dest="constants", metavar="JSON", help="constants from `scalinglaws fit --out`")
+        sub.add_argument("--interval", type=float, metavar="LEVEL",
+                         help="also give the ends of a prediction interval (0.9 for 90%%)")
+        _constants_option(sub, law)
         sub.add_argument("--json", action="store_true", help="JSON output")
         sub.set_defaults(run=_predict)
 
     for law, sub in _law_parsers(commands, "score", "R2, NMSE, NMAE of a law on a split",
-                                 "Score the exported law on a split of its task (SLDBench's metrics).",
+                                 "Score the law's stored constants on a split of its task (SLDBench's metrics).",
                                  laws).items():
         sub.add_argument("--split", default="train", help="which split (default: train)")
         sub.add_argument("--data", metavar="DIR", help="folder holding <task>/<split>.csv")
@@ -340,7 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=_score)
 
     for law, sub in _law_parsers(commands, "cite", "how to cite a law",
-                                 "How to cite a law: this package, the source study and SLDBench.",
+                                 "How to cite a law: this package, the source studies and the benchmark.",
                                  laws).items():
         sub.add_argument("--format", choices=["bibtex", "text"], default="bibtex", help="default: bibtex")
         sub.set_defaults(run=_cite)
@@ -350,28 +466,29 @@ def build_parser() -> argparse.ArgumentParser:
                                  "column optional) and print the constants with bootstrap intervals.",
                                  laws).items():
         sub.add_argument("--csv", metavar="FILE", required=True, help="your runs")
-        sub.add_argument("--out", metavar="JSON", help="write the constants here (for predict --params)")
+        sub.add_argument("--out", metavar="FILE", help="write the constants here (for --constants)")
         sub.add_argument("--bootstrap", type=int, default=100, metavar="N", help="refits (default 100; 0: none)")
         sub.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
         sub.add_argument("--json", action="store_true", help="JSON output")
         sub.set_defaults(run=_fit)
 
-    with_decision = [law for law in laws if law in DECISIONS]
+    named = argv[1] if len(argv) > 1 and argv[0] == "optimize" else None
     for law, sub in _law_parsers(commands, "optimize", "decide with a law (optimal settings)",
-                                 "Answer a law's decision question (for example the optimal learning rate "
-                                 "and batch size); warnings on stderr where it extrapolates.",
-                                 with_decision).items():
-        try:
-            _add_decision_options(sub, law)
-        except Exception as error:  # a broken law must not stop `scalinglaws export` from mending it
-            sub.description = f"unavailable: {type(error).__name__}: {error}"
-        sub.add_argument("--json", action="store_true", help="JSON output")
-        sub.set_defaults(run=_optimize)
+                                 "Answer one of a law's decision questions (for example the optimal learning "
+                                 "rate and batch size): `optimize LAW` runs its main decision, `optimize LAW "
+                                 "DECISION` another; warnings on stderr where it extrapolates.", laws).items():
+        sub.set_defaults(run=_optimize, decision=None)
+        if law == named:
+            try:
+                _optimize_parser(sub, law)
+            except Exception as error:  # a broken law must not stop `scalinglaws export` from mending it
+                sub.description = f"unavailable: {type(error).__name__}: {error}"
 
     exporting = commands.add_parser(
         "export", help="write src/scalinglaws/laws/*.py from the notebooks' export cells",
         description="Write src/scalinglaws/laws/<module>.py from the cells of notebooks/<module>.py "
-        "tagged export. With --check, write nothing and fail if any generated file differs.",
+        "tagged export. With --check, write nothing and fail if any generated file (or stored "
+        "record) is out of date.",
     )
     exporting.add_argument("--check", action="store_true", help="only check; exit 1 on drift")
     exporting.add_argument("--root", help="repository root (default: this checkout)")
@@ -380,10 +497,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .data import DataNotFoundError, InputError
-    from .fitting import FitError
+    from .data import DataNotFoundError, FitError, InputError
 
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

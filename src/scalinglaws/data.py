@@ -132,7 +132,9 @@ class Task:
     folder of ``scalinglaws/datasets`` the table ships in and ``files`` its file per
     split; ``rows`` the number of training rows shipped. ``more_sources`` are studies
     to cite beside ``source`` (a replication, say); ``benchmark`` is SLDBench for its
-    tasks and None for a law that is not one of them (no held-out split).
+    tasks and None for a law that is not one of them (no held-out split). ``sum_to_one``
+    names inputs that are shares of one whole (a mixture's proportions): every row of them
+    must sum to 1.
     """
 
     name: str
@@ -150,6 +152,7 @@ class Task:
     files: tuple[tuple[str, str], ...] = (("train", "train.csv"), ("test", "test.csv"))
     more_sources: tuple[Source, ...] = ()
     benchmark: Source | None = None
+    sum_to_one: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.collection == "sldbench" and self.benchmark is None:
@@ -258,6 +261,7 @@ TASKS: dict[str, Task] = {
             ),
             extrapolation_axes=(),
             max_constants_per_group=35,
+            sum_to_one=tuple(f"proportion_domain_{i}" for i in range(1, 6)),
             source=_source(
                 "ye2024mixing",
                 "Ye, Jiasheng and Liu, Peiju and Sun, Tianxiang and others",
@@ -573,7 +577,26 @@ def validate_inputs(
     lengths = {len(columns[n]) for n in names}
     if len(lengths) > 1:
         raise InputError(f"input columns of different lengths: " + ", ".join(f"{n} {len(columns[n])}" for n in names))
-    return {c.name: _checked_column(columns[c.name], c, text=text) for c in t.inputs}
+    checked = {c.name: _checked_column(columns[c.name], c, text=text) for c in t.inputs}
+    _check_shares(t, checked)
+    return checked
+
+
+#: How far a row of shares may sum from 1 (proportions written with six decimals pass).
+SHARE_TOLERANCE = 1e-5
+
+
+def _check_shares(t: Task, columns: Mapping[str, np.ndarray]) -> None:
+    if not t.sum_to_one:
+        return
+    total = np.sum([columns[name] for name in t.sum_to_one], axis=0)
+    bad = np.abs(total - 1.0) > SHARE_TOLERANCE
+    if np.any(bad):
+        row = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"row {row}: the shares {', '.join(t.sum_to_one)} sum to {total[row]:.6g}, not 1 "
+            "(they are proportions of one mixture)"
+        )
 
 
 def _has_text(values: Any) -> bool:
@@ -653,4 +676,5 @@ def validate_table(name: str | Task, frame: pd.DataFrame, default_group: str = "
     out = pd.DataFrame({t.group_column: groups}, index=frame.index)
     for column in [*t.inputs, *t.targets]:
         out[column.name] = _checked_column(frame[column.name], column, text=True)
+    _check_shares(t, {name: out[name].to_numpy() for name in t.sum_to_one})
     return out

@@ -1,84 +1,138 @@
-"""Decisions from the laws: what they share.
+"""What the laws' decisions share: one result type, input checks and range warnings.
 
-Each law module exports its own decision functions from its notebook (the optimal
-learning rate and batch size, the best vocabulary, the best mixture, ...). They share
-the checks here: a request outside what is possible is refused with an
-:class:`~scalinglaws.data.InputError`, and a request outside the range the law was
-fitted on is answered with a warning that names the input and the range, both in the
-result (``"warnings"``) and on stderr (an :class:`ExtrapolationWarning`).
+A decision answers a question with a law (the optimal learning rate and batch size, the
+best vocabulary, how many epochs of repeated data): each law module declares its own with
+``@LAW.decision(...)`` (see :class:`scalinglaws.law.Law`), and every one returns a
+:class:`Result`. A request outside what is possible is refused with an
+:class:`~scalinglaws.data.InputError`; a request outside the range the law was fitted on
+is answered with a warning that names the input and the range, both in the result and
+as an :class:`ExtrapolationWarning`.
 """
 
 from __future__ import annotations
 
-import warnings
-from typing import Iterable
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from .contract import load_training_range
-from .data import InputError, task
+from .data import InputError
 
-__all__ = ["DECISIONS", "ExtrapolationWarning", "decision", "positive", "range_warnings"]
-
-#: The decision function of each law, by module: what ``scalinglaws optimize TASK`` calls.
-DECISIONS = {
-    "parallel": "equivalent_parameters",
-    "vocab": "optimal_vocab",
-    "data_constrained": "epochs_plan",
-    "sft": "rank_base_models",
-    "u_shape": "recovery",
-    "lr_bsz": "optimum",
-    "domain_mixture": "optimal_mixture",
-    "moe": "experts_plan",
-}
+__all__ = ["ExtrapolationWarning", "Result", "outside_messages", "positive", "integer", "fraction"]
 
 
 class ExtrapolationWarning(UserWarning):
-    """A decision was asked for beyond the training range of an input."""
+    """A prediction or decision was asked for beyond the training range of an input."""
 
 
-def positive(name: str, value) -> float:
+@dataclass(frozen=True)
+class Result:
+    """The answer of a decision.
+
+    ``answer`` maps names to values (numbers, lists, names); ``units`` says what each
+    number is measured in; ``interval`` gives, for the answers the law can bootstrap, the
+    ``[low, high]`` range at ``level`` (refits of the constants on resampled runs), and
+    ``probability`` how often a named answer (a best model, say) stays the same across
+    those refits. ``warnings`` name every input or answer outside the training range.
+    """
+
+    law: str
+    decision: str
+    group: str | None
+    answer: dict[str, Any]
+    units: dict[str, str] = field(default_factory=dict)
+    interval: dict[str, list[float]] = field(default_factory=dict)
+    probability: dict[str, float] = field(default_factory=dict)
+    level: float | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.to_dict()[key]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Flat, JSON-ready: the answers, ``<name>_interval`` and ``<name>_probability`` beside
+        them, then ``level``, ``units``, ``group`` and ``warnings``."""
+        out: dict[str, Any] = {}
+        if self.group is not None:
+            out["group"] = self.group
+        for key, value in self.answer.items():
+            out[key] = _plain(value)
+            if key in self.interval:
+                out[f"{key}_interval"] = _plain(self.interval[key])
+            if key in self.probability:
+                out[f"{key}_probability"] = float(self.probability[key])
+        if self.interval or self.probability:
+            out["level"] = self.level
+        if self.units:
+            out["units"] = dict(self.units)
+        out["warnings"] = list(self.warnings)
+        return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def positive(name: str, value: Any) -> float:
     """``value`` as a float, or an :class:`InputError` naming ``name`` if it is not a positive number."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
         raise InputError(f"{name}: expected a positive number, got {value!r}")
     value = float(value)
-    if not np.isfinite(value) or value <= 0:
+    if not math.isfinite(value) or value <= 0:
         raise InputError(f"{name}: {value!r} is not a positive number")
     return value
 
 
-def range_warnings(module: str, **values: float | Iterable[float]) -> list[str]:
-    """Warn for every input whose requested value lies outside the law's training range.
+def fraction(name: str, value: Any) -> float:
+    """``value`` as a float strictly between 0 and 1, or an :class:`InputError` naming ``name``."""
+    value = positive(name, value)
+    if value >= 1:
+        raise InputError(f"{name}: {value!r} must be below 1")
+    return value
 
-    Returns the messages (to put in a decision's result) and emits each as an
-    :class:`ExtrapolationWarning`.
-    """
-    t = task(module)
-    ranges = load_training_range(t.module)
+
+def integer(name: str, value: Any, low: int, high: int) -> int:
+    """``value`` as an int in ``[low, high]`` (a float with no fraction counts), or an error naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)) or (
+        not float(value).is_integer()
+    ):
+        raise InputError(f"{name}: expected an integer from {low} to {high}, got {value!r}")
+    value = int(value)
+    if not low <= value <= high:
+        raise InputError(f"{name}: expected an integer from {low} to {high}, got {value}")
+    return value
+
+
+def outside_messages(
+    module: str, ranges: Mapping[str, tuple[float, float]], values: Mapping[str, Any]
+) -> list[str]:
+    """A message for every value outside its input's training range (inputs without a range are skipped)."""
     messages = []
     for name, requested in values.items():
-        if name not in ranges:
+        if name not in ranges or requested is None:
             continue
         low, high = ranges[name]
         array = np.atleast_1d(np.asarray(requested, dtype=float))
-        outside = array[(array < low) | (array > high)]
+        slack = 1e-12 * max(abs(low), abs(high))  # a value read back from text is still inside
+        outside = array[(array < low - slack) | (array > high + slack)]
         if outside.size:
             shown = f"{outside[0]:.4g}" if outside.size == 1 else f"{outside.min():.4g}..{outside.max():.4g}"
             messages.append(
                 f"{name} = {shown} is outside the training range [{low:.4g}, {high:.4g}] of the "
-                f"{t.module} law: the result extrapolates"
+                f"{module} law: the result extrapolates"
             )
-    for message in messages:
-        warnings.warn(message, ExtrapolationWarning, stacklevel=2)
     return messages
 
 
-def decision(module: str):
-    """The decision function of a law (an error lists the laws that have one)."""
-    from . import laws
-
-    t = task(module)
-    if t.module not in DECISIONS or t.module not in laws.available():
-        have = [m for m in DECISIONS if m in laws.available()]
-        raise InputError(f"no decision for {t.module}; laws with one: {', '.join(have)}")
-    return getattr(laws.get(t.module), DECISIONS[t.module])
+def unique(messages: Iterable[str]) -> list[str]:
+    """The messages in order, each once."""
+    return list(dict.fromkeys(messages))

@@ -1,14 +1,15 @@
-"""Fit a task's chosen law to your own runs, with honest uncertainty.
+"""Fit a law's form to your own runs, with honest uncertainty.
 
 ``scalinglaws.fit("moe", frame)`` fits the law of :mod:`scalinglaws.laws.moe` to a table
 with the task's column names (a group column optional), with the same routine its
-notebook used, and returns a :class:`FittedLaw`: its ``constants``, bootstrap
-``intervals``, the in-sample ``r2``, and a ``predict`` that validates its input.
+notebook used, and returns a :class:`FittedLaw`: its record (the constants, training
+ranges and bootstrap refits, in the format of the law's own stored record), the constants
+with bootstrap intervals and whether the runs identify each one, the in-sample R2, and
+``predict`` / ``decide`` that use those constants.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import fitting, metrics
-from .contract import group_params, write_atomic
-from .data import InputError, task as _task, validate_inputs, validate_table
+from . import fitting, metrics, records
+from .data import InputError, task as _task, validate_table
 
 __all__ = ["FittedLaw", "fit", "load_fitted"]
 
@@ -26,93 +26,140 @@ __all__ = ["FittedLaw", "fit", "load_fitted"]
 def _law(module: str):
     from . import laws
 
-    return laws.get(module)
+    return laws.get(module).LAW
 
 
 @dataclass(frozen=True)
 class FittedLaw:
     """A law's form with constants fitted to a user's runs."""
 
-    task: str
-    param_names: list[str]
-    constants: dict[str, list[float]]
-    r2: float
-    rows: int
+    record: records.Record
     intervals: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
-    def predict(self, X: Any, group: str | None = None) -> np.ndarray:
-        """Predict the target(s) for ``X`` (records, a DataFrame or an array in schema order)."""
-        if group is None:
-            if len(self.constants) != 1:
-                raise InputError(f"several groups were fitted; name one of: {', '.join(self.constants)}")
-            group = next(iter(self.constants))
-        constants = group_params(self.task, self.constants, group)
-        inputs = validate_inputs(self.task, X)
-        return np.asarray(_law(self.task).predict(inputs, constants), dtype=float)
+    @property
+    def task(self) -> str:
+        return self.record.module
+
+    @property
+    def param_names(self) -> list[str]:
+        return self.record.param_names
+
+    @property
+    def constants(self) -> dict[str, list[float]]:
+        return self.record.params
+
+    @property
+    def r2(self) -> float:
+        return float(self.record.provenance.get("r2", np.nan))
+
+    @property
+    def rows(self) -> int:
+        return int(self.record.provenance.get("rows", 0))
+
+    def predict(self, X: Any, group: str | None = None, interval: float | None = None):
+        """Predict the target(s) for ``X`` with these constants (see ``Law.predict``)."""
+        return _law(self.task).predict(X, self.record, interval=interval, group=group)
+
+    def decide(self, name: str | None = None, /, *args, group: str | None = None, **kwargs):
+        """Run one of the law's decisions with these constants (the main one if ``name`` is None)."""
+        return _law(self.task).decide(name, *args, params=self.record, group=group, **kwargs)
 
     def to_dict(self) -> dict[str, Any]:
-        t = _task(self.task)
-        record: dict[str, Any] = {
-            "task": t.name,
-            "param_names": self.param_names,
-            "params": self.constants,
-            "r2": self.r2,
-            "rows": self.rows,
-        }
+        body = self.record.to_dict()
         if not self.intervals.empty:
-            record["intervals"] = self.intervals.to_dict("records")
-        return record
+            body["intervals"] = self.intervals.to_dict("records")
+        return body
 
     def save(self, path: str | Path) -> Path:
-        """Write the constants (and intervals) as JSON; ``load_fitted`` and ``--params`` read it."""
+        """Write the record as JSON: ``load_fitted``, ``--constants`` and ``params=`` read it."""
         path = Path(path)
-        write_atomic(path, json.dumps(self.to_dict(), indent=1) + "\n")
+        if path.is_dir():
+            raise InputError(f"{path} is a directory: name a file to write the constants to")
+        records.write_atomic(path, self.record.to_json())
         return path
 
 
 def fit(task: str, frame: pd.DataFrame, bootstrap: int = 100, seed: int = 0) -> FittedLaw:
-    """Fit ``task``'s law to the runs in ``frame``; ``bootstrap`` refits give 95% intervals (0: none)."""
+    """Fit ``task``'s law to the runs in ``frame``; ``bootstrap`` refits give 95% intervals (0: none).
+
+    The bootstrap resamples distinct runs (rows repeating one setting of the inputs are
+    drawn together), so duplicated rows do not shrink the intervals. A constant the runs
+    cannot pin down (every refit agrees because it sits at a bound, or the predictions do
+    not depend on it) is marked ``identified = False``.
+    """
     t = _task(task)
-    module = _law(t.module)
+    law = _law(t.module)
+    if isinstance(bootstrap, bool) or not isinstance(bootstrap, (int, np.integer)) or bootstrap < 0:
+        raise InputError(f"bootstrap: expected a number of refits (0 or more), got {bootstrap!r}")
     table = validate_table(t, frame)
-    n_constants = len(module.PARAM_NAMES)
-    for group, size in table.groupby(t.group_column, sort=False).size().items():
-        # Each run gives one value per target: a five-target law learns from five per run.
-        if size * len(t.targets) < n_constants:
-            raise InputError(
-                f"group {group!r} has {size} row(s); the {t.module} law has {n_constants} constants "
-                f"per group and needs at least {-(-n_constants // len(t.targets))} runs"
-            )
-    constants = module.fit(table)
-    prediction = fitting.predict_table(module.predict, table, constants, t)
+    law.check_fittable(table)
+    constants = law.fit_constants(table)
+    prediction = fitting.predict_table(law.formula, table, constants, t)
     truth = table[t.target_names].to_numpy()
     r2 = metrics.r2(truth, prediction.reshape(truth.shape)) if len(table) > 1 else float("nan")
-    intervals = pd.DataFrame()
+    uncertainty, intervals = None, pd.DataFrame()
     if bootstrap:
-        draws = fitting.bootstrap(module.fit, table, n=bootstrap, seed=seed, by=t.group_column)
-        intervals = fitting.intervals(constants, draws, module.PARAM_NAMES)
-    return FittedLaw(
-        task=t.module,
-        param_names=list(module.PARAM_NAMES),
-        constants=constants,
-        r2=float(r2),
-        rows=len(table),
-        intervals=intervals,
-    )
+        draws = fitting.bootstrap(law.fit_constants, table, n=bootstrap, seed=seed, by=t.group_column,
+                                  cluster=t.input_names, start=constants)
+        stored = law._stored_or_none()
+        prior = stored.uncertainty if stored is not None else None
+        from .selection import noise_sd
+
+        uncertainty = records.Uncertainty(
+            unit="distinct runs (repeats of one setting are drawn together)",
+            draws={g: np.asarray(v).tolist() for g, v in draws.draws.items()},
+            noise_sd=noise_sd(table, t, prediction, len(law.param_names)),
+            # The extrapolation error per unit of distance is what the law's own backtests
+            # measured: the best prior for runs like these (none if the law has no record).
+            extrapolation_sd=list(prior.extrapolation_sd) if prior else [0.0] * len(t.targets),
+            reach=dict(prior.reach) if prior else {},
+        )
+        intervals = identified(law, table, constants, draws, fitting.intervals(constants, draws, law.param_names))
+    record = law.make_record(constants, table, uncertainty=uncertainty, source="scalinglaws.fit",
+                             r2=float(r2), bootstrap=int(bootstrap), seed=int(seed))
+    return FittedLaw(record, intervals)
+
+
+def identified(law, table: pd.DataFrame, constants: dict[str, list[float]], draws: fitting.BootstrapResult,
+               intervals: pd.DataFrame) -> pd.DataFrame:
+    """Mark each constant the runs do not pin down: predictions that do not move when it
+    moves, or a value most refits hold at the same extreme (a bound of the fit)."""
+    t = law.task
+    flags, notes = [], []
+    by_group = {str(g): {n: rows[n].to_numpy(dtype=float) for n in t.input_names}
+                for g, rows in table.groupby(t.group_column, sort=False)}
+    for row in intervals.to_dict("records"):
+        estimate, group = row["estimate"], row["group"]
+        vector = np.asarray(constants[group], dtype=float)
+        j = law.param_names.index(row["constant"])
+        moved = vector.copy()
+        moved[j] = estimate + max(0.1 * abs(estimate), 0.01)
+        columns = by_group[group]
+        with np.errstate(all="ignore"):
+            base = np.asarray(law.formula(columns, vector), dtype=float)
+            change = np.asarray(law.formula(columns, moved), dtype=float) - base
+        flat = not np.all(np.isfinite(change)) or np.max(np.abs(change)) <= 1e-9 * max(np.max(np.abs(base)), 1e-12)
+        refits = draws.draws.get(group, np.empty((0, len(vector))))[:, j]
+        tiny = 1e-9 * max(abs(estimate), 1.0)
+        at_extreme = len(refits) > 1 and (estimate <= refits.min() + tiny or estimate >= refits.max() - tiny)
+        held = len(refits) > 1 and at_extreme and np.mean(np.abs(refits - estimate) <= tiny) >= 0.25
+        if flat:
+            flags.append(False)
+            notes.append("the predictions do not depend on it at these runs")
+        elif held:
+            share = np.mean(np.abs(refits - estimate) <= tiny)
+            flags.append(False)
+            notes.append(f"{share:.0%} of the refits hold it at the same extreme value: a bound of the fit, not an estimate")
+        else:
+            flags.append(True)
+            notes.append("")
+    return intervals.assign(identified=flags, note=notes)
 
 
 def load_fitted(path: str | Path) -> FittedLaw:
     """Read constants written by :meth:`FittedLaw.save` (or a law's own ``laws/<module>.json``)."""
-    path = Path(path)
-    try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-        t = _task(record["task"])
-        constants = {str(g): [float(v) for v in values] for g, values in record["params"].items()}
-        names = list(record["param_names"])
-    except (ValueError, KeyError, TypeError) as error:
-        raise InputError(f"{path} is not a file of fitted constants ({type(error).__name__}: {error})") from error
-    expected = list(_law(t.module).PARAM_NAMES)
-    if names != expected:
-        raise InputError(f"{path} holds constants {names}, but the {t.module} law has {expected}")
-    intervals = pd.DataFrame(record.get("intervals", []))
-    return FittedLaw(t.module, names, constants, float(record.get("r2", np.nan)), int(record.get("rows", 0)), intervals)
+    record = records.read(path)
+    law = _law(record.module)
+    if record.param_names != law.param_names:
+        raise InputError(f"{path} holds constants {record.param_names}, but the {record.module} law has {law.param_names}")
+    return FittedLaw(record)

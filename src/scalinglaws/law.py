@@ -1,0 +1,678 @@
+"""The Law object: one declared object per law, and everything people use derived from it.
+
+Each generated module ``scalinglaws.laws.<module>`` declares ``LAW = Law(...)`` from its
+notebook's form and fitting routine, and takes from it the names people use::
+
+    LAW = Law("moe", FORM, PARAM_NAMES, formula, fit_constants)
+    predict, fit = LAW.predict, LAW.fit
+    PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
+
+The law's decisions are declared with ``@LAW.decision(...)``: each takes the constants it
+decides with (``params=None``: the stored ones; a vector, a record read from a file, or
+the result of :func:`scalinglaws.fit`) and ``group``, states its units, and returns a
+:class:`~scalinglaws.decide.Result` with intervals where the law has a bootstrap. The
+command line (``scalinglaws optimize LAW [DECISION]``) is built from these declarations.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+import warnings
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from . import decide, records
+from .data import InputError, Task, task as _task, validate_inputs
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Combination", "Decision", "Fitted", "Law", "DECISION_LEVEL"]
+
+#: The level of a decision's interval: 80% of the bootstrap refits fall inside it.
+DECISION_LEVEL = 0.8
+
+Formula = Callable[[Mapping[str, np.ndarray], Sequence[float]], np.ndarray]
+FitRoutine = Callable[..., dict[str, list[float]]]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A question a law answers: its function, units, and which answers get an interval."""
+
+    name: str
+    function: Callable[..., dict[str, Any]]
+    public: Callable[..., decide.Result]
+    question: str
+    units: dict[str, str]
+    interval: tuple[str, ...]
+    main: bool
+    per_group: bool
+
+    @property
+    def arguments(self) -> list[inspect.Parameter]:
+        """The decision's own arguments (without the constants, ``params`` and ``group``)."""
+        return list(inspect.signature(self.function).parameters.values())[1:]
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A law with one set of constants: what a decision function receives.
+
+    ``constants`` are those of ``group`` (None for a decision over all groups);
+    ``params`` holds every group's. ``predict(X)`` evaluates the form without input
+    checks (the decision has checked its own inputs); ``outside(**values)`` names the
+    values beyond the training range, which the decision adds to its warnings.
+    """
+
+    law: Law
+    group: str | None
+    constants: np.ndarray | None
+    params: Mapping[str, Sequence[float]]
+    record: records.Record | None
+
+    def predict(self, X: Mapping[str, Any], group: str | None = None) -> np.ndarray:
+        constants = self.constants if group is None else np.asarray(self.params[group], dtype=float)
+        columns = {name: np.asarray(X[name], dtype=float) for name in self.law.task.input_names}
+        return np.asarray(self.law.formula(columns, constants), dtype=float)
+
+    def at(self, group: str) -> Fitted:
+        """The same constants, for another group."""
+        return Fitted(self.law, group, np.asarray(self.params[group], dtype=float), self.params, self.record)
+
+    def ranges(self, group: str | None = None) -> dict[str, tuple[float, float]]:
+        return self.law.ranges(self.record, group if group is not None else self.group)
+
+    def outside(self, **values: Any) -> list[str]:
+        return decide.outside_messages(self.law.module, self.ranges(), values)
+
+
+class Combination:
+    """A law that is the weighted mean of several forms, when the data cannot choose one.
+
+    ``members`` are ``(name, param_names, formula, fit)``; the combined constants of a group
+    are the members' constants one after another (named ``<member>.<constant>``), and
+    ``weights`` (from the selection protocol's backtests) are part of the law, not refitted.
+    ``spread`` is the weighted standard deviation of the members' predictions: the form
+    uncertainty that prediction intervals carry.
+    """
+
+    def __init__(self, members: Sequence[tuple[str, Sequence[str], Formula, FitRoutine]], weights: Sequence[float]):
+        if len(members) != len(weights) or not members:
+            raise ValueError("one weight per member, and at least one member")
+        weights = np.asarray(weights, dtype=float)
+        if np.any(weights < 0) or not math.isclose(weights.sum(), 1.0, rel_tol=1e-9):
+            raise ValueError("weights must be non-negative and sum to 1")
+        self.members = list(members)
+        self.weights = weights
+        self.sizes = [len(names) for _, names, _, _ in members]
+        self.offsets = np.cumsum([0, *self.sizes])
+        self.param_names = [f"{name}.{p}" for name, names, _, _ in members for p in names]
+
+    def _split(self, params: Sequence[float]) -> list[np.ndarray]:
+        params = np.asarray(params, dtype=float)
+        return [params[self.offsets[k] : self.offsets[k + 1]] for k in range(len(self.members))]
+
+    def each(self, X: Mapping[str, Any], params: Sequence[float]) -> np.ndarray:
+        """The members' predictions, stacked on a first axis."""
+        return np.stack([
+            np.asarray(formula(X, part), dtype=float)
+            for (_, _, formula, _), part in zip(self.members, self._split(params))
+        ])
+
+    def formula(self, X: Mapping[str, Any], params: Sequence[float]) -> np.ndarray:
+        return np.tensordot(self.weights, self.each(X, params), axes=1)
+
+    def spread(self, X: Mapping[str, Any], params: Sequence[float]) -> np.ndarray:
+        each = self.each(X, params)
+        mean = np.tensordot(self.weights, each, axes=1)
+        return np.sqrt(np.tensordot(self.weights, (each - mean) ** 2, axes=1))
+
+    def fit(self, table: pd.DataFrame, start: Mapping[str, Sequence[float]] | None = None) -> dict[str, list[float]]:
+        fitted = []
+        for k, (_, _, _, fit) in enumerate(self.members):
+            own = None if start is None else {g: self._split(v)[k] for g, v in start.items()}
+            fitted.append(_call_fit(fit, table, own))
+        return {g: [float(v) for part in fitted for v in part[g]] for g in fitted[0]}
+
+
+def _call_fit(fit: FitRoutine, table: pd.DataFrame, start: Mapping[str, Sequence[float]] | None):
+    """Call a fitting routine with a warm start if it takes one."""
+    if start is not None and "start" in inspect.signature(fit).parameters:
+        return fit(table, start=start)
+    return fit(table)
+
+
+class Law:
+    """One law: its form, its fitting routine, its stored record and its decisions."""
+
+    def __init__(
+        self,
+        task: str | Task,
+        form: str,
+        param_names: Sequence[str],
+        formula: Formula,
+        fit: FitRoutine,
+        *,
+        spread: Formula | None = None,
+    ) -> None:
+        self.task = _task(task)
+        self.form = form
+        self.param_names = list(param_names)
+        self.formula = formula
+        self.fit_constants = fit
+        self.spread = spread
+        self.decisions: dict[str, Decision] = {}
+
+    def __repr__(self) -> str:
+        return f"<Law {self.module}: {' '.join(self.form.split())}>"
+
+    @property
+    def module(self) -> str:
+        return self.task.module
+
+    # ------------------------------------------------------------ the stored record
+
+    @property
+    def record(self) -> records.Record:
+        """The record the law's notebook stored (constants, ranges, uncertainty, validation)."""
+        record = records.stored(self.module)
+        if record.param_names != self.param_names:
+            raise InputError(
+                f"{records.stored_path(self.module)} holds constants {record.param_names}, but the "
+                f"{self.module} law has {self.param_names}: run its notebook again"
+            )
+        return record
+
+    @property
+    def params(self) -> dict[str, list[float]]:
+        """The stored constants per group."""
+        return self.record.params
+
+    def ranges(self, record: records.Record | None, group: str | None) -> dict[str, tuple[float, float]]:
+        """Training ranges: those of ``record``, else the stored law's (of ``group`` if it has one)."""
+        for source in (record, self._stored_or_none()):
+            if source is not None and source.training_range:
+                return source.ranges(group)
+        return {}
+
+    def _stored_or_none(self) -> records.Record | None:
+        try:
+            return self.record
+        except (FileNotFoundError, InputError):
+            return None
+
+    def store(
+        self,
+        params: Mapping[str, Sequence[float]],
+        table: pd.DataFrame,
+        *,
+        uncertainty: records.Uncertainty | None = None,
+        validation: Mapping[str, Any] | None = None,
+        summary: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """Store fitted constants with their training ranges, uncertainty, validation and card
+        summary in ``laws/<module>.json``; rewrite the file only if it says something new.
+
+        Returns whether the file was written.
+        """
+        record = self.make_record(params, table, uncertainty=uncertainty, validation=validation,
+                                  summary=summary, source=f"notebooks/{self.module}.py")
+        return records.write(record, same_predictions=self.same_predictions(table))
+
+    def make_record(
+        self,
+        params: Mapping[str, Sequence[float]],
+        table: pd.DataFrame,
+        *,
+        uncertainty: records.Uncertainty | None = None,
+        validation: Mapping[str, Any] | None = None,
+        summary: Mapping[str, Any] | None = None,
+        source: str,
+        **provenance: Any,
+    ) -> records.Record:
+        overall, by_group = records.training_ranges(table, self.module)
+        return records.Record(
+            task=self.module,
+            param_names=list(self.param_names),
+            params={str(g): [float(v) for v in c] for g, c in params.items()},
+            training_range=overall,
+            training_range_by_group=by_group,
+            uncertainty=uncertainty,
+            validation=dict(validation or {}),
+            summary=dict(summary or {}),
+            provenance={"source": source, "rows": int(len(table)), "data": records.table_digest(table),
+                        **provenance},
+        )
+
+    def same_predictions(self, table: pd.DataFrame) -> Callable[[Sequence[float], Sequence[float], str], bool]:
+        """Whether two constant vectors of a group predict the same on its training rows, to
+        :data:`records.PREDICTION_RTOL` (the contract that holds on every machine)."""
+        t = self.task
+        by_group = {str(g): {n: rows[n].to_numpy(dtype=float) for n in t.input_names}
+                    for g, rows in table.groupby(t.group_column, sort=False)}
+
+        def same(a: Sequence[float], b: Sequence[float], group: str) -> bool:
+            if group not in by_group:
+                return list(a) == list(b)
+            with np.errstate(all="ignore"):
+                x = np.asarray(self.formula(by_group[group], a), dtype=float)
+                y = np.asarray(self.formula(by_group[group], b), dtype=float)
+            scale = np.maximum(np.abs(x), np.abs(y))
+            return bool(np.all(np.abs(x - y) <= records.PREDICTION_RTOL * scale + 1e-12))
+
+        return same
+
+    # ------------------------------------------------------------ constants
+
+    def _vector(self, values: Any, where: str) -> np.ndarray:
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+            raise InputError(f"{where}: expected {len(self.param_names)} constants {self.param_names}, got {values!r}")
+        try:
+            vector = np.asarray(values, dtype=float)
+        except (TypeError, ValueError) as error:
+            raise InputError(f"{where}: constants must be numbers ({error})") from error
+        if vector.shape != (len(self.param_names),):
+            raise InputError(
+                f"{where}: expected {len(self.param_names)} constants {self.param_names}, got {vector.size}"
+            )
+        if not np.all(np.isfinite(vector)):
+            bad = self.param_names[int(np.flatnonzero(~np.isfinite(vector))[0])]
+            raise InputError(f"{where}: constant {bad} is {vector[self.param_names.index(bad)]!r}, not a finite number")
+        return vector
+
+    def resolve(self, params: Any = None, group: str | None = None, *, need_group: bool = True):
+        """``(record, params by group, group, constants)`` for what a caller passed as ``params``.
+
+        ``params`` is None (the stored constants), a record (from :func:`records.read`, or
+        the ``.record`` of :func:`scalinglaws.fit`'s result), a mapping of groups to
+        constants, or one vector of constants. ``record`` is what carries ranges and a
+        bootstrap (None for bare constants).
+        """
+        if params is None:
+            record = self.record
+        elif hasattr(params, "record") and isinstance(params.record, records.Record):
+            record = params.record
+        elif isinstance(params, records.Record):
+            record = params
+        else:
+            record = None
+        if record is not None:
+            if record.module != self.module:
+                raise InputError(f"those are constants of the {record.module} law, not of {self.module}")
+            if record.param_names != self.param_names:
+                raise InputError(f"the record holds constants {record.param_names}, the {self.module} law has {self.param_names}")
+            by_group = record.params
+        elif isinstance(params, Mapping):
+            by_group = {str(g): self._vector(v, f"constants of group {g!r}").tolist() for g, v in params.items()}
+            if not by_group:
+                raise InputError("params: no groups given")
+        else:
+            vector = self._vector(params, "params")
+            stored = self._stored_or_none()
+            if stored is not None:
+                # A stored group's own constants keep its record (and bootstrap).
+                matches = [g for g, v in stored.params.items() if np.array_equal(np.asarray(v), vector)]
+                if (group is None and len(matches) == 1) or (group is not None and group in matches):
+                    record, by_group = stored, stored.params
+                    group = group if group is not None else matches[0]
+                    return record, by_group, group, vector
+            label = group if group is not None else "constants"
+            return None, {label: vector.tolist()}, label, vector
+        if group is None:
+            if not need_group:
+                return record, by_group, None, None
+            if len(by_group) != 1:
+                raise InputError(
+                    f"name a group (group=...): the {self.module} law has {len(by_group)}: "
+                    + ", ".join(list(by_group)[:12]) + (" ..." if len(by_group) > 12 else "")
+                )
+            group = next(iter(by_group))
+        if group not in by_group:
+            shown = ", ".join(list(by_group)[:60]) + (" ..." if len(by_group) > 60 else "")
+            raise InputError(f"unknown group {group!r} for {self.module}; the groups are: {shown}")
+        return record, by_group, group, np.asarray(by_group[group], dtype=float)
+
+    # ------------------------------------------------------------ predicting
+
+    def predict(self, X: Any, params: Any = None, interval: float | None = None, group: str | None = None):
+        """Predict the target(s) for inputs ``X``.
+
+        ``X``: a mapping of input columns (a dict of lists or arrays, a DataFrame), a list
+        of dicts, or an (n, inputs) array in the schema's order. ``params``: see
+        :meth:`resolve` (None: the stored constants of ``group``). Without ``interval``,
+        returns an array, (n,) for one target and (n, targets) for several. With
+        ``interval=0.9``, returns a DataFrame with each target and its ``<target>_low`` and
+        ``<target>_high``: the ends of a 90% prediction interval, which carries the
+        constants' bootstrap, the spread of the forms where the law combines several,
+        run-to-run noise and the extrapolation error the backtests measured. Inputs beyond
+        the training range raise an :class:`~scalinglaws.decide.ExtrapolationWarning`.
+        """
+        columns, center, low, high = self.predict_arrays(X, params, interval, group)
+        if interval is None:
+            return center
+        return self._frame(columns, center, low, high)
+
+    def predict_arrays(self, X: Any, params: Any = None, interval: float | None = None, group: str | None = None):
+        """``(inputs, prediction, low, high)`` as arrays: :meth:`predict` without pandas
+        (``low`` and ``high`` are None without ``interval``)."""
+        columns = validate_inputs(self.task, X)
+        record, _, group, constants = self.resolve(params, group)
+        self.warn_outside(columns, record, group)
+        with np.errstate(all="ignore"):
+            center = np.asarray(self.formula(columns, constants), dtype=float)
+        self._check_finite(center, columns)
+        if interval is None:
+            return columns, center, None, None
+        low, high = self.band(columns, center, constants, record, group, interval)
+        return columns, center, low, high
+
+    def _check_finite(self, prediction: np.ndarray, columns: Mapping[str, np.ndarray]) -> None:
+        bad = ~np.isfinite(prediction.reshape(len(prediction), -1)).all(axis=1) if prediction.size else []
+        if np.any(bad):
+            row = int(np.flatnonzero(bad)[0])
+            shown = ", ".join(f"{n} = {columns[n][row]:.4g}" for n in self.task.input_names)
+            raise InputError(
+                f"row {row}: the {self.module} law has no finite prediction at {shown} "
+                "(an input far beyond any measured scale)"
+            )
+
+    def warn_outside(self, columns: Mapping[str, np.ndarray], record: records.Record | None, group: str | None) -> list[str]:
+        """Warn (:class:`ExtrapolationWarning`) for every input outside the training range."""
+        ranges = self.ranges(record, group)
+        if not ranges or not len(next(iter(columns.values()), [])):
+            return []
+        messages = decide.outside_messages(self.module, ranges, columns)
+        for message in messages:
+            warnings.warn(message, decide.ExtrapolationWarning, stacklevel=4)
+        return messages
+
+    def band(self, columns, center, constants, record, group, level):
+        """Low and high ends of the prediction interval at ``level`` (see :meth:`predict`)."""
+        if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
+            raise InputError(f"interval: expected a level between 0 and 1 (0.9 for 90%), got {level!r}")
+        uncertainty = None if record is None else record.uncertainty
+        if uncertainty is None or group not in uncertainty.draws:
+            raise InputError(
+                "an interval needs the constants' bootstrap: use the stored constants (params=None), "
+                "a record from `scalinglaws fit`, or scalinglaws.fit(...) with bootstrap > 0"
+            )
+        shape = center.shape
+        with np.errstate(all="ignore"):
+            draws = np.stack([np.asarray(self.formula(columns, d), dtype=float) for d in uncertainty.draws[group]])
+        # A robust standard deviation: half the central 68% of the refits' predictions.
+        low16, high84 = np.nanquantile(draws, [0.1587, 0.8413], axis=0)
+        variance = ((high84 - low16) / 2.0) ** 2
+        if self.spread is not None:
+            variance = variance + np.asarray(self.spread(columns, constants), dtype=float) ** 2
+        targets = len(self.task.targets)
+        noise = np.asarray(uncertainty.noise_sd.get(group, [0.0] * targets), dtype=float)
+        extrapolation = np.asarray(uncertainty.extrapolation_sd, dtype=float)
+        distance = extrapolation_distance(self.task, columns, record.ranges(group), uncertainty.reach)
+        if targets > 1:
+            distance = distance[:, None]
+        else:
+            noise, extrapolation = noise[0], extrapolation[0]
+        variance = variance + noise**2 + (extrapolation * distance) ** 2
+        half = NormalDist().inv_cdf(0.5 + level / 2.0) * np.sqrt(variance)
+        return (center - half).reshape(shape), (center + half).reshape(shape)
+
+    def _frame(self, columns, center, low, high):
+        import pandas as pd
+
+        out = pd.DataFrame({n: columns[n] for n in self.task.input_names})
+        center, low, high = (np.asarray(a).reshape(len(out), -1) for a in (center, low, high))
+        for j, name in enumerate(self.task.target_names):
+            out[name] = center[:, j]
+            out[f"{name}_low"] = low[:, j]
+            out[f"{name}_high"] = high[:, j]
+        return out
+
+    # ------------------------------------------------------------ fitting
+
+    def fit(self, table: pd.DataFrame) -> dict[str, list[float]]:
+        """Fit the law to a table of runs (the task's columns; a group column optional) with the
+        routine its notebook used; deterministic. Returns the constants per group."""
+        from .data import validate_table
+
+        table = validate_table(self.task, table)
+        self.check_fittable(table)
+        return self.fit_constants(table)
+
+    def check_fittable(self, table: pd.DataFrame) -> None:
+        """Refuse a table that cannot determine the constants: too few distinct runs in a
+        group, or a target that does not vary."""
+        t = self.task
+        needed = -(-len(self.param_names) // len(t.targets))
+        for group, rows in table.groupby(t.group_column, sort=False):
+            distinct = len(rows.drop_duplicates(subset=t.input_names))
+            if distinct < needed:
+                copies = f" ({len(rows)} rows)" if len(rows) != distinct else ""
+                raise InputError(
+                    f"group {group!r} has {distinct} distinct run(s){copies}; the {t.module} law has "
+                    f"{len(self.param_names)} constants and needs at least {needed} runs that differ in "
+                    f"their inputs ({', '.join(t.input_names)})"
+                )
+            for name in t.target_names:
+                values = rows[name].to_numpy()
+                if np.ptp(values) == 0:
+                    raise InputError(
+                        f"group {group!r}: every {name} is {values[0]:.6g}; a law cannot be fitted "
+                        "to a target that does not vary"
+                    )
+
+    # ------------------------------------------------------------ SLDBench's interfaces
+
+    def law(self, input_data: Any, group: str) -> list[dict[str, float]]:
+        """SLDBench's leaderboard interface: a list of input dicts in, a list of target dicts
+        out, with the stored constants of ``group``."""
+        records_in = list(input_data)
+        if not records_in:
+            self.resolve(None, group)  # an unknown group is still an error
+            return []
+        prediction = np.asarray(self.predict(records_in, None, group=group), dtype=float)
+        prediction = prediction.reshape(len(records_in), len(self.task.targets))
+        return [dict(zip(self.task.target_names, map(float, row))) for row in prediction]
+
+    def fit_scaling_law(self, X: Any, y: Any) -> np.ndarray:
+        """SLDBench's evaluator interface: fit one group alone; X is (n, inputs) in the schema's
+        order, y the target(s). Returns the constants."""
+        import pandas as pd
+
+        t = self.task
+        columns = validate_inputs(t, np.asarray(X, dtype=float))
+        n = len(next(iter(columns.values())))
+        targets = np.asarray(y, dtype=float).reshape(n, len(t.targets))
+        table = pd.DataFrame({t.group_column: "evaluator", **columns,
+                              **{name: targets[:, j] for j, name in enumerate(t.target_names)}})
+        return np.asarray(self.fit(table)["evaluator"], dtype=float)
+
+    def scaling_law_func(self, X: Any, params: Sequence[float]) -> np.ndarray:
+        """SLDBench's evaluator interface: predict for X, (n, inputs) in the schema's order, with
+        one group's constants."""
+        columns = validate_inputs(self.task, np.asarray(X, dtype=float))
+        constants = self._vector(params, "params")
+        with np.errstate(all="ignore"):
+            return np.asarray(self.formula(columns, constants), dtype=float)
+
+    def interfaces(self):
+        """``PARAMS, law, fit_scaling_law, scaling_law_func`` for the module's namespace."""
+        return self.params, self.law, self.fit_scaling_law, self.scaling_law_func
+
+    # ------------------------------------------------------------ decisions
+
+    def decision(
+        self,
+        *,
+        units: Mapping[str, str],
+        interval: Sequence[str] = (),
+        main: bool = False,
+        per_group: bool = True,
+    ):
+        """Declare a decision: ``function(fitted, ...) -> dict`` becomes a public function
+        ``name(..., params=None, group=None) -> Result``.
+
+        ``fitted`` is a :class:`Fitted` (the constants the caller chose); arguments named
+        after the task's inputs are checked against their domain and the training range;
+        ``units`` names the unit of each answer; the answers named in ``interval`` are
+        recomputed on every bootstrap refit of the constants, for an interval at
+        :data:`DECISION_LEVEL` (numbers) or a probability (names). ``main`` marks what
+        ``scalinglaws optimize LAW`` runs with no decision named; ``per_group=False`` for a
+        decision over all groups (ranking base models, say).
+        """
+
+        def register(function: Callable[..., dict[str, Any]]) -> Callable[..., decide.Result]:
+            own = list(inspect.signature(function).parameters.values())[1:]
+            public_signature = inspect.Signature([
+                *own,
+                inspect.Parameter("params", inspect.Parameter.KEYWORD_ONLY, default=None),
+                inspect.Parameter("group", inspect.Parameter.KEYWORD_ONLY, default=None),
+            ])
+
+            @functools.wraps(function)
+            def public(*args, params=None, group=None, **kwargs):
+                try:
+                    bound = inspect.Signature(own).bind(*args, **kwargs)
+                except TypeError as error:
+                    raise InputError(f"{function.__name__}: {error}") from None
+                bound.apply_defaults()
+                return self._decide(self.decisions[function.__name__], dict(bound.arguments), params, group)
+
+            public.__signature__ = public_signature  # help() shows what a caller passes
+            question = (inspect.getdoc(function) or function.__name__).split("\n")[0]
+            if main and any(d.main for d in self.decisions.values()):
+                raise ValueError(f"{self.module} already has a main decision")
+            self.decisions[function.__name__] = Decision(
+                name=function.__name__, function=function, public=public, question=question,
+                units=dict(units), interval=tuple(interval), main=main, per_group=per_group,
+            )
+            return public
+
+        return register
+
+    def main_decision(self) -> Decision | None:
+        mains = [d for d in self.decisions.values() if d.main]
+        return mains[0] if mains else next(iter(self.decisions.values()), None)
+
+    def decide(self, name: str | None = None, /, *args, **kwargs) -> decide.Result:
+        """Run a decision by name (the main one if None)."""
+        decision = self.main_decision() if name is None else self.decisions.get(name)
+        if decision is None:
+            known = ", ".join(self.decisions) or "none"
+            raise InputError(f"the {self.module} law has no decision {name!r}; its decisions: {known}")
+        return decision.public(*args, **kwargs)
+
+    def _checked_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        columns = {c.name: c for c in self.task.inputs}
+        out = dict(arguments)
+        for name, value in arguments.items():
+            if name in columns and value is not None:
+                column = columns[name]
+                if column.domain == "positive":
+                    out[name] = decide.positive(name, value)
+                else:
+                    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+                        raise InputError(f"{name}: expected a number, got {value!r}")
+                    out[name] = float(value)
+                    if not math.isfinite(out[name]) or (column.domain == "nonnegative" and out[name] < 0):
+                        raise InputError(f"{name}: {value!r} is not {column.domain}")
+        return out
+
+    def _decide(self, decision: Decision, arguments: dict[str, Any], params: Any, group: str | None) -> decide.Result:
+        record, by_group, group, constants = self.resolve(params, group, need_group=decision.per_group)
+        arguments = self._checked_arguments(arguments)
+        fitted = Fitted(self, group, constants, by_group, record)
+        with warnings.catch_warnings():
+            # The result carries its warnings; they are emitted once, below.
+            warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+            answer = dict(decision.function(fitted, **arguments))
+        notes = answer.pop("warnings", [])
+        inputs = set(self.task.input_names)
+        checked = {k: v for k, v in {**arguments, **answer}.items() if k in inputs and _numeric(v)}
+        notes = decide.unique([*fitted.outside(**checked), *notes])
+        interval, probability = self._decision_interval(decision, fitted, arguments, answer)
+        for note in notes:
+            warnings.warn(note, decide.ExtrapolationWarning, stacklevel=3)
+        return decide.Result(
+            law=self.module, decision=decision.name, group=group, answer=answer,
+            units={k: v for k, v in decision.units.items() if k in answer},
+            interval=interval, probability=probability,
+            level=DECISION_LEVEL if (interval or probability) else None, warnings=notes,
+        )
+
+    def _decision_interval(self, decision, fitted, arguments, answer):
+        record = fitted.record
+        if not decision.interval or record is None or record.uncertainty is None:
+            return {}, {}
+        draws = record.uncertainty.draws
+        groups = [fitted.group] if decision.per_group else list(fitted.params)
+        if any(g not in draws for g in groups):
+            return {}, {}
+        count = min(len(draws[g]) for g in groups)
+        samples = []
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            for b in range(count):
+                params = {g: draws[g][b] if g in groups else fitted.params[g] for g in fitted.params}
+                constants = None if fitted.group is None else np.asarray(params[fitted.group], dtype=float)
+                try:
+                    samples.append(decision.function(Fitted(self, fitted.group, constants, params, record), **arguments))
+                except (InputError, ValueError, ArithmeticError):
+                    continue
+        if len(samples) < max(2, count // 2):
+            return {}, {}
+        tail = (1.0 - DECISION_LEVEL) / 2.0
+        interval, probability = {}, {}
+        for key in decision.interval:
+            if key not in answer:
+                continue
+            if isinstance(answer[key], str):
+                probability[key] = float(np.mean([s.get(key) == answer[key] for s in samples]))
+                continue
+            try:
+                values = np.array([np.asarray(s[key], dtype=float) for s in samples])
+            except (KeyError, TypeError, ValueError):
+                continue
+            low, high = np.nanquantile(values, [tail, 1.0 - tail], axis=0)
+            interval[key] = [low.tolist(), high.tolist()] if np.ndim(low) else [float(low), float(high)]
+        return interval, probability
+
+
+def _numeric(value: Any) -> bool:
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return array.size > 0
+
+
+def extrapolation_distance(
+    task: Task, columns: Mapping[str, np.ndarray], ranges: Mapping[str, tuple[float, float]], reach: Mapping[str, float]
+) -> np.ndarray:
+    """How far each row lies beyond the training range, in units of ``reach``.
+
+    Along an axis, the distance outside ``[low, high]`` (in log for sizes, as is for
+    inputs that are already logs) divided by ``reach[axis]``, the distance from the
+    training data to the task's target on that scale; the largest over the axes. A task
+    whose extrapolation has no axis (new mixtures) is at distance 1 everywhere.
+    """
+    n = len(next(iter(columns.values())))
+    if not reach:
+        return np.ones(n)
+    domains = {c.name: c.domain for c in task.inputs}
+    distance = np.zeros(n)
+    for axis, unit in reach.items():
+        if axis not in ranges or unit <= 0:
+            continue
+        low, high = ranges[axis]
+        x = np.asarray(columns[axis], dtype=float)
+        if domains.get(axis) == "positive":
+            x, low, high = np.log(x), math.log(low), math.log(high)
+        beyond = np.maximum(x - high, 0.0) + np.maximum(low - x, 0.0)
+        distance = np.maximum(distance, beyond / unit)
+    return distance

@@ -1,0 +1,718 @@
+"""The selection protocol: how every law is chosen, fitted and given intervals.
+
+One protocol for every law, on the training split only (the Method page explains it):
+
+1. **Backtests** (:func:`backtests_along`, :func:`backtests_beyond`, :func:`folds`): from
+   several forecast origins along the task's extrapolation axis, fit on the runs up to the
+   origin and score the runs beyond it, as far beyond (as a log-scale factor) as the task's
+   target lies beyond the training data. A task without such an axis (new mixtures) uses
+   K folds over its independent units.
+2. **Scores** (:func:`evaluate`): per origin, SLDBench's R2 and the mean signed error
+   (bias, in units of the target's spread there), and the noise ceiling where runs repeat.
+   Summarised robustly: the median over origins and the mean rank; a blown-up origin is
+   reported, not averaged in.
+3. **Survivors** (:func:`choose`): the best form by median R2, and every form the
+   backtests cannot tell from it (the paired difference in R2, over independent units, is
+   within two standard errors at the median origin).
+4. **Identifiability**: the survivors refitted on all runs, bootstrapped, and compared at
+   the target. When they disagree there by more than their bootstrap spread, the data do
+   not decide between them: the law is their weighted combination (weights by stacking
+   on the backtests), not one of them picked by a tie-break.
+5. **Intervals** (:func:`calibrate`): the constants' bootstrap, the spread of combined
+   forms, run-to-run noise, and an extrapolation term per unit of distance beyond the
+   data, calibrated so that the backtests' held-out runs are covered at the stated level;
+   coverage reported per origin with that origin left out of the calibration.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import fitting, metrics, records
+from .data import Task, task as _task
+from .law import Combination, extrapolation_distance
+
+__all__ = [
+    "Backtest",
+    "Calibration",
+    "Candidate",
+    "Choice",
+    "Evaluation",
+    "backtests_along",
+    "backtests_beyond",
+    "calibrate",
+    "choose",
+    "evaluate",
+    "folds",
+    "noise_sd",
+    "target_grid",
+    "uncertainty",
+]
+
+#: Kinds of candidate forms; every pool holds published, conservative and our own forms.
+KINDS = ("published", "conservative", "ours", "reference")
+
+#: An origin where a form scores below this R2 has blown up: reported, and ranked last there.
+BLOWN_UP = -1.0
+
+#: Survivors: within this many standard errors of the best at the median origin.
+SURVIVAL_Z = 2.0
+
+#: Stacking weights below this are dropped (and the rest renormalised): a readable law.
+MIN_WEIGHT = 0.05
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A form competing to be a task's law: how it is fitted and how it predicts.
+
+    ``kind`` is one of :data:`KINDS`; ``constants`` says how many constants it has (per
+    group, and shared); ``fit(table, start=None)`` returns constants per group and
+    ``predict(X, constants)`` evaluates the form.
+    """
+
+    name: str
+    constants: str
+    fit: Callable[..., dict[str, list[float]]]
+    predict: Callable[[Any, Sequence[float]], np.ndarray]
+    origin: str = ""
+    kind: str = "ours"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """One forecast origin: fit on ``train``, score on ``held``."""
+
+    origin: str
+    train: pd.DataFrame
+    held: pd.DataFrame
+
+
+def _log_scale(task: Task, axis: str) -> bool:
+    """Sizes (positive inputs, and derived columns such as compute) are compared in log."""
+    return {c.name: c.domain for c in task.inputs}.get(axis, "positive") == "positive"
+
+
+def _beyond(value: np.ndarray, threshold: float, reach: float, log: bool) -> np.ndarray:
+    if log:
+        return (value > threshold * (1 + 1e-12)) & (value <= threshold * reach * (1 + 1e-9))
+    return (value > threshold + 1e-12) & (value <= threshold + reach + 1e-9)
+
+
+def backtests_along(
+    table: pd.DataFrame,
+    task: str | Task,
+    axis: str,
+    reach: float,
+    *,
+    by: str | None = None,
+    min_train_values: int = 3,
+    max_origins: int = 4,
+) -> list[Backtest]:
+    """Forecast origins along one axis, from the latest back.
+
+    At origin ``k`` the threshold is the ``k``-th largest value of ``axis`` below the
+    largest (within each group when ``by`` is given, so groups measured on different
+    grids are aligned by rank). The fit uses the rows at or below the threshold; the
+    held rows lie beyond it, at most ``reach`` times as far (a factor for sizes, an
+    additive span for inputs already on a log scale). Origins with fewer than
+    ``min_train_values`` distinct values to fit on are skipped.
+    """
+    t = _task(task)
+    log = _log_scale(t, axis)
+    parts = [table] if by is None else [part for _, part in table.groupby(by, sort=False)]
+    grids = [np.unique(part[axis].to_numpy()) for part in parts]
+    out = []
+    for k in range(1, max(len(g) for g in grids)):
+        train_mask = np.zeros(len(table), dtype=bool)
+        held_mask = np.zeros(len(table), dtype=bool)
+        thresholds = []
+        for part, grid in zip(parts, grids):
+            if k >= len(grid) or len(grid) - k < min_train_values:
+                continue
+            threshold = grid[-1 - k]
+            thresholds.append(threshold)
+            values = part[axis].to_numpy()
+            positions = table.index.get_indexer(part.index)
+            train_mask[positions] = values <= threshold
+            held_mask[positions] = _beyond(values, threshold, reach, log)
+        if not thresholds or not held_mask.any():
+            continue
+        shown = _show(min(thresholds)) if len(set(thresholds)) == 1 or by is None else f"the {_ordinal(k + 1)} largest"
+        out.append(Backtest(f"{axis} <= {shown}", table[train_mask].copy(), table[held_mask].copy()))
+        if len(out) == max_origins:
+            break
+    return out
+
+
+def backtests_beyond(
+    table: pd.DataFrame,
+    task: str | Task,
+    origins: Sequence[Mapping[str, float]],
+    reach: Mapping[str, float],
+) -> list[Backtest]:
+    """Forecast origins in several axes at once.
+
+    Each origin maps axes to thresholds: the fit uses the rows at or below every
+    threshold; the held rows exceed at least one threshold and lie within ``reach`` of
+    every threshold they exceed (the task's target lies beyond the data in one axis or
+    in several).
+    """
+    t = _task(task)
+    out = []
+    for origin in origins:
+        inside = np.ones(len(table), dtype=bool)
+        within = np.ones(len(table), dtype=bool)
+        for axis, threshold in origin.items():
+            values = table[axis].to_numpy()
+            log = _log_scale(t, axis)
+            below = values <= threshold * (1 + 1e-12) if log else values <= threshold + 1e-12
+            inside &= below
+            within &= below | _beyond(values, threshold, reach[axis], log)
+        held = ~inside & within
+        if inside.any() and held.any():
+            label = ", ".join(f"{axis} <= {_show(v)}" for axis, v in origin.items())
+            out.append(Backtest(label, table[inside].copy(), table[held].copy()))
+    return out
+
+
+def folds(table: pd.DataFrame, task: str | Task, k: int, seed: int, cluster: Sequence[str]) -> list[Backtest]:
+    """K folds over independent units (rows sharing the ``cluster`` columns go together)."""
+    rng = np.random.default_rng(seed)
+    keys = table[list(cluster)].round(12).astype(str).agg("|".join, axis=1)
+    codes, uniques = pd.factorize(keys, sort=False)
+    fold_of_unit = np.empty(len(uniques), dtype=int)
+    fold_of_unit[rng.permutation(len(uniques))] = np.arange(len(uniques)) % k
+    fold = fold_of_unit[codes]
+    return [
+        Backtest(f"fold {i + 1} of {k}", table[fold != i].copy(), table[fold == i].copy()) for i in range(k)
+    ]
+
+
+def _show(value: float) -> str:
+    if abs(value) >= 1e5:
+        for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+            if abs(value) >= scale:
+                return f"{value / scale:.3g}{suffix}"
+    return f"{value:.4g}"
+
+
+def _ordinal(n: int) -> str:
+    return {2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+
+
+def target_grid(table: pd.DataFrame, task: str | Task, at: Mapping[str, float]) -> pd.DataFrame:
+    """The settings of the training table moved to the target: every distinct combination
+    of the other inputs (per group), with the inputs in ``at`` set to their target value."""
+    t = _task(task)
+    grid = table[[t.group_column, *t.input_names]].assign(**at).drop_duplicates().reset_index(drop=True)
+    return grid
+
+
+# ---------------------------------------------------------------- scoring
+
+
+@dataclass
+class Evaluation:
+    """Every candidate scored on every backtest (see :func:`evaluate`)."""
+
+    task: Task
+    candidates: list[Candidate]
+    backtests: list[Backtest]
+    scores: pd.DataFrame
+    predictions: dict[tuple[str, int], np.ndarray] = field(repr=False)
+    cluster: list[str] = field(default_factory=list)
+
+    def summary(self) -> pd.DataFrame:
+        """Per candidate: median and worst R2 over origins, mean rank, median bias, blown-up origins."""
+        rows = []
+        scores = self.scores
+        ranks = scores.assign(r2=scores.r2.fillna(-np.inf)).groupby("origin").r2.rank(ascending=False, method="min")
+        scores = scores.assign(rank=ranks)
+        for c in self.candidates:
+            own = scores[scores.candidate == c.name]
+            r2 = own.r2.fillna(-np.inf).to_numpy()
+            rows.append({
+                "candidate": c.name, "kind": c.kind, "constants": c.constants,
+                "median_r2": float(np.median(r2)), "worst_r2": float(np.min(r2)),
+                "mean_rank": float(own["rank"].mean()),
+                "median_bias": float(np.nanmedian(own.bias)) if own.bias.notna().any() else np.nan,
+                "blown_up": int((own.status != "ok").sum()),
+            })
+        return pd.DataFrame(rows)
+
+    def table(self, value: str = "r2") -> pd.DataFrame:
+        """One row per candidate, one column per origin (R2, or ``bias``)."""
+        wide = self.scores.pivot(index="candidate", columns="origin", values=value)
+        order = [b.origin for b in self.backtests]
+        return wide.loc[[c.name for c in self.candidates], order]
+
+    def held_truth(self, k: int) -> np.ndarray:
+        return self.backtests[k].held[self.task.target_names].to_numpy(dtype=float)
+
+
+def evaluate(
+    candidates: Sequence[Candidate],
+    backtests: Sequence[Backtest],
+    task: str | Task,
+    cluster: Sequence[str] | None = None,
+) -> Evaluation:
+    """Refit every candidate on every backtest's training rows and score it on the held rows.
+
+    Per origin: R2 (SLDBench's), NMAE, ``bias`` (mean of prediction minus truth, in
+    units of the held target's standard deviation, averaged over targets), and the
+    ``ceiling`` (the R2 of the held cells' own means, where runs repeat: no law can do
+    better). A fit that fails or predicts non-finite values has status ``failed``; an R2
+    below :data:`BLOWN_UP` has status ``blown up``.
+    """
+    t = _task(task)
+    # An independent unit never spans two groups (two corpora measured at one setting are two units).
+    cluster = [t.group_column, *[c for c in (t.input_names if cluster is None else cluster) if c != t.group_column]]
+    rows, predictions = [], {}
+    for k, backtest in enumerate(backtests):
+        truth = backtest.held[t.target_names].to_numpy(dtype=float)
+        ceiling = _ceiling(backtest.held, t, cluster)
+        for c in candidates:
+            row = {"candidate": c.name, "origin": backtest.origin, "rows": len(backtest.held), "ceiling": ceiling}
+            try:
+                params = c.fit(backtest.train)
+                prediction = fitting.predict_table(c.predict, backtest.held, params, t).reshape(truth.shape)
+                if not np.all(np.isfinite(prediction)):
+                    raise fitting.FitError("non-finite predictions on the held rows")
+            except (fitting.FitError, KeyError) as error:
+                rows.append({**row, "r2": np.nan, "nmae": np.nan, "bias": np.nan, "status": "failed",
+                             "note": str(error).splitlines()[0][:120]})
+                continue
+            predictions[(c.name, k)] = prediction
+            r2 = metrics.r2(truth, prediction) if len(truth) > 1 else np.nan
+            spread = truth.std(axis=0)
+            bias = float(np.mean((prediction - truth).mean(axis=0) / np.where(spread > 0, spread, 1.0)))
+            rows.append({**row, "r2": r2, "nmae": metrics.nmae(truth, prediction) if len(truth) > 1 else np.nan,
+                         "bias": bias, "status": "ok" if r2 >= BLOWN_UP else "blown up", "note": ""})
+    return Evaluation(t, list(candidates), list(backtests), pd.DataFrame(rows), predictions, cluster)
+
+
+def _ceiling(held: pd.DataFrame, t: Task, cluster: Sequence[str]) -> float:
+    truth = held[t.target_names].to_numpy(dtype=float)
+    keys = _cluster_codes(held, cluster)
+    if len(truth) < 2 or len(np.unique(keys)) == len(keys):
+        return np.nan
+    means = pd.DataFrame(truth).groupby(keys).transform("mean").to_numpy()
+    return metrics.r2(truth, means)
+
+
+def _cluster_codes(frame: pd.DataFrame, cluster: Sequence[str]) -> np.ndarray:
+    keys = frame[list(cluster)].round(12).astype(str).agg("|".join, axis=1)
+    return pd.factorize(keys, sort=False)[0]
+
+
+def _paired_z(evaluation: Evaluation, best: str, other: str, k: int) -> float:
+    """How many standard errors ``best`` beats ``other`` by in R2 at origin ``k`` (units: clusters)."""
+    a, b = evaluation.predictions.get((best, k)), evaluation.predictions.get((other, k))
+    if b is None:
+        return np.inf
+    if a is None:
+        return -np.inf
+    truth = evaluation.held_truth(k)
+    variance = truth.var(axis=0)
+    variance = np.where(variance > 0, variance, 1.0)
+    # Per row: how much more squared error `other` makes, in units of each target's variance.
+    excess = (((b - truth) ** 2 - (a - truth) ** 2) / variance).mean(axis=1)
+    codes = _cluster_codes(evaluation.backtests[k].held, evaluation.cluster)
+    per_unit = pd.Series(excess).groupby(codes).mean().to_numpy()
+    n = len(per_unit)
+    difference = float(excess.mean())
+    if n < 2:
+        return np.inf if difference > 0 else 0.0
+    error = float(per_unit.std(ddof=1) / math.sqrt(n))
+    if error == 0:
+        return np.inf if difference > 0 else 0.0
+    return difference / error
+
+
+# ---------------------------------------------------------------- choosing
+
+
+@dataclass
+class Choice:
+    """What the protocol chose, and why (see :func:`choose`)."""
+
+    best: str
+    survivors: list[str]
+    members: list[str]
+    weights: list[float]
+    excluded: dict[str, str]
+    at_target: pd.DataFrame
+    fits: dict[str, dict[str, list[float]]] = field(repr=False)
+    draws: dict[str, fitting.BootstrapResult] = field(repr=False)
+    reason: str = ""
+
+    @property
+    def combined(self) -> bool:
+        return len(self.members) > 1
+
+
+def choose(
+    evaluation: Evaluation,
+    table: pd.DataFrame,
+    target: pd.DataFrame,
+    *,
+    bootstrap: int = 100,
+    seed: int = 0,
+    checks: Callable[[Candidate, dict[str, list[float]]], str | None] | None = None,
+) -> Choice:
+    """Choose the law: the best form, its survivors, and a combination if they disagree.
+
+    ``target`` holds input rows at the task's target scale (see :func:`target_grid`);
+    ``checks(candidate, constants)`` may refuse a form whose fitted decisions contradict
+    what is known (it returns the reason). Every survivor is refitted on all of
+    ``table`` and bootstrapped ``bootstrap`` times (resampling the evaluation's clusters);
+    those refits are kept for the law's record.
+    """
+    t = evaluation.task
+    summary = evaluation.summary().set_index("candidate")
+    by_name = {c.name: c for c in evaluation.candidates}
+    fits: dict[str, dict[str, list[float]]] = {}
+    excluded: dict[str, str] = {}
+
+    def full_fit(name: str) -> dict[str, list[float]] | None:
+        if name not in fits:
+            try:
+                fits[name] = by_name[name].fit(table)
+            except fitting.FitError as error:
+                excluded[name] = f"does not fit all runs: {error}"
+                return None
+        return fits[name]
+
+    order = summary.sort_values(["median_r2", "mean_rank"], ascending=[False, True]).index.tolist()
+    best = None
+    for name in order:
+        if not np.isfinite(summary.loc[name, "median_r2"]):
+            excluded.setdefault(name, "failed or blew up at the median origin")
+            continue
+        params = full_fit(name)
+        if params is None:
+            continue
+        reason = checks(by_name[name], params) if checks is not None else None
+        if reason:
+            excluded[name] = reason
+            continue
+        best = name
+        break
+    if best is None:
+        raise fitting.FitError("no candidate survives the protocol")
+    survivors = [best]
+    for name in order:
+        if name == best or name in excluded or not np.isfinite(summary.loc[name, "median_r2"]):
+            continue
+        z = np.median([_paired_z(evaluation, best, name, k) for k in range(len(evaluation.backtests))])
+        if z > SURVIVAL_Z:
+            continue
+        params = full_fit(name)
+        if params is None:
+            continue
+        reason = checks(by_name[name], params) if checks is not None else None
+        if reason:
+            excluded[name] = reason
+            continue
+        survivors.append(name)
+
+    draws, rows, at_rows = {}, [], {}
+    for name in survivors:
+        draws[name] = fitting.bootstrap(by_name[name].fit, table, n=bootstrap, seed=seed, by=t.group_column,
+                                        cluster=evaluation.cluster, start=fits[name])
+        center = _at(by_name[name].predict, target, fits[name], t)
+        refits = np.stack([_at(by_name[name].predict, target, _draw(draws[name], b), t)
+                           for b in range(_count(draws[name]))])
+        low16, high84 = np.nanquantile(refits, [0.1587, 0.8413], axis=0)
+        at_rows[name] = (center, (high84 - low16) / 2.0)
+        rows.append({"candidate": name, "median_r2": summary.loc[name, "median_r2"],
+                     "mean_at_target": float(np.mean(center)),
+                     "bootstrap_sd": float(np.median((high84 - low16) / 2.0))})
+    at_target = pd.DataFrame(rows)
+    reference_center, reference_sd = at_rows[best]
+    gaps = {}
+    for name in survivors[1:]:
+        center, sd = at_rows[name]
+        with np.errstate(all="ignore"):
+            gap = np.abs(center - reference_center) / np.hypot(sd, reference_sd)
+        gaps[name] = float(np.median(np.where(np.isfinite(gap), gap, np.inf)))
+    at_target["gap_in_sd"] = [0.0] + [gaps[n] for n in survivors[1:]]
+    disagree = [name for name in survivors[1:] if gaps[name] > SURVIVAL_Z]
+    at_target["disagrees_with_best"] = [False] + [name in disagree for name in survivors[1:]]
+    if not disagree:
+        members, weights = [best], [1.0]
+        reason = (f"{best} has the best median R2"
+                  + (f"; its {len(survivors) - 1} survivor(s) agree with it at the target" if len(survivors) > 1 else
+                     "; no other form comes within two standard errors of it"))
+    else:
+        pool = [best, *disagree]
+        members, weights = _stack(evaluation, pool)
+        reason = (f"{', '.join(disagree)} cannot be told from {best} on the backtests but disagree with it at "
+                  "the target by more than their bootstrap spread: the law combines "
+                  + ", ".join(f"{m} ({w:.2f})" for m, w in zip(members, weights)))
+    return Choice(best, survivors, members, weights, excluded, at_target, fits, draws, reason)
+
+
+def _count(result: fitting.BootstrapResult) -> int:
+    return min(len(v) for v in result.draws.values()) if result.draws else 0
+
+
+def _draw(result: fitting.BootstrapResult, b: int) -> dict[str, np.ndarray]:
+    return {g: v[b] for g, v in result.draws.items()}
+
+
+def _at(predict, rows: pd.DataFrame, params, t: Task) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return np.asarray(fitting.predict_table(predict, rows, params, t), dtype=float).ravel()
+
+
+def _stack(evaluation: Evaluation, pool: Sequence[str]) -> tuple[list[str], list[float]]:
+    """Weights on the simplex minimising the backtests' squared error (each origin counts equally)."""
+    from scipy import optimize
+
+    usable = [k for k in range(len(evaluation.backtests))
+              if all((name, k) in evaluation.predictions for name in pool)]
+    blocks, truths = [], []
+    for k in usable:
+        truth = evaluation.held_truth(k)
+        scale = np.sqrt(len(truth) * np.where(truth.var(axis=0) > 0, truth.var(axis=0), 1.0))
+        blocks.append(np.stack([(evaluation.predictions[(name, k)] / scale).ravel() for name in pool], axis=1))
+        truths.append((truth / scale).ravel())
+    X, y = np.vstack(blocks), np.concatenate(truths)
+
+    def loss(w):
+        return float(np.sum((X @ w - y) ** 2))
+
+    start = np.full(len(pool), 1.0 / len(pool))
+    result = optimize.minimize(loss, start, method="SLSQP", bounds=[(0.0, 1.0)] * len(pool),
+                               constraints=[{"type": "eq", "fun": lambda w: np.sum(w) - 1.0}],
+                               options={"ftol": 1e-12, "maxiter": 500})
+    weights = np.clip(result.x, 0.0, None)
+    keep = weights >= MIN_WEIGHT
+    weights = np.where(keep, weights, 0.0)
+    weights = weights / weights.sum()
+    # Two decimals: the weights are part of the law's statement, and a reader checks them.
+    rounded = np.round(weights, 2)
+    rounded[np.argmax(rounded)] += 1.0 - rounded.sum()
+    members = [name for name, k in zip(pool, keep) if k]
+    return members, [float(round(w, 2)) for w, k in zip(rounded, keep) if k]
+
+
+# ---------------------------------------------------------------- intervals
+
+
+def noise_sd(table: pd.DataFrame, task: str | Task, prediction: np.ndarray, n_constants: int) -> dict[str, list[float]]:
+    """Per group and target: the root mean squared residual of a fit, corrected for its
+    constants (run-to-run noise plus what the form misses, inside the training range)."""
+    t = _task(task)
+    truth = table[t.target_names].to_numpy(dtype=float)
+    residual = truth - prediction.reshape(truth.shape)
+    out = {}
+    for group, positions in table.reset_index(drop=True).groupby(t.group_column, sort=False).indices.items():
+        part = residual[positions]
+        dof = max(len(part) - n_constants / len(t.targets), 1.0)
+        out[str(group)] = [float(v) for v in np.sqrt((part**2).sum(axis=0) / dof)]
+    return out
+
+
+@dataclass
+class Calibration:
+    """Prediction intervals calibrated on the backtests (see :func:`calibrate`)."""
+
+    level: float
+    extrapolation_sd: list[float]
+    reach: dict[str, float]
+    coverage: pd.DataFrame
+
+    def summary(self) -> dict[str, Any]:
+        c = self.coverage
+        return {
+            "level": self.level,
+            "covered": float(np.average(c.covered, weights=c.rows)),
+            "median_width_over_spread": float(np.median(c.width_over_spread)),
+            "by_origin": c.round(4).to_dict("records"),
+        }
+
+
+def calibrate(
+    law_fit: Callable[..., dict[str, list[float]]],
+    formula: Callable[[Any, Sequence[float]], np.ndarray],
+    backtests: Sequence[Backtest],
+    task: str | Task,
+    n_constants: int,
+    *,
+    reach: Mapping[str, float],
+    level: float = 0.9,
+    bootstrap: int = 30,
+    seed: int = 0,
+    cluster: Sequence[str] | None = None,
+    spread: Callable[[Any, Sequence[float]], np.ndarray] | None = None,
+) -> Calibration:
+    """Calibrate the extrapolation term of the law's intervals on its backtests.
+
+    At every origin the law is refitted on the training rows, bootstrapped (``bootstrap``
+    refits), and its noise estimated from its residuals; each held row then has a spread
+    from the refits, the combined forms (``spread``), the noise, and its distance beyond
+    the fitted range in units of ``reach`` (per axis: the log-scale distance from the
+    training data to the task's target). The extrapolation term per unit of distance is
+    the smallest that covers ``level`` of the held rows, per target. The coverage
+    reported for each origin uses the term calibrated on the other origins (all of them
+    when there is only one): an honest estimate, not a fit.
+    """
+    t = _task(task)
+    z = NormalDist().inv_cdf(0.5 + level / 2.0)
+    cluster = [t.group_column, *[c for c in (t.input_names if cluster is None else cluster) if c != t.group_column]]
+    pieces = []
+    for backtest in backtests:
+        train, held = backtest.train, backtest.held
+        params = law_fit(train)
+        draws = fitting.bootstrap(law_fit, train, n=bootstrap, seed=seed, by=t.group_column, cluster=cluster,
+                                  start=params)
+        center = fitting.predict_table(formula, held, params, t).reshape(len(held), -1)
+        fitted = fitting.predict_table(formula, train, params, t)
+        noise = noise_sd(train, t, fitted, n_constants)
+        overall, train_ranges = records.training_ranges(train, t.module)
+        base = np.zeros_like(center)
+        distance = np.zeros(len(held))
+        for group, positions in held.reset_index(drop=True).groupby(t.group_column, sort=False).indices.items():
+            rows = held.iloc[positions]
+            columns = {n: rows[n].to_numpy(dtype=float) for n in t.input_names}
+            if group in draws.draws:
+                with np.errstate(all="ignore"):
+                    refits = np.stack([np.asarray(formula(columns, d), dtype=float).reshape(len(rows), -1)
+                                       for d in draws.draws[group]])
+                low16, high84 = np.nanquantile(refits, [0.1587, 0.8413], axis=0)
+                base[positions] = ((high84 - low16) / 2.0) ** 2
+            if spread is not None:
+                base[positions] += np.asarray(spread(columns, params[group]), dtype=float).reshape(len(rows), -1) ** 2
+            base[positions] += np.asarray(noise.get(str(group), [0.0] * len(t.targets))) ** 2
+            ranges = train_ranges.get(str(group), overall)
+            distance[positions] = extrapolation_distance(t, columns, ranges, reach)
+        truth = held[t.target_names].to_numpy(dtype=float)
+        pieces.append((backtest.origin, truth, center, base, distance))
+
+    def kappa(parts) -> np.ndarray:
+        """Per target, the smallest extrapolation term covering `level` of the rows."""
+        truth = np.vstack([p[1] for p in parts])
+        center = np.vstack([p[2] for p in parts])
+        base = np.vstack([p[3] for p in parts])
+        distance = np.concatenate([p[4] for p in parts])
+        needed = np.where(
+            distance[:, None] > 0,
+            np.sqrt(np.maximum(((truth - center) / z) ** 2 - base, 0.0)) / np.maximum(distance[:, None], 1e-300),
+            np.where(np.abs(truth - center) <= z * np.sqrt(base), 0.0, np.inf),
+        )
+        return np.array([_coverage_quantile(needed[:, j], level) for j in range(truth.shape[1])])
+
+    overall_kappa = kappa(pieces)
+    rows = []
+    for i, (origin, truth, center, base, distance) in enumerate(pieces):
+        others = [p for j, p in enumerate(pieces) if j != i] or pieces
+        k = kappa(others)
+        half = z * np.sqrt(base + (k[None, :] * distance[:, None]) ** 2)
+        covered = np.abs(truth - center) <= half
+        spread_of_target = truth.std(axis=0)
+        rows.append({
+            "origin": origin, "rows": len(truth), "covered": float(covered.mean()),
+            "median_width": float(np.median(2 * half)),
+            "width_over_spread": float(np.median(2 * half / np.where(spread_of_target > 0, spread_of_target, np.nan))),
+            "calibrated_on": "the other origins" if len(pieces) > 1 else "this origin",
+        })
+    finite = np.where(np.isfinite(overall_kappa), overall_kappa, 0.0)
+    return Calibration(level, [float(v) for v in finite], dict(reach), pd.DataFrame(rows))
+
+
+def _coverage_quantile(needed: np.ndarray, level: float) -> float:
+    ordered = np.sort(needed)
+    index = min(int(math.ceil(level * len(ordered))) - 1, len(ordered) - 1)
+    return float(ordered[max(index, 0)])
+
+
+def uncertainty(
+    table: pd.DataFrame,
+    task: str | Task,
+    formula: Callable[[Any, Sequence[float]], np.ndarray],
+    params: Mapping[str, Sequence[float]],
+    draws: fitting.BootstrapResult | Mapping[str, np.ndarray],
+    calibration: Calibration,
+    n_constants: int,
+    unit: str,
+) -> records.Uncertainty:
+    """The record's uncertainty: refits on all runs, noise from the residuals, and the
+    calibrated extrapolation term."""
+    t = _task(task)
+    prediction = fitting.predict_table(formula, table, params, t)
+    samples = draws.draws if isinstance(draws, fitting.BootstrapResult) else draws
+    return records.Uncertainty(
+        unit=unit,
+        draws={str(g): [[float(x) for x in row] for row in np.asarray(v)] for g, v in samples.items()},
+        noise_sd=noise_sd(table, t, prediction, n_constants),
+        extrapolation_sd=list(calibration.extrapolation_sd),
+        reach=dict(calibration.reach),
+        coverage=calibration.summary(),
+    )
+
+
+def combined_draws(choice: Choice, members: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+    """Bootstrap refits of a combination: the members' refits side by side (same resamples)."""
+    members = list(choice.members if members is None else members)
+    count = min(_count(choice.draws[m]) for m in members)
+    groups = choice.draws[members[0]].draws
+    return {g: np.hstack([choice.draws[m].draws[g][:count] for m in members]) for g in groups}
+
+
+def law_scores(evaluation: Evaluation, choice: Choice) -> pd.DataFrame:
+    """The chosen law's own backtest scores: its single form's, or the weighted combination's."""
+    if not choice.combined:
+        return evaluation.scores[evaluation.scores.candidate == choice.best].reset_index(drop=True)
+    rows = []
+    for k, backtest in enumerate(evaluation.backtests):
+        truth = evaluation.held_truth(k)
+        parts = [evaluation.predictions.get((m, k)) for m in choice.members]
+        row = {"candidate": "combination", "origin": backtest.origin, "rows": len(truth)}
+        if any(p is None for p in parts):
+            rows.append({**row, "r2": np.nan, "bias": np.nan, "nmae": np.nan, "status": "failed"})
+            continue
+        prediction = sum(w * p for w, p in zip(choice.weights, parts))
+        spread = truth.std(axis=0)
+        rows.append({**row, "r2": metrics.r2(truth, prediction), "nmae": metrics.nmae(truth, prediction),
+                     "bias": float(np.mean((prediction - truth).mean(axis=0) / np.where(spread > 0, spread, 1.0))),
+                     "status": "ok"})
+    return pd.DataFrame(rows)
+
+
+def validation_record(
+    evaluation: Evaluation,
+    choice: Choice,
+    protocol: str,
+) -> dict[str, Any]:
+    """What the record stores of the protocol: every candidate's summary, the survivors, the
+    members and weights, and the law's own backtest scores (``validation_r2``: their median
+    over origins)."""
+    summary = evaluation.summary()
+    chosen = " + ".join(f"{w:.2f} {m}" for m, w in zip(choice.members, choice.weights)) if choice.combined else choice.best
+    own = law_scores(evaluation, choice)
+    return {
+        "protocol": protocol,
+        "chosen": chosen,
+        "members": list(choice.members),
+        "weights": list(choice.weights),
+        "survivors": list(choice.survivors),
+        "excluded": dict(choice.excluded),
+        "reason": choice.reason,
+        "validation_r2": float(np.median(own.r2.fillna(-np.inf))),
+        "origins": own[["origin", "rows", "r2", "bias"]].round(6).to_dict("records"),
+        "candidates": summary.round(6).to_dict("records"),
+    }
