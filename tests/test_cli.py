@@ -3,10 +3,14 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 
-from scalinglaws import cli, data
+from scalinglaws import cli, data, records
+
+SCRIPT = str(Path(sys.executable).with_name("scalinglaws"))
 
 
 def run(capsys, *argv):
@@ -30,12 +34,34 @@ def test_list_names_every_law_with_inputs_and_groups(capsys):
 def test_predict_one_point_matches_the_law(capsys):
     from scalinglaws.laws import parallel
 
-    code, out, _ = run(capsys, "predict", "parallel", "--num-params", "1e9", "--parallel-size", "8",
-                       "--group", "pile", "--json")
-    expected = parallel.law([{"num_params": 1e9, "parallel_size": 8}], "pile")[0]["loss"]
-    assert code == 0 and json.loads(out)[0]["loss"] == pytest.approx(expected, rel=1e-12)
-    code, out, _ = run(capsys, "predict", "parallel", "--num-params", "1e9", "--parallel-size", "8", "--group", "pile")
+    code, out, err = run(capsys, "predict", "parallel", "--num-params", "1e9", "--parallel-size", "4",
+                         "--group", "pile", "--json")
+    expected = parallel.law([{"num_params": 1e9, "parallel_size": 4}], "pile")[0]["loss"]
+    assert code == 0 and json.loads(out)[0]["loss"] == pytest.approx(expected, rel=1e-12) and err == ""
+    code, out, _ = run(capsys, "predict", "parallel", "--num-params", "1e9", "--parallel-size", "4", "--group", "pile")
     assert out.strip() == f"loss = {expected:.6g}"
+
+
+def test_predict_outside_the_training_range_warns_on_stderr(capsys):
+    # README's own example: P = 8 lies beyond the measured P <= 4.
+    code, out, err = run(capsys, "predict", "parallel", "--num-params", "1e9", "--parallel-size", "8", "--group", "pile")
+    assert code == 0 and out.startswith("loss = ")
+    assert err.strip() == ("warning: parallel_size = 8 is outside the training range [1, 4] of the parallel law: "
+                           "the result extrapolates")
+
+
+def test_predict_with_a_prediction_interval(capsys, tmp_path):
+    code, out, _ = run(capsys, "predict", "parallel", "--num-params", "1e9", "--parallel-size", "4",
+                       "--group", "pile", "--interval", "0.9")
+    value, low, high = (float(x) for x in out.replace("loss = ", "").replace("[", "").replace("]", "").replace(",", "").split())
+    assert code == 0 and low < value < high
+    table = data.load("parallel").iloc[[0, 20]]
+    path = tmp_path / "runs.csv"
+    table.to_csv(path, index=False)
+    code, out, _ = run(capsys, "predict", "parallel", "--csv", str(path), "--interval", "0.9")
+    assert out.splitlines()[0] == "group,num_params,parallel_size,loss,loss_low,loss_high"
+    code, out, err = run(capsys, "predict", "parallel", "--csv", str(path), "--interval", "90")
+    assert code == 2 and "level between 0 and 1" in err
 
 
 def test_predict_a_csv_uses_each_rows_group(capsys, tmp_path):
@@ -54,6 +80,13 @@ def test_predict_a_csv_uses_each_rows_group(capsys, tmp_path):
     assert out.splitlines()[0] == "group,num_params,parallel_size,loss" and len(out.splitlines()) == 3
 
 
+def test_a_string_in_a_csv_column_is_reported_at_its_row(capsys, tmp_path):
+    path = tmp_path / "runs.csv"
+    path.write_text("group,num_params,parallel_size\npile,1e9,1\npile,2e9,2\npile,big,4\n")
+    code, _, err = run(capsys, "predict", "parallel", "--csv", str(path))
+    assert code == 2 and "row 2, column num_params: expected a number, got 'big'" in err
+
+
 def test_score_on_the_training_split(capsys):
     code, out, _ = run(capsys, "score", "parallel", "--json")
     result = json.loads(out)
@@ -63,7 +96,7 @@ def test_score_on_the_training_split(capsys):
 def test_cite_gives_package_source_and_sldbench(capsys):
     code, out, _ = run(capsys, "cite", "parallel")
     assert code == 0 and out.count("@") == 3
-    assert "@software{scalinglaws" in out and "2505.10475" in out and "2507.21184" in out
+    assert "@software{scalinglaws" in out and "2505.10475" in out and "2507.21184" in out and "url" in out
     code, out, _ = run(capsys, "cite", "parallel", "--format", "text")
     assert "Parallel Scaling Law for Language Models" in out and "\\alpha" in out
 
@@ -75,11 +108,25 @@ def test_fit_round_trips_to_the_stored_constants(capsys, tmp_path):
     data.load("parallel").to_csv(runs, index=False)
     out_file = tmp_path / "constants.json"
     code, out, _ = run(capsys, "fit", "parallel", "--csv", str(runs), "--bootstrap", "5", "--out", str(out_file))
-    assert code == 0 and "R2 0.99998" in out
-    assert json.loads(out_file.read_text())["params"] == parallel.PARAMS
+    assert code == 0 and "R2 0.9999" in out
+    fitted = records.read(out_file)
+    same = parallel.LAW.same_predictions(data.load("parallel"))
+    assert all(same(fitted.params[g], parallel.PARAMS[g], g) for g in parallel.PARAMS)
     code, out, _ = run(capsys, "predict", "parallel", "--constants", str(out_file), "--num-params", "1e9",
                        "--parallel-size", "2", "--group", "stack", "--json")
-    assert json.loads(out)[0]["loss"] == parallel.law([{"num_params": 1e9, "parallel_size": 2}], "stack")[0]["loss"]
+    expected = parallel.law([{"num_params": 1e9, "parallel_size": 2}], "stack")[0]["loss"]
+    assert json.loads(out)[0]["loss"] == pytest.approx(expected, rel=1e-6)
+    code, out, _ = run(capsys, "optimize", "parallel", "--constants", str(out_file), "--num-params", "1e9",
+                       "--parallel-size", "2", "--group", "stack", "--json")
+    assert code == 0 and "equivalent_num_params_interval" in json.loads(out)
+
+
+def test_fit_says_which_constants_the_runs_do_not_identify(capsys, tmp_path):
+    runs = tmp_path / "runs.csv"
+    data.load("parallel").query("num_params < 2e9").to_csv(runs, index=False)
+    code, out, err = run(capsys, "fit", "parallel", "--csv", str(runs), "--bootstrap", "20")
+    assert code == 0 and "identified" in out
+    assert "is not identified by these runs" in err
 
 
 def test_optimize_reports_the_decision_and_warns_on_stderr(capsys):
@@ -87,19 +134,27 @@ def test_optimize_reports_the_decision_and_warns_on_stderr(capsys):
                          "--group", "pile", "--json")
     result = json.loads(out)
     assert code == 0 and result["equivalent_num_params"] > 1e9
+    assert result["units"]["equivalent_num_params"] == "parameters"
     assert "parallel_size = 8 is outside the training range" in err
+    code, named, _ = run(capsys, "optimize", "parallel", "equivalent_parameters", "--num-params", "1e9",
+                         "--parallel-size", "8", "--group", "pile", "--json")
+    assert json.loads(named) == result
+    code, text, _ = run(capsys, "optimize", "parallel", "--num-params", "1e9", "--parallel-size", "2", "--group", "pile")
+    assert "equivalent_num_params: " in text and "(parameters)" in text and "[" in text
 
 
 @pytest.mark.parametrize(
     "argv, expected",
     [
-        (["predict", "parallel", "--num-params", "1e9", "--parallel-size", "8"], "--group is required"),
+        (["predict", "parallel", "--num-params", "1e9", "--parallel-size", "8"], "name a group"),
         (["predict", "parallel", "--num-params", "1e9", "--group", "pile"], "missing --parallel-size"),
         (["predict", "parallel", "--num-params", "0", "--parallel-size", "2", "--group", "pile"], "not positive"),
         (["predict", "parallel", "--num-params", "1e9", "--parallel-size", "2", "--group", "web"], "the groups are: pile, stack"),
         (["predict", "parallel", "--csv", "/no/such/file.csv"], "cannot read"),
         (["score", "parallel", "--split", "test"], "held out"),
         (["optimize", "parallel", "--num-params", "-5", "--parallel-size", "2", "--group", "pile"], "not a positive number"),
+        (["optimize", "parallel", "--num-params", "1e9", "--group", "pile"], "needs --parallel-size"),
+        (["export", "--check", "--root", "/tmp"], "no notebooks"),
     ],
 )
 def test_errors_are_one_line_and_exit_2(capsys, argv, expected):
@@ -108,25 +163,47 @@ def test_errors_are_one_line_and_exit_2(capsys, argv, expected):
     assert err.count("\n") == 1 and expected in err and "Traceback" not in err
 
 
-def test_bad_fit_table_names_the_column(capsys, tmp_path):
-    runs = tmp_path / "runs.csv"
-    runs.write_text("num_params,loss\n1e9,2.0\n")
-    code, _, err = run(capsys, "fit", "parallel", "--csv", str(runs))
+def test_bad_constants_files_are_one_line_errors(capsys, tmp_path):
+    good = json.loads((Path(records.stored_path("parallel"))).read_text())
+    short = {**good, "params": {"pile": good["params"]["pile"][:-1]}}
+    nan = {**good, "params": {"pile": [float("nan")] * len(good["param_names"])}}
+    cases = {"short.json": (json.dumps(short), "has 7 value(s), the law has 8"),
+             "nan.json": (json.dumps(nan).replace("NaN", "NaN"), "not a finite number"),
+             "moe.json": (json.dumps({**good, "task": "moe_scaling_law"}), "constants of the moe law")}
+    for name, (text, message) in cases.items():
+        (tmp_path / name).write_text(text)
+        code, out, err = run(capsys, "predict", "parallel", "--constants", str(tmp_path / name),
+                             "--num-params", "1e9", "--parallel-size", "2", "--group", "pile")
+        assert code == 2 and out == "" and message in err and err.count("\n") == 1, name
+    code, _, err = run(capsys, "predict", "parallel", "--constants", str(tmp_path),
+                       "--num-params", "1e9", "--parallel-size", "2", "--group", "pile")
+    assert code == 2 and "is a directory" in err
+
+
+def test_fit_refuses_what_it_cannot_fit(capsys, tmp_path):
+    header = tmp_path / "header.csv"
+    header.write_text("group,num_params,parallel_size,loss\n")
+    code, _, err = run(capsys, "fit", "parallel", "--csv", str(header))
+    assert code == 2 and "header and no rows" in err
+    copies = tmp_path / "copies.csv"
+    copies.write_text("group,num_params,parallel_size,loss\n" + "pile,1e9,1,2.0\n" * 20)
+    code, _, err = run(capsys, "fit", "parallel", "--csv", str(copies))
+    assert code == 2 and "1 distinct run(s) (20 rows)" in err
+    missing = tmp_path / "missing.csv"
+    missing.write_text("num_params,loss\n1e9,2.0\n")
+    code, _, err = run(capsys, "fit", "parallel", "--csv", str(missing))
     assert code == 2 and "missing column(s) parallel_size" in err
+    code, _, err = run(capsys, "predict", "parallel", "--csv", str(header))
+    assert code == 2 and "header and no rows" in err
 
 
 def test_every_subcommand_has_help():
     for argv in (["--help"], ["list", "--help"], ["predict", "parallel", "--help"], ["score", "parallel", "--help"],
                  ["cite", "parallel", "--help"], ["fit", "parallel", "--help"], ["optimize", "parallel", "--help"],
-                 ["export", "--help"]):
+                 ["optimize", "parallel", "equivalent_parameters", "--help"], ["export", "--help"]):
         with pytest.raises(SystemExit) as exit_:
             cli.main(argv)
         assert exit_.value.code == 0
-
-
-def test_export_check_passes_on_the_repository(capsys):
-    code, out, _ = run(capsys, "export", "--check")
-    assert code == 0 and "in sync" in out
 
 
 def test_export_check_fails_on_drift(tmp_path, capsys):
@@ -140,18 +217,36 @@ def test_export_check_fails_on_drift(tmp_path, capsys):
 
 
 def test_console_script_and_python_dash_m():
-    for command in (["scalinglaws"], [sys.executable, "-m", "scalinglaws"]):
-        if command == ["scalinglaws"]:
-            command = [str(__import__("pathlib").Path(sys.executable).with_name("scalinglaws"))]
+    for command in ([SCRIPT], [sys.executable, "-m", "scalinglaws"]):
         result = subprocess.run([*command, "predict", "parallel", "--num-params", "1e9", "--parallel-size", "0",
                                  "--group", "pile"], capture_output=True, text=True)
         assert result.returncode == 2 and result.stderr.startswith("scalinglaws predict: error:")
 
 
+def test_predicting_imports_one_law_and_no_fitting_machinery():
+    probe = (
+        "import sys; from scalinglaws import cli; "
+        "code = cli.main(['predict', 'parallel', '--num-params', '1e9', '--parallel-size', '2', '--group', 'pile']); "
+        "print(code, sorted(m for m in sys.modules if m.startswith('scalinglaws.laws.') or m in ('scipy', 'pandas')))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "0 ['scalinglaws.laws.parallel']", result.stdout + result.stderr
+
+
 def test_params_names_the_constants_file_unless_a_task_has_an_input_called_params():
-    parser = cli.build_parser()
+    parser = cli.build_parser(["predict", "parallel"])
     args = parser.parse_args(["predict", "parallel", "--params", "c.json"])
     assert args.constants == "c.json"
-    if "data_constrained" in cli._laws():
-        args = parser.parse_args(["predict", "data_constrained", "--params", "1e9", "--constants", "c.json"])
-        assert args.params == 1e9 and args.constants == "c.json"
+    args = parser.parse_args(["predict", "data_constrained", "--params", "1e9", "--constants", "c.json"])
+    assert args.params == 1e9 and args.constants == "c.json"
+
+
+def test_the_numbers_the_command_prints_are_what_python_computes(capsys):
+    from scalinglaws.laws import parallel
+
+    code, out, _ = run(capsys, "optimize", "parallel", "--num-params", "4e9", "--parallel-size", "4", "--group", "stack",
+                       "--json")
+    result = json.loads(out)
+    direct = parallel.equivalent_parameters(4e9, 4, group="stack").to_dict()
+    assert result["equivalent_num_params"] == pytest.approx(direct["equivalent_num_params"])
+    assert np.allclose(result["multiplier_interval"], direct["multiplier_interval"])

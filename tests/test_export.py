@@ -11,6 +11,11 @@ NOTEBOOK = textwrap.dedent(
     '''\
     # %% [markdown]
     # # A law
+    #
+    # What it answers, in one paragraph
+    # that the module's help shows.
+    #
+    # This notebook is the source of the module.
 
     # %%
     import numpy as np
@@ -91,3 +96,38 @@ def test_export_leaves_no_temporary_files(repo):
 
 def test_the_repository_is_in_sync(root):
     assert export.check(root) == []
+
+
+def test_the_module_docstring_is_the_notebooks_opening(repo):
+    (target,) = export.export_all(repo)
+    namespace = {}
+    exec(compile(target.read_text(), "toy.py", "exec"), namespace)
+    doc = namespace["__doc__"]
+    assert doc.startswith("A law\n\nWhat it answers, in one paragraph\nthat the module's help shows.")
+    assert "This notebook is the source" not in doc and "notebooks/toy.py" in doc
+
+
+def test_a_root_without_notebooks_is_an_error(tmp_path):
+    from scalinglaws.data import InputError
+
+    with pytest.raises(InputError, match="no notebooks"):
+        export.check(tmp_path)
+    with pytest.raises(InputError, match="no notebooks"):
+        export.export_all(tmp_path)
+
+
+def test_an_edited_record_is_found(tmp_path, root):
+    import shutil
+
+    laws = tmp_path / "src" / "scalinglaws" / "laws"
+    laws.mkdir(parents=True)
+    shutil.copytree(root / "notebooks", tmp_path / "notebooks", ignore=shutil.ignore_patterns("*.ipynb"))
+    for path in (root / "src" / "scalinglaws" / "laws").glob("*.*"):
+        shutil.copy(path, laws / path.name)
+    assert export.check(tmp_path) == export.check(root)
+    record = laws / "parallel.json"
+    record.write_text(record.read_text().replace('"pile": [1.', '"pile": [2.', 1))
+    problems = [p for p in export.check(tmp_path) if "parallel.json" in p]
+    assert problems and "digest" in problems[0] and "run_notebooks.py parallel" in problems[0]
+    record.unlink()
+    assert any("parallel.json is missing" in p for p in export.check(tmp_path))

@@ -147,3 +147,48 @@ def test_validation_table_scores_and_reports_failures():
     folds = list(fitting.kfold(table, 3, seed=0))
     pooled = fitting.validation_table([good], folds, TASK).iloc[0]
     assert pooled.r2 > 0.99 and pooled.r2_fold_std >= 0
+
+
+def test_the_winner_is_polished_to_the_optimum_itself():
+    # Loose stopping rules leave the constants wherever the cost stalled; the polish lands
+    # on the optimum, so two different grids of starts agree far below any printed digit.
+    table = synthetic_table(TRUTH, noise=0.003, seed=2)
+    coarse = fitting.fit_groups(power_law, table, TASK, STARTS[:3], bounds=BOUNDS)
+    fine = fitting.fit_groups(power_law, table, TASK, STARTS, bounds=BOUNDS)
+    for group in TRUTH:
+        np.testing.assert_allclose(coarse[group], fine[group], rtol=1e-9)
+
+
+def test_near_equal_costs_are_a_tie_won_by_the_first_start():
+    # Two starts that reach the same cost to 1e-7 (a flat valley): the grid's order decides.
+    def residuals(theta):
+        # A valley x y = 1 whose cost falls by a few 1e-10 towards small x: rounding, not a finding.
+        return np.array([theta[0] * theta[1] - 1.0, 1.0 + 1e-10 * theta[0]])
+
+    on_the_valley = np.array([[2.0, 0.5], [0.5, 2.0]])
+    first = fitting.least_squares(residuals, on_the_valley, bounds=([0.1, 0.1], [10.0, 10.0]))
+    second = fitting.least_squares(residuals, on_the_valley[::-1], bounds=([0.1, 0.1], [10.0, 10.0]))
+    assert first.params[0] > 1.5 and second.params[0] < 0.6
+
+
+def test_a_warm_start_finds_the_same_optimum_with_fewer_starts():
+    table = synthetic_table(TRUTH, noise=0.002)
+    cold = fitting.fit_groups(power_law, table, TASK, STARTS, bounds=BOUNDS)
+    warm = fitting.fit_groups(power_law, table, TASK, STARTS, bounds=BOUNDS, start=cold)
+    for group in TRUTH:
+        np.testing.assert_allclose(warm[group], cold[group], rtol=1e-8)
+
+
+def test_bootstrap_resamples_distinct_runs_not_copies():
+    # Twenty copies of every run must not pass for twenty times the runs: the intervals of a
+    # table and of the same table repeated are the same size.
+    table = synthetic_table({"a": TRUTH["a"]}, noise=0.003, seed=4)
+    fit = lambda rows, start=None: fitting.fit_groups(power_law, rows, TASK, STARTS, bounds=BOUNDS, keep=2, start=start)
+    once = fitting.bootstrap(fit, table, n=30, seed=0)
+    copies = pd.concat([table] * 20, ignore_index=True)
+    many = fitting.bootstrap(fit, copies, n=30, seed=0, start=fit(table))
+    spread_once = np.std(once.draws["a"][:, 3])
+    spread_many = np.std(many.draws["a"][:, 3])
+    assert 0.5 < spread_many / spread_once < 2.0
+    cells = fitting.bootstrap(fit, copies, n=5, seed=0, cluster=["num_params", "parallel_size"])
+    assert cells.draws["a"].shape == (5, 4)

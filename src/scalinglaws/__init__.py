@@ -1,23 +1,38 @@
-"""scalinglaws: documented, validated scaling laws for the eight SLDBench tasks.
+"""scalinglaws: documented, validated scaling laws for large language models.
 
-``from scalinglaws.laws import moe`` gives a law; ``scalinglaws.fit("moe", frame)``
-fits its form to your own runs (see :mod:`scalinglaws.refit`).
+One law for each of the eight tasks of SLDBench (Lin et al. 2025) and for Chinchilla's
+compute-optimal runs (Hoffmann et al. 2022), each derived in a notebook that chooses it by
+one selection protocol on the training data and exports it here.
+
+- ``from scalinglaws.laws import moe`` gives a law: ``moe.predict(X, interval=0.9)``,
+  ``moe.fit(table)``, ``moe.PARAMS``, its decisions (``moe.LAW.decisions``), and SLDBench's
+  interfaces ``law``, ``fit_scaling_law``, ``scaling_law_func``.
+- ``scalinglaws.fit("moe", runs)`` fits a law's form to your own runs, with bootstrap
+  intervals (:mod:`scalinglaws.refit`).
+- ``scalinglaws.data.load(task)`` reads a task's training table (shipped with the package).
+- ``scalinglaws.laws.available()`` lists the laws; ``scalinglaws`` on the command line
+  lists, predicts, scores, cites, fits and decides with them.
 """
-
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("scalinglaws")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
 
 __all__ = ["__version__", "fit"]
 
 
 def __getattr__(name):
-    # Lazy, so that `import scalinglaws` stays light (no scipy until a fit is asked for).
+    # Lazy, so that `import scalinglaws` stays light (no scipy until a fit is asked for, no
+    # package metadata until a version is).
     if name == "fit":
         from .refit import fit
 
         return fit
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("scalinglaws")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            return "0+unknown"
     raise AttributeError(f"module 'scalinglaws' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *__all__])

@@ -343,9 +343,14 @@ def _export(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- parser
 
 
-def _law_parsers(commands, name: str, help: str, description: str, laws: list[str]):
+def _law_parsers(commands, name: str, help: str, description: str, laws: list[str], wanted: str | None):
+    """A command's parser with one sub-parser per law, built only for the command that was
+    asked for (``wanted``; all of them when None): building every law's options for every
+    command would cost more than the prediction itself."""
     command = commands.add_parser(name, help=help, description=description)
     per_law = command.add_subparsers(dest="law", required=True, metavar="LAW", title="laws")
+    if wanted is not None and wanted != name:
+        return {}
     return {law: per_law.add_parser(law, help=f"{name} with the {law} law", description=description)
             for law in laws}
 
@@ -423,6 +428,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     law that ``argv`` names, so that one command imports one law."""
     argv = sys.argv[1:] if argv is None else argv
     laws = _laws()
+    wanted = argv[0] if argv and not argv[0].startswith("-") else None
     parser = argparse.ArgumentParser(
         prog="scalinglaws",
         description="Scaling laws for large language models (the eight SLDBench tasks and Chinchilla): "
@@ -437,7 +443,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
     for law, sub in _law_parsers(commands, "predict", "predict with a law",
                                  "Predict a law's target(s) for one point (options named after the inputs) "
-                                 "or for every row of a CSV file.", laws).items():
+                                 "or for every row of a CSV file.", laws, wanted).items():
         _add_inputs(sub, law)
         sub.add_argument("--group", help="the group whose constants to use (see `scalinglaws list`)")
         sub.add_argument("--csv", metavar="FILE", help="predict every row of FILE; CSV to stdout")
@@ -449,7 +455,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
     for law, sub in _law_parsers(commands, "score", "R2, NMSE, NMAE of a law on a split",
                                  "Score the law's stored constants on a split of its task (SLDBench's metrics).",
-                                 laws).items():
+                                 laws, wanted).items():
         sub.add_argument("--split", default="train", help="which split (default: train)")
         sub.add_argument("--data", metavar="DIR", help="folder holding <task>/<split>.csv")
         sub.add_argument("--json", action="store_true", help="JSON output")
@@ -457,14 +463,14 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
 
     for law, sub in _law_parsers(commands, "cite", "how to cite a law",
                                  "How to cite a law: this package, the source studies and the benchmark.",
-                                 laws).items():
+                                 laws, wanted).items():
         sub.add_argument("--format", choices=["bibtex", "text"], default="bibtex", help="default: bibtex")
         sub.set_defaults(run=_cite)
 
     for law, sub in _law_parsers(commands, "fit", "fit a law's form to your own runs",
                                  "Fit a law's form to a CSV of your runs (the task's column names; a group "
                                  "column optional) and print the constants with bootstrap intervals.",
-                                 laws).items():
+                                 laws, wanted).items():
         sub.add_argument("--csv", metavar="FILE", required=True, help="your runs")
         sub.add_argument("--out", metavar="FILE", help="write the constants here (for --constants)")
         sub.add_argument("--bootstrap", type=int, default=100, metavar="N", help="refits (default 100; 0: none)")
@@ -476,7 +482,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     for law, sub in _law_parsers(commands, "optimize", "decide with a law (optimal settings)",
                                  "Answer one of a law's decision questions (for example the optimal learning "
                                  "rate and batch size): `optimize LAW` runs its main decision, `optimize LAW "
-                                 "DECISION` another; warnings on stderr where it extrapolates.", laws).items():
+                                 "DECISION` another; warnings on stderr where it extrapolates.", laws, wanted).items():
         sub.set_defaults(run=_optimize, decision=None)
         if law == named:
             try:

@@ -396,10 +396,12 @@ def choose(
         return fits[name]
 
     order = summary.sort_values(["median_r2", "mean_rank"], ascending=[False, True]).index.tolist()
-    best = None
     for name in order:
         if not np.isfinite(summary.loc[name, "median_r2"]):
-            excluded.setdefault(name, "failed or blew up at the median origin")
+            excluded[name] = "its fit failed at the median origin"
+    best = None
+    for name in order:
+        if name in excluded:
             continue
         params = full_fit(name)
         if params is None:
