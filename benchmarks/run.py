@@ -1,25 +1,26 @@
-"""Benchmark every law: predict throughput, the leaderboard interface, a per-row loop, fit and notebook time.
+"""Benchmark every law: predict throughput, the leaderboard interface, a per-row loop, fit, start-up and notebook time.
 
     python benchmarks/run.py                  # everything (executes every notebook once)
     python benchmarks/run.py --no-notebooks   # skip notebook execution times
 
 For each law, on 10^6 rows drawn from its training inputs:
 
-- ``predict``: the vectorised law, rows per second;
-- ``law()``: the same rows through the leaderboard interface (dicts in, dicts out,
-  input validated);
-- a per-row Python loop doing the same arithmetic one row at a time, as SLDBench's seed
+- ``predict``: the public, vectorised law (input validated, range checked), rows per second;
+- ``law()``: the same rows through the leaderboard interface (dicts in, dicts out);
+- a per-row Python loop doing the law's arithmetic one row at a time, as SLDBench's seed
   programs do (timed on 20,000 rows and reported per row);
 
-and the ratios of the three, measured in one run; the time of ``fit`` on the training
-split (median of 3); and each notebook's execution time. Targets: ``predict`` >= 100x
-the per-row loop; every notebook under 60 s.
+and the ratios, measured in one run; the time of ``fit`` on the training split (median of
+3); the start-up time of the command (``scalinglaws predict`` for one point, median of 5
+fresh processes); and each notebook's execution time. Targets: ``predict`` >= 100x the
+per-row loop; every notebook under 60 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -60,7 +61,8 @@ def bench_law(module: str) -> dict[str, float]:
     predict_s = _timed(lambda: law.predict(columns, constants), repeat=3)
     law_s = _timed(lambda: law.law(records, group))
     scalar_rows = [{name: float(value) for name, value in row.items()} for row in records[:LOOP_ROWS]]
-    loop_s = _timed(lambda: [law.predict(row, constants) for row in scalar_rows]) * ROWS / LOOP_ROWS
+    formula = law.LAW.formula
+    loop_s = _timed(lambda: [formula(row, constants) for row in scalar_rows]) * ROWS / LOOP_ROWS
     fit_s = _timed(lambda: law.fit(table), repeat=3)
     return {
         "law": module,
@@ -71,6 +73,16 @@ def bench_law(module: str) -> dict[str, float]:
         "law() / loop": loop_s / law_s,
         "fit s": fit_s,
     }
+
+
+def startup_seconds(module: str, repeat: int = 5) -> float:
+    """Wall time of ``scalinglaws predict`` for one point of a law, in a fresh process."""
+    t = data.task(module)
+    row = data.load(module).iloc[0]
+    argv = [str(Path(sys.executable).with_name("scalinglaws")), "predict", module, "--group", str(row[t.group_column])]
+    for name in t.input_names:
+        argv += [f"--{name.replace('_', '-')}", repr(float(row[name]))]
+    return _timed(lambda: subprocess.run(argv, check=True, capture_output=True), repeat=repeat)
 
 
 def bench_notebooks() -> pd.DataFrame:
@@ -93,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"Laws ({ROWS:,} rows; the per-row loop timed on {LOOP_ROWS:,} rows):")
     print(results.to_string(index=False, formatters=formats))
+    startup = {module: startup_seconds(module) for module in laws.available()}
+    print("\nStart-up: `scalinglaws predict LAW ...` for one point, median of 5 fresh processes:")
+    print("  " + ", ".join(f"{m} {s:.2f} s" for m, s in startup.items()))
     if not args.no_notebooks:
         notebooks = bench_notebooks()
         print("\nNotebooks (fresh kernel each):")

@@ -85,19 +85,82 @@ def _wait(driver, script: str, seconds: float = 30.0):
     return driver.execute_script(script)
 
 
-# (name, path, how many figures the page must at least show)
-PAGES = [("home", "/", 0), ("results", "/laws/", 1)] + [(m, f"/laws/{m}/", 3) for m in laws.available()]
+def _typeset(driver) -> None:
+    """Wait until MathJax has loaded and typeset the page (pages without formulas too)."""
+    assert _wait(driver, "return !!(window.MathJax && window.MathJax.startup && window.MathJax.startup.promise)")
+    driver.set_script_timeout(60)
+    driver.execute_async_script("const done = arguments[0]; MathJax.startup.promise.then(() => done(true));")
 
 
+def _pages() -> list[tuple[str, str, int]]:
+    """(name, path, how many figures the page must at least show): every page of the site."""
+    pages = [("home", "/index.html", 0), ("results", "/laws/index.html", 1)]
+    pages += [(m, f"/laws/{m}.html", 3) for m in laws.available()]
+    pages += [(name, f"/{name}.html", 0) for name in ("usage", "method", "adding", "citing", "api")]
+    return pages
+
+
+PAGES = _pages()
+WIDTHS = (1280, 390)
+
+# Every table wider than its box must be scrollable (or inside a box that scrolls), never clipped.
+CLIPPED_TABLES = """
+const content = document.querySelector('.md-content').getBoundingClientRect();
+const clipped = [];
+for (const table of document.querySelectorAll('.md-content table')) {
+  if (table.getBoundingClientRect().right <= content.right + 2) continue;  // it fits
+  let node = table, scrolls = false;
+  while (node && !node.classList.contains('md-content')) {
+    if (['auto', 'scroll'].includes(getComputedStyle(node).overflowX)) { scrolls = true; break; }
+    node = node.parentElement;
+  }
+  if (!scrolls) clipped.push(table.outerHTML.slice(0, 80));
+}
+return clipped;
+"""
+
+# Formulas at the size of the text around them, and drawn (not collapsed to nothing).
+SMALL_FORMULAS = """
+const small = [];
+for (const math of document.querySelectorAll('.md-content mjx-container')) {
+  const size = parseFloat(getComputedStyle(math).fontSize);
+  const around = parseFloat(getComputedStyle(math.parentElement).fontSize);
+  const drawn = math.querySelector('svg');
+  if (size < 0.9 * around || (drawn && drawn.getBoundingClientRect().width < 2)) small.push(math.outerHTML.slice(0, 60));
+}
+return small;
+"""
+
+# Figures shown at their own size at a laptop width (their smallest text is 9 pt there).
+SHRUNK_FIGURES = """
+return Array.from(document.querySelectorAll('.jp-RenderedImage img, .jupyter-wrapper img'))
+  .filter(i => i.naturalWidth > 0 && i.getBoundingClientRect().width < 0.95 * i.naturalWidth)
+  .map(i => [i.naturalWidth, Math.round(i.getBoundingClientRect().width)]);
+"""
+
+CARD_BEFORE_CODE = """
+const card = document.getElementById('law-card');
+const code = document.querySelector('.jp-CodeCell .jp-InputArea, .jp-Cell .highlight');
+if (!card) return 'no card';
+if (code && !(card.compareDocumentPosition(code) & Node.DOCUMENT_POSITION_FOLLOWING)) return 'code before the card';
+return 'ok';
+"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name, path, min_figures", PAGES, ids=[p[0] for p in PAGES])
-def test_page_renders(browser, served, name, path, min_figures):
+def test_page_renders(browser, served, name, path, min_figures, width):
+    browser.set_window_size(width, 2200)
     browser.get_log("browser")  # drop what earlier pages logged
     browser.get(served + path)
     assert _wait(browser, "return document.readyState === 'complete'")
-    typeset = _wait(browser, "return document.querySelectorAll('mjx-container').length")
+    _typeset(browser)
+    typeset = browser.execute_script("return document.querySelectorAll('mjx-container').length")
+    _wait(browser, "return Array.from(document.images).every(i => i.complete)")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
-    assert typeset, f"{name}: no formula was typeset by MathJax"
+    browser.save_screenshot(str(SCREENSHOTS / f"{name}-{width}.png"))
+    if name not in ("adding", "citing", "usage"):
+        assert typeset, f"{name}: no formula was typeset by MathJax"
     assert not browser.execute_script("return document.querySelectorAll('mjx-merror').length"), "a formula failed"
     images = browser.execute_script(
         "return Array.from(document.images).map(i => [i.currentSrc.slice(0, 60), i.complete && i.naturalWidth > 0])"
@@ -107,3 +170,23 @@ def test_page_renders(browser, served, name, path, min_figures):
     assert len(images) >= min_figures, f"{name}: expected {min_figures}+ figures, found {len(images)}"
     errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert not errors, f"{name}: console errors: {errors}"
+    assert not browser.execute_script(CLIPPED_TABLES), f"{name} at {width} px: a table is clipped"
+    overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{name} at {width} px: the page scrolls sideways by {overflow} px"
+    assert not browser.execute_script(SMALL_FORMULAS), f"{name}: formulas smaller than the text"
+    if width == 1280:
+        assert not browser.execute_script(SHRUNK_FIGURES), f"{name}: figures shrunk below their size"
+    if name in laws.available():
+        assert browser.execute_script(CARD_BEFORE_CODE) == "ok", f"{name}: the summary card must come before any code"
+
+
+def test_the_site_works_opened_from_disk(browser, built_site):
+    browser.set_window_size(1280, 1200)
+    browser.get((built_site / "index.html").as_uri())
+    link = browser.execute_script(
+        "return Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))"
+        ".find(h => h && h.startsWith('laws/') && h.endsWith('.html'))"
+    )
+    assert link, "the home page links to the law pages as files"
+    browser.get((built_site / link).as_uri())
+    assert _wait(browser, "return document.getElementById('law-card') !== null")

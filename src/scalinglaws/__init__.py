@@ -8,7 +8,7 @@ one selection protocol on the training data and exports it here.
   ``moe.fit(table)``, ``moe.PARAMS``, its decisions (``moe.LAW.decisions``), and SLDBench's
   interfaces ``law``, ``fit_scaling_law``, ``scaling_law_func``.
 - ``scalinglaws.fit("moe", runs)`` fits a law's form to your own runs, with bootstrap
-  intervals (:mod:`scalinglaws.refit`).
+  intervals (`scalinglaws.refit`).
 - ``scalinglaws.data.load(task)`` reads a task's training table (shipped with the package).
 - ``scalinglaws.laws.available()`` lists the laws; ``scalinglaws`` on the command line
   lists, predicts, scores, cites, fits and decides with them.

@@ -1,7 +1,7 @@
 """The ``scalinglaws`` command: list, predict, score, cite, fit, optimize and export the laws.
 
 Options are named after the task's columns (``num_experts`` -> ``--num-experts``) and
-after the arguments of each law's decisions, built from :mod:`scalinglaws.data`'s schema
+after the arguments of each law's decisions, built from `scalinglaws.data`'s schema
 and from the laws' declared ``LAW`` objects, never from a hand-kept list. Only the law a
 command names is imported. Every error is one line on stderr and exit status 2.
 """
@@ -205,17 +205,30 @@ def _score(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- cite
 
 
+def project_url() -> str | None:
+    """The project's home (``[project.urls] Homepage`` in pyproject.toml), if it declares one."""
+    try:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        entries = metadata("scalinglaws").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        return None
+    urls = dict(entry.split(", ", 1) for entry in entries if ", " in entry)
+    return urls.get("Homepage") or urls.get("Repository") or next(iter(urls.values()), None)
+
+
 def package_bibtex() -> str:
     from . import __version__
 
+    url = project_url()
     return (
         "@software{scalinglaws,\n"
         "  title   = {scalinglaws: documented, validated scaling laws for large language models},\n"
         "  author  = {{The scalinglaws developers}},\n"
         f"  version = {{{__version__}}},\n"
-        "  year    = {2026},\n"
-        "  url     = {https://github.com/scalinglaws/scalinglaws}\n"
-        "}"
+        "  year    = {2026}"
+        + (f",\n  url     = {{{url}}}" if url else "")
+        + "\n}"
     )
 
 

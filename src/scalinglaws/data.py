@@ -3,7 +3,7 @@
 The eight tasks of SLDBench and Chinchilla's compute-optimal runs. Every law module, the
 command line and the notebooks learn a task's columns from here, so a column is named in
 exactly one place. The training tables ship inside the package (``scalinglaws/datasets``),
-so :func:`load` works after a plain install, from any working directory. Input
+so `load` works after a plain install, from any working directory. Input
 validation for the law modules lives here too: a law checks its input against the
 schema once, at the boundary, and every error names the column (and the row) at fault.
 """
@@ -44,7 +44,7 @@ DATA_ENV = "SCALINGLAWS_DATA"
 #: The tables shipped with the package (see its README.md for their provenance).
 PACKAGED_DATA = Path(__file__).resolve().parent / "datasets"
 
-#: The Hugging Face Hub copy of SLDBench, used only by :func:`load_from_hub`.
+#: The Hugging Face Hub copy of SLDBench, used only by `load_from_hub`.
 HUB_DATASET = "pkuHaowei/sldbench"
 
 
@@ -127,7 +127,7 @@ class Task:
     """Schema of one task.
 
     ``name`` is SLDBench's task name (the data folder), ``module`` the short name of
-    the law in :mod:`scalinglaws.laws`. ``extrapolation_axes`` are the inputs along
+    the law in `scalinglaws.laws`. ``extrapolation_axes`` are the inputs along
     which the held-out test rows lie beyond the training rows. ``collection`` is the
     folder of ``scalinglaws/datasets`` the table ships in and ``files`` its file per
     split; ``rows`` the number of training rows shipped. ``more_sources`` are studies
@@ -491,7 +491,7 @@ def load_from_hub(name: str | Task, split: str = "train", timeout: float = 10.0)
 
     Never called by the package itself. Needs the ``datasets`` library (``pip install
     "scalinglaws[hub]"``); every failure (library missing, no network, unknown config)
-    becomes a :class:`DataNotFoundError` that says what went wrong, and network waits are
+    becomes a `DataNotFoundError` that says what went wrong, and network waits are
     bounded by ``timeout`` seconds.
     """
     t = task(name)
@@ -527,7 +527,7 @@ def validate_inputs(
     dicts (the leaderboard interface) or an (n, features) array in the schema's column
     order. Extra columns are left out. With ``text``, numbers written as strings (a CSV
     column that pandas left as text) are read as numbers; otherwise a string is refused.
-    Raises :class:`InputError` naming the column, and the row, of the first fault.
+    Raises `InputError` naming the column, and the row, of the first fault.
     """
     t = task(name)
     names = t.input_names
@@ -654,7 +654,7 @@ def _checked_column(values: Any, column: Column, text: bool = False, where: str 
 def validate_table(name: str | Task, frame: pd.DataFrame, default_group: str = "all_data") -> pd.DataFrame:
     """Check a table of runs (inputs and targets; the group column optional) for fitting.
 
-    Returns it tidy, as :func:`load` would; a missing group column puts every row in
+    Returns it tidy, as `load` would; a missing group column puts every row in
     ``default_group``. Numbers written as text (from a CSV) are read as numbers. Errors
     name the column, and the row, at fault; a table with no rows is refused.
     """

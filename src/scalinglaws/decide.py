@@ -2,11 +2,11 @@
 
 A decision answers a question with a law (the optimal learning rate and batch size, the
 best vocabulary, how many epochs of repeated data): each law module declares its own with
-``@LAW.decision(...)`` (see :class:`scalinglaws.law.Law`), and every one returns a
-:class:`Result`. A request outside what is possible is refused with an
-:class:`~scalinglaws.data.InputError`; a request outside the range the law was fitted on
+``@LAW.decision(...)`` (see `scalinglaws.law.Law`), and every one returns a
+`Result`. A request outside what is possible is refused with an
+`scalinglaws.data.InputError`; a request outside the range the law was fitted on
 is answered with a warning that names the input and the range, both in the result and
-as an :class:`ExtrapolationWarning`.
+as an `ExtrapolationWarning`.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _plain(value: Any) -> Any:
 
 
 def positive(name: str, value: Any) -> float:
-    """``value`` as a float, or an :class:`InputError` naming ``name`` if it is not a positive number."""
+    """``value`` as a float, or an `InputError` naming ``name`` if it is not a positive number."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
         raise InputError(f"{name}: expected a positive number, got {value!r}")
     value = float(value)
@@ -93,7 +93,7 @@ def positive(name: str, value: Any) -> float:
 
 
 def fraction(name: str, value: Any) -> float:
-    """``value`` as a float strictly between 0 and 1, or an :class:`InputError` naming ``name``."""
+    """``value`` as a float strictly between 0 and 1, or an `InputError` naming ``name``."""
     value = positive(name, value)
     if value >= 1:
         raise InputError(f"{name}: {value!r} must be below 1")

@@ -209,7 +209,7 @@ def _text(value) -> str:
 
 def output_agrees(new: dict, old: dict, sanitize=lambda text: text) -> bool:
     """Whether two cell outputs say the same: same kind, and texts that agree up to the last
-    printed digit of their numbers (:func:`scalinglaws.records.texts_agree`)."""
+    printed digit of their numbers (`scalinglaws.records.texts_agree`)."""
     from .records import texts_agree
 
     if new.get("output_type") != old.get("output_type"):
@@ -236,7 +236,7 @@ def align_outputs(new: list, old: list, sanitize=lambda text: text) -> list:
 
 def notebooks_agree(new: dict, old: dict) -> bool:
     """Whether an executed notebook says what its committed version says: the same cells
-    (sources, kinds, tags) with outputs that agree (see :func:`output_agrees`)."""
+    (sources, kinds, tags) with outputs that agree (see `output_agrees`)."""
     cells_new, cells_old = new.get("cells", []), old.get("cells", [])
     if len(cells_new) != len(cells_old):
         return False

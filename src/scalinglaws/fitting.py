@@ -1,17 +1,17 @@
 """The fitting machinery every law shares.
 
-- :func:`least_squares`: robust multi-start least squares (optionally a Huber loss),
+- `least_squares`: robust multi-start least squares (optionally a Huber loss),
   bounded, deterministic, and loud when nothing converges.
-- :func:`grid_starts` / :func:`random_starts`: seeded starting points.
-- :func:`extrapolation_holdout` and :func:`kfold`: the splits of the *training*
+- `grid_starts` / `random_starts`: seeded starting points.
+- `extrapolation_holdout` and `kfold`: the splits of the *training*
   rows that notebooks use to choose a form (the test split is never seen).
-- :class:`Candidate` and :func:`validation_table`: score competing forms under
+- `Candidate` and `validation_table`: score competing forms under
   one protocol.
-- :func:`bootstrap` and :func:`intervals`: uncertainty of fitted constants, resampling
+- `bootstrap` and `intervals`: uncertainty of fitted constants, resampling
   what is independent (distinct runs, or cells of repeated runs).
 
 The choice among forms (backtests from several forecast origins, survivors, combination,
-calibrated intervals) is :mod:`scalinglaws.selection`, built on these.
+calibrated intervals) is `scalinglaws.selection`, built on these.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def least_squares(
     With ``keep``, the objective is first evaluated at every start and only the
     ``keep`` starts where it is lowest are optimised: a cheap screen of a large grid.
 
-    Raises :class:`FitError` when no start converges.
+    Raises `FitError` when no start converges.
     """
     from scipy import optimize  # here, not at import: predicting needs no scipy
 
@@ -207,7 +207,7 @@ def _polish(residuals, best, lower, upper, jac, loss, f_scale, max_nfev):
 #: Stopping tolerance of the polishing run: a few units of machine precision.
 _TIGHT = 1e-15
 
-#: Costs that agree to this relative tolerance are a tie (see :func:`least_squares`).
+#: Costs that agree to this relative tolerance are a tie (see `least_squares`).
 TIE_RTOL = 1e-7
 
 
@@ -227,14 +227,14 @@ def fit_groups(
     start: Params | None = None,
     **options,
 ) -> dict[str, list[float]]:
-    """Fit a law to each group of a task table on its own, with :func:`least_squares`.
+    """Fit a law to each group of a task table on its own, with `least_squares`.
 
     ``predict(inputs, constants)`` is the law itself; the residuals are
     ``predict - target`` over the group's rows (or the difference of their logs with
     ``log_residuals``, for positive targets spanning decades). With ``start`` (constants
     per group, say the fit to all runs when refitting a resample), each group's fit
     starts there and from the two best points of the grid only. Raises
-    :class:`FitError` naming the group whose fit did not converge.
+    `FitError` naming the group whose fit did not converge.
     """
     t = _task(task)
     fitted: dict[str, list[float]] = {}
@@ -295,7 +295,7 @@ def fit_shared(
     they are tiled over the groups. ``arrange(shared, own)`` orders a group's
     constants as ``predict`` expects them, and each group's entry of the result holds
     its full vector in that order (the shared values repeated), so the result plugs
-    into :func:`predict_table` like any per-group fit. With ``start`` (constants per group,
+    into `predict_table` like any per-group fit. With ``start`` (constants per group,
     in ``predict``'s order) and ``unarrange`` (the inverse of ``arrange``: a group's
     constants to ``(shared, own)``), the fit starts there and from the two best points of
     the grid only.
@@ -499,7 +499,7 @@ def bootstrap(
     noise the law does not model. With
     ``start`` (the fit to all rows), each refit starts there if ``fit`` takes a ``start``
     argument: faster, and every refit lands in the basin of the full fit. Resamples whose
-    fit raises :class:`FitError` are counted in ``failed``, never silently replaced.
+    fit raises `FitError` are counted in ``failed``, never silently replaced.
     """
     import inspect
 

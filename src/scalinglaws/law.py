@@ -9,8 +9,8 @@ notebook's form and fitting routine, and takes from it the names people use::
 
 The law's decisions are declared with ``@LAW.decision(...)``: each takes the constants it
 decides with (``params=None``: the stored ones; a vector, a record read from a file, or
-the result of :func:`scalinglaws.fit`) and ``group``, states its units, and returns a
-:class:`~scalinglaws.decide.Result` with intervals where the law has a bootstrap. The
+the result of `scalinglaws.fit`) and ``group``, states its units, and returns a
+`scalinglaws.decide.Result` with intervals where the law has a bootstrap. The
 command line (``scalinglaws optimize LAW [DECISION]``) is built from these declarations.
 """
 
@@ -252,7 +252,7 @@ class Law:
 
     def same_predictions(self, table: pd.DataFrame) -> Callable[[Sequence[float], Sequence[float], str], bool]:
         """Whether two constant vectors of a group predict the same on its training rows, to
-        :data:`records.PREDICTION_RTOL` (the contract that holds on every machine)."""
+        `records.PREDICTION_RTOL` (the contract that holds on every machine)."""
         t = self.task
         by_group = {str(g): {n: rows[n].to_numpy(dtype=float) for n in t.input_names}
                     for g, rows in table.groupby(t.group_column, sort=False)}
@@ -289,8 +289,8 @@ class Law:
     def resolve(self, params: Any = None, group: str | None = None, *, need_group: bool = True):
         """``(record, params by group, group, constants)`` for what a caller passed as ``params``.
 
-        ``params`` is None (the stored constants), a record (from :func:`records.read`, or
-        the ``.record`` of :func:`scalinglaws.fit`'s result), a mapping of groups to
+        ``params`` is None (the stored constants), a record (from `records.read`, or
+        the ``.record`` of `scalinglaws.fit`'s result), a mapping of groups to
         constants, or one vector of constants. ``record`` is what carries ranges and a
         bootstrap (None for bare constants).
         """
@@ -345,13 +345,13 @@ class Law:
 
         ``X``: a mapping of input columns (a dict of lists or arrays, a DataFrame), a list
         of dicts, or an (n, inputs) array in the schema's order. ``params``: see
-        :meth:`resolve` (None: the stored constants of ``group``). Without ``interval``,
+        `resolve` (None: the stored constants of ``group``). Without ``interval``,
         returns an array, (n,) for one target and (n, targets) for several. With
         ``interval=0.9``, returns a DataFrame with each target and its ``<target>_low`` and
         ``<target>_high``: the ends of a 90% prediction interval, which carries the
         constants' bootstrap, the spread of the forms where the law combines several,
         run-to-run noise and the extrapolation error the backtests measured. Inputs beyond
-        the training range raise an :class:`~scalinglaws.decide.ExtrapolationWarning`.
+        the training range raise an `scalinglaws.decide.ExtrapolationWarning`.
         """
         columns, center, low, high = self.predict_arrays(X, params, interval, group)
         if interval is None:
@@ -359,7 +359,7 @@ class Law:
         return self._frame(columns, center, low, high)
 
     def predict_arrays(self, X: Any, params: Any = None, interval: float | None = None, group: str | None = None):
-        """``(inputs, prediction, low, high)`` as arrays: :meth:`predict` without pandas
+        """``(inputs, prediction, low, high)`` as arrays: `predict` without pandas
         (``low`` and ``high`` are None without ``interval``)."""
         columns = validate_inputs(self.task, X)
         record, _, group, constants = self.resolve(params, group)
@@ -383,7 +383,7 @@ class Law:
             )
 
     def warn_outside(self, columns: Mapping[str, np.ndarray], record: records.Record | None, group: str | None) -> list[str]:
-        """Warn (:class:`ExtrapolationWarning`) for every input outside the training range."""
+        """Warn (`ExtrapolationWarning`) for every input outside the training range."""
         ranges = self.ranges(record, group)
         if not ranges or not len(next(iter(columns.values()), [])):
             return []
@@ -393,7 +393,7 @@ class Law:
         return messages
 
     def band(self, columns, center, constants, record, group, level):
-        """Low and high ends of the prediction interval at ``level`` (see :meth:`predict`)."""
+        """Low and high ends of the prediction interval at ``level`` (see `predict`)."""
         if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
             raise InputError(f"interval: expected a level between 0 and 1 (0.9 for 90%), got {level!r}")
         uncertainty = None if record is None else record.uncertainty
@@ -517,11 +517,11 @@ class Law:
         """Declare a decision: ``function(fitted, ...) -> dict`` becomes a public function
         ``name(..., params=None, group=None) -> Result``.
 
-        ``fitted`` is a :class:`Fitted` (the constants the caller chose); arguments named
+        ``fitted`` is a `Fitted` (the constants the caller chose); arguments named
         after the task's inputs are checked against their domain and the training range;
         ``units`` names the unit of each answer; the answers named in ``interval`` are
         recomputed on every bootstrap refit of the constants, for an interval at
-        :data:`DECISION_LEVEL` (numbers) or a probability (names). ``main`` marks what
+        `DECISION_LEVEL` (numbers) or a probability (names). ``main`` marks what
         ``scalinglaws optimize LAW`` runs with no decision named; ``per_group=False`` for a
         decision over all groups (ranking base models, say).
         """

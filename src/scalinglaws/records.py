@@ -59,7 +59,7 @@ PREDICTION_RTOL = 1e-6
 NUMBER_RTOL = 1e-3
 NUMBER_ATOL = 1e-4
 
-#: A number as text: what :func:`texts_agree` compares digit by digit.
+#: A number as text: what `texts_agree` compares digit by digit.
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 LAWS_DIR = Path(__file__).resolve().parent / "laws"
@@ -135,7 +135,7 @@ class Record:
         return self.training_range
 
     def constants(self, group: str) -> list[float]:
-        """One group's constants, or an :class:`InputError` that lists the known groups."""
+        """One group's constants, or an `InputError` that lists the known groups."""
         if group not in self.params:
             raise InputError(
                 f"unknown group {group!r} for {self.module}; the groups are: {', '.join(self.params)}"
@@ -193,7 +193,7 @@ def _ranges(values: Any, where: str) -> dict[str, tuple[float, float]]:
 
 
 def from_dict(body: Any, where: str = "record") -> Record:
-    """A :class:`Record` from its JSON form, or an :class:`InputError` saying what is wrong."""
+    """A `Record` from its JSON form, or an `InputError` saying what is wrong."""
     if not isinstance(body, dict):
         raise _fail(where, f"not a record of constants (a JSON object), got {type(body).__name__}")
     for key in ("task", "param_names", "params"):
@@ -321,7 +321,7 @@ def write(
     says the same; return whether the file was written.
 
     ``same_predictions(old, new, group)`` tells whether two constant vectors predict the
-    same on the training rows (see :data:`PREDICTION_RTOL`); without it, constants are
+    same on the training rows (see `PREDICTION_RTOL`); without it, constants are
     compared as numbers.
     """
     path = Path(path) if path is not None else stored_path(record.task)

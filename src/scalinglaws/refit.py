@@ -1,8 +1,8 @@
 """Fit a law's form to your own runs, with honest uncertainty.
 
-``scalinglaws.fit("moe", frame)`` fits the law of :mod:`scalinglaws.laws.moe` to a table
+``scalinglaws.fit("moe", frame)`` fits the law of `scalinglaws.laws.moe` to a table
 with the task's column names (a group column optional), with the same routine its
-notebook used, and returns a :class:`FittedLaw`: its record (the constants, training
+notebook used, and returns a `FittedLaw`: its record (the constants, training
 ranges and bootstrap refits, in the format of the law's own stored record), the constants
 with bootstrap intervals and whether the runs identify each one, the in-sample R2, and
 ``predict`` / ``decide`` that use those constants.
@@ -157,7 +157,7 @@ def identified(law, table: pd.DataFrame, constants: dict[str, list[float]], draw
 
 
 def load_fitted(path: str | Path) -> FittedLaw:
-    """Read constants written by :meth:`FittedLaw.save` (or a law's own ``laws/<module>.json``)."""
+    """Read constants written by `FittedLaw.save` (or a law's own ``laws/<module>.json``)."""
     record = records.read(path)
     law = _law(record.module)
     if record.param_names != law.param_names:

@@ -2,23 +2,23 @@
 
 One protocol for every law, on the training split only (the Method page explains it):
 
-1. **Backtests** (:func:`backtests_along`, :func:`backtests_beyond`, :func:`folds`): from
+1. **Backtests** (`backtests_along`, `backtests_beyond`, `folds`): from
    several forecast origins along the task's extrapolation axis, fit on the runs up to the
    origin and score the runs beyond it, as far beyond (as a log-scale factor) as the task's
    target lies beyond the training data. A task without such an axis (new mixtures) uses
    K folds over its independent units.
-2. **Scores** (:func:`evaluate`): per origin, SLDBench's R2 and the mean signed error
+2. **Scores** (`evaluate`): per origin, SLDBench's R2 and the mean signed error
    (bias, in units of the target's spread there), and the noise ceiling where runs repeat.
    Summarised robustly: the median over origins and the mean rank; a blown-up origin is
    reported, not averaged in.
-3. **Survivors** (:func:`choose`): the best form by median R2, and every form the
+3. **Survivors** (`choose`): the best form by median R2, and every form the
    backtests cannot tell from it (the paired difference in R2, over independent units, is
    within two standard errors at the median origin).
 4. **Identifiability**: the survivors refitted on all runs, bootstrapped, and compared at
    the target. When they disagree there by more than their bootstrap spread, the data do
    not decide between them: the law is their weighted combination (weights by stacking
    on the backtests), not one of them picked by a tie-break.
-5. **Intervals** (:func:`calibrate`): the constants' bootstrap, the spread of combined
+5. **Intervals** (`calibrate`): the constants' bootstrap, the spread of combined
    forms, run-to-run noise, and an extrapolation term per unit of distance beyond the
    data, calibrated so that the backtests' held-out runs are covered at the stated level;
    coverage reported per origin with that origin left out of the calibration.
@@ -73,7 +73,7 @@ MIN_WEIGHT = 0.05
 class Candidate:
     """A form competing to be a task's law: how it is fitted and how it predicts.
 
-    ``kind`` is one of :data:`KINDS`; ``constants`` says how many constants it has (per
+    ``kind`` is one of `KINDS`; ``constants`` says how many constants it has (per
     group, and shared); ``fit(table, start=None)`` returns constants per group and
     ``predict(X, constants)`` evaluates the form.
     """
@@ -225,7 +225,7 @@ def target_grid(table: pd.DataFrame, task: str | Task, at: Mapping[str, float]) 
 
 @dataclass
 class Evaluation:
-    """Every candidate scored on every backtest (see :func:`evaluate`)."""
+    """Every candidate scored on every backtest (see `evaluate`)."""
 
     task: Task
     candidates: list[Candidate]
@@ -274,7 +274,7 @@ def evaluate(
     units of the held target's standard deviation, averaged over targets), and the
     ``ceiling`` (the R2 of the held cells' own means, where runs repeat: no law can do
     better). A fit that fails or predicts non-finite values has status ``failed``; an R2
-    below :data:`BLOWN_UP` has status ``blown up``.
+    below `BLOWN_UP` has status ``blown up``.
     """
     t = _task(task)
     # An independent unit never spans two groups (two corpora measured at one setting are two units).
@@ -346,7 +346,7 @@ def _paired_z(evaluation: Evaluation, best: str, other: str, k: int) -> float:
 
 @dataclass
 class Choice:
-    """What the protocol chose, and why (see :func:`choose`)."""
+    """What the protocol chose, and why (see `choose`)."""
 
     best: str
     survivors: list[str]
@@ -374,7 +374,7 @@ def choose(
 ) -> Choice:
     """Choose the law: the best form, its survivors, and a combination if they disagree.
 
-    ``target`` holds input rows at the task's target scale (see :func:`target_grid`);
+    ``target`` holds input rows at the task's target scale (see `target_grid`);
     ``checks(candidate, constants)`` may refuse a form whose fitted decisions contradict
     what is known (it returns the reason). Every survivor is refitted on all of
     ``table`` and bootstrapped ``bootstrap`` times (resampling the evaluation's clusters);
@@ -531,7 +531,7 @@ def noise_sd(table: pd.DataFrame, task: str | Task, prediction: np.ndarray, n_co
 
 @dataclass
 class Calibration:
-    """Prediction intervals calibrated on the backtests (see :func:`calibrate`)."""
+    """Prediction intervals calibrated on the backtests (see `calibrate`)."""
 
     level: float
     extrapolation_sd: list[float]
