@@ -96,7 +96,8 @@ def test_score_on_the_training_split(capsys):
 def test_cite_gives_package_source_and_sldbench(capsys):
     code, out, _ = run(capsys, "cite", "parallel")
     assert code == 0 and out.count("@") == 3
-    assert "@software{scalinglaws" in out and "2505.10475" in out and "2507.21184" in out and "url" in out
+    assert "@software{scalinglaws" in out and "2505.10475" in out and "2507.21184" in out
+    assert ("url     = {" in out.split("@article")[0]) == (cli.project_url() is not None)
     code, out, _ = run(capsys, "cite", "parallel", "--format", "text")
     assert "Parallel Scaling Law for Language Models" in out and "\\alpha" in out
 
