@@ -25,7 +25,6 @@ from scalinglaws import data, decide, fitting, metrics, selection
 pd.set_option("display.precision", 4)
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
-plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("parallel")
 TASK = data.task("parallel")
@@ -348,9 +347,9 @@ from scalinglaws.law import Combination, Law
 TASK = data.task("parallel")
 
 FORM = (
-    r"L(N, P) = 0.71\,\Big[E + A\,x^{-\alpha} + G\,\big(P^{-1/2} - 1\big)\Big]"
-    r" + 0.29\,\Big[E' + A'\,x^{-\alpha'} \big(1 + g\,(P^{-1/2} - 1)\big)\Big],"
-    r" \quad x = N / 10^9"
+    r"\begin{aligned} L(N, P) &= 0.71\,L_{\mathrm{add}} + 0.29\,L_{\mathrm{shrink}}, \qquad x = N / 10^9 \\"
+    r" L_{\mathrm{add}} &= E + A\,x^{-\alpha} + G\,\big(P^{-1/2} - 1\big) \\"
+    r" L_{\mathrm{shrink}} &= E' + A'\,x^{-\alpha'} \big(1 + g\,(P^{-1/2} - 1)\big) \end{aligned}"
 )
 
 # One grid of 24 starts for both forms, screened to the 4 best before optimising. Floors,
