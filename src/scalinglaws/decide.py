@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from .data import InputError
+from .records import jsonable
 
 __all__ = ["ExtrapolationWarning", "Result", "outside_messages", "positive", "integer", "fraction"]
 
@@ -57,9 +58,9 @@ class Result:
         if self.group is not None:
             out["group"] = self.group
         for key, value in self.answer.items():
-            out[key] = _plain(value)
+            out[key] = jsonable(value)
             if key in self.interval:
-                out[f"{key}_interval"] = _plain(self.interval[key])
+                out[f"{key}_interval"] = jsonable(self.interval[key])
             if key in self.probability:
                 out[f"{key}_probability"] = float(self.probability[key])
         if self.interval or self.probability:
@@ -68,18 +69,6 @@ class Result:
             out["units"] = dict(self.units)
         out["warnings"] = list(self.warnings)
         return out
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return _plain(value.tolist())
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def positive(name: str, value: Any) -> float:

@@ -39,6 +39,7 @@ __all__ = [
     "read",
     "stored",
     "stored_path",
+    "jsonable",
     "table_digest",
     "texts_agree",
     "training_ranges",
@@ -409,27 +410,27 @@ def texts_agree(a: str, b: str) -> bool:
     return True
 
 
-def _plain(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """JSON-ready: numpy scalars and arrays as Python numbers and lists, tuples as lists."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
-        return _plain(value.tolist())
+        return jsonable(value.tolist())
     if isinstance(value, np.generic):
         return value.item()
     return value
 
 
 def _digest(body: dict[str, Any]) -> str:
-    canonical = json.dumps(_plain(body), sort_keys=True, allow_nan=True, separators=(",", ":"))
+    canonical = json.dumps(jsonable(body), sort_keys=True, allow_nan=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 def _dumps(value: Any, indent: int = 0) -> str:
     """JSON with one level of indentation per nesting, and lists of numbers on one line."""
-    value = _plain(value)
+    value = jsonable(value)
     pad = " " * (indent + 1)
     if isinstance(value, dict):
         if not value:

@@ -399,36 +399,26 @@ def choose(
     for name in order:
         if not np.isfinite(summary.loc[name, "median_r2"]):
             excluded[name] = "its fit failed at the median origin"
-    best = None
-    for name in order:
-        if name in excluded:
-            continue
+    def admissible(name: str) -> bool:
+        """Fits all runs, and its decisions pass the checks (else the reason is recorded)."""
         params = full_fit(name)
         if params is None:
-            continue
+            return False
         reason = checks(by_name[name], params) if checks is not None else None
         if reason:
             excluded[name] = reason
-            continue
-        best = name
-        break
+        return not reason
+
+    best = next((name for name in order if name not in excluded and admissible(name)), None)
     if best is None:
         raise fitting.FitError("no candidate survives the protocol")
     survivors = [best]
     for name in order:
-        if name == best or name in excluded or not np.isfinite(summary.loc[name, "median_r2"]):
+        if name == best or name in excluded:
             continue
         z = np.median([_paired_z(evaluation, best, name, k) for k in range(len(evaluation.backtests))])
-        if z > SURVIVAL_Z:
-            continue
-        params = full_fit(name)
-        if params is None:
-            continue
-        reason = checks(by_name[name], params) if checks is not None else None
-        if reason:
-            excluded[name] = reason
-            continue
-        survivors.append(name)
+        if z <= SURVIVAL_Z and admissible(name):
+            survivors.append(name)
 
     draws, rows, at_rows = {}, [], {}
     for name in survivors:
