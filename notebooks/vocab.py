@@ -1,33 +1,33 @@
 # %% [markdown]
-# # Vocabulary: three limits that add like resistances
+# # Vocabulary: which vocabulary size, for which model and data?
 #
 # How does the loss of a language model depend on its vocabulary size $V$, given its
 # non-vocabulary parameters $N$ and the data it has seen? Tao et al. (2024) trained models of
-# 33M to 1.13B non-vocabulary parameters with vocabularies of 4K to 64K tokens, and concluded
-# that larger models deserve larger vocabularies.
+# 33M to 1.13B non-vocabulary parameters with vocabularies of 4K to 64K tokens and concluded
+# that larger models deserve larger vocabularies: about 63K for a 7B model and 220K for a 70B
+# model trained compute-optimally.
 #
 # **Task** `vocab_scaling_law` of SLDBench: `non_vocab_parameters`, `vocab_size`,
 # `num_characters` → `unigram_normalized_loss` (the loss minus that of a unigram model, so it is
-# negative and lower is better), one group. The held-out test rows are those at the largest
-# vocabulary size, so the law must extrapolate in $V$. At most 7 constants.
+# negative and lower is better), one group. The held-out test rows are at a vocabulary larger
+# than any in training, so the law must extrapolate in $V$. At most 7 constants.
 #
 # This notebook is the source of `scalinglaws.laws.vocab`: the cells tagged `export` are written
 # into that module by `scalinglaws export`.
 
-# %%
+# %% tags=["hide-input"]
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from scalinglaws import contract, data, decide, fitting, metrics
+from scalinglaws import data, decide, fitting, metrics, selection
 
-pd.set_option("display.precision", 6)
-pd.set_option("display.max_colwidth", 80)
+pd.set_option("display.precision", 4)
+pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
-plt.rcParams["figure.figsize"] = (9, 3.6)
-plt.rcParams["figure.dpi"] = 80
+plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("vocab")
 TASK = data.task("vocab")
@@ -38,27 +38,29 @@ table.describe().loc[["count", "min", "max"]]
 #
 # The table holds 54 runs: 6 model sizes × 9 vocabularies, each recorded at 20 checkpoints (5%,
 # 10%, …, 100% of the run). So `num_characters` is the data seen so far, not a separate
-# setting. All runs of a given model size see the same number of *tokens*. A larger vocabulary
-# packs more characters into each token, so its runs see more characters.
+# setting. All runs of a given model size see the same number of *tokens*; a larger vocabulary
+# packs more characters into each token, so its runs see more characters. The ratio is the same
+# at every model size and every checkpoint: it is the tokenizers' characters per token.
 
-# %%
+# %% tags=["hide-input"]
 sizes = np.sort(table.non_vocab_parameters.unique())
 vocabs = np.sort(table.vocab_size.unique())
 final = table.loc[table.groupby(["non_vocab_parameters", "vocab_size"]).num_characters.idxmax()]
 per_token = final.pivot(index="non_vocab_parameters", columns="vocab_size", values="num_characters")
-growth = per_token[vocabs[-1]] / per_token[vocabs[0]]
-print(f"characters of a run at V = {vocabs[-1]:.0f} over those at V = {vocabs[0]:.0f}, per model size: "
-      + ", ".join(f"{g:.3f}" for g in growth))
-print(f"so characters per token grow as V^{np.log(growth.mean()) / np.log(vocabs[-1] / vocabs[0]):.3f}")
+characters_per_token = (per_token / per_token[[vocabs[0]]].to_numpy()).iloc[0]
+token_slope = np.polyfit(np.log(vocabs), np.log(characters_per_token.to_numpy()), 1)[0]
+print("characters per token relative to V = 4096: "
+      + ", ".join(f"{v / 1e3:.0f}K {r:.3f}" for v, r in characters_per_token.items()))
+print(f"a power law through them: characters per token grow as V^{token_slope:.3f}")
 
-# %%
+# %% tags=["hide-input"]
 cmap = plt.get_cmap("viridis")
 
 
 def vocab_ticks(ax, largest=65536):
     """Plain tick labels on a log axis of vocabulary sizes (powers of two from 4096)."""
     ticks = [2**k for k in range(12, int(np.log2(largest)) + 1)]
-    ax.set_xticks(ticks, [str(t) for t in ticks], fontsize=7)
+    ax.set_xticks(ticks, [f"{t // 1024}K" for t in ticks])
     ax.minorticks_off()
 
 
@@ -69,108 +71,423 @@ for i, size in enumerate(sizes):
                  label=f"{size / 1e6:.0f}M")
 axes[0].set(xscale="log", xlabel="characters seen H", ylabel="unigram-normalised loss",
             title="Training curves by model size (V = 16K)")
-axes[0].legend(fontsize=7, title="N", title_fontsize=7)
+axes[0].legend(title="N", fontsize=8)
 largest = table[table.non_vocab_parameters == sizes[-1]]
 for j, vocab in enumerate(vocabs):
     rows = largest[largest.vocab_size == vocab]
     axes[1].plot(rows.num_characters, rows.unigram_normalized_loss, "-", color=cmap(j / 8),
                  label=f"{vocab / 1e3:.0f}K")
-axes[1].set(xscale="log", xlabel="characters seen H", ylabel="unigram-normalised loss",
-            title=f"{sizes[-1] / 1e9:.2f}B model by vocabulary")
-axes[1].legend(fontsize=6, ncol=2, title="V", title_fontsize=7)
+axes[1].set(xscale="log", xlabel="characters seen H", title=f"{sizes[-1] / 1e9:.2f}B model by vocabulary")
+axes[1].legend(ncol=2, title="V", fontsize=7)
 fig.suptitle("All runs follow one S-shaped curve in the data seen")
 fig.tight_layout()
 plt.show()
 
-# %%
+
+# %% [markdown]
+# The end of a run compares vocabularies at the same number of tokens, hence at different
+# characters. To compare them at the *same* characters, the left panel interpolates each run's
+# loss (in log characters) at the characters that the 4K-vocabulary run of its size ends with;
+# every other run of that size passes that point before its end.
+
+# %% tags=["hide-input"]
+def measured_at(size, characters):
+    """Each run of one model size, interpolated in log characters at ``characters``."""
+    runs = table[table.non_vocab_parameters == size]
+    return pd.Series({vocab: np.interp(np.log(characters), np.log(g.num_characters), g.unigram_normalized_loss)
+                      for vocab, g in runs.groupby("vocab_size")})
+
+
+common = {size: measured_at(size, per_token.loc[size, vocabs[0]]) for size in sizes}
 fig, axes = plt.subplots(1, 2)
 for i, size in enumerate(sizes):
-    rows = final[final.non_vocab_parameters == size]
-    axes[0].plot(rows.vocab_size, rows.unigram_normalized_loss, "o-", color=cmap(i / 5), ms=4,
-                 label=f"{size / 1e6:.0f}M")
-axes[0].set(xscale="log", xlabel="vocabulary size V", ylabel="final unigram-normalised loss",
-            title="End of each run, against V")
+    axes[0].plot(vocabs, common[size] - common[size].min(), "o-", color=cmap(i / 5), ms=3, label=f"{size / 1e6:.0f}M")
+axes[0].set(xscale="log", xlabel="vocabulary size V", ylabel="loss - best loss of the size",
+            title="At equal characters, against V")
 vocab_ticks(axes[0])
-axes[0].set_ylim(bottom=-5.75)  # room for the legend
-axes[0].legend(fontsize=6, ncol=3, loc="lower left", title="N", title_fontsize=7)
+axes[0].legend(title="N", fontsize=7, ncol=2)
 for j, vocab in enumerate(vocabs):
     rows = final[final.vocab_size == vocab]
     axes[1].plot(rows.non_vocab_parameters, rows.unigram_normalized_loss, "o-", color=cmap(j / 8), ms=3,
                  label=f"{vocab / 1e3:.0f}K")
-axes[1].set(xscale="log", xlabel="non-vocabulary parameters N", ylabel="final unigram-normalised loss",
+axes[1].set(xscale="log", xlabel="non-vocabulary parameters N", ylabel="final loss",
             title="End of each run, against N")
-axes[1].legend(fontsize=6, ncol=2, title="V", title_fontsize=7)
+axes[1].legend(ncol=2, title="V", fontsize=7)
 fig.suptitle("Larger models prefer larger vocabularies, with a flat optimum")
 fig.tight_layout()
 plt.show()
+best_measured = pd.Series({size: common[size].idxmin() for size in sizes})
+print("best trained vocabulary at equal characters, by size: "
+      + ", ".join(f"{s / 1e6:.0f}M {v / 1e3:.1f}K" for s, v in best_measured.items()))
 
 # %% [markdown]
 # What the plots show:
 #
 # - Against the characters seen, all runs lie close to one S-shaped curve, from about −1 early in
 #   training to about −5.3. Model size matters less, and only late in training.
-# - A run at $V = 64$K sees 1.40 times the characters of the same model's run at $V = 4$K. The
-#   number of characters per token therefore grows as about $V^{0.12}$.
-# - At the end of each run (the same tokens for every vocabulary of a model size), the two
-#   smallest models are nearly indifferent to $V$, with no clear trend. The three largest do best
-#   at 24K to 33K. The optimum is flat: across a factor of two in $V$, the final loss moves by a
-#   few hundredths of a nat. That is about the scatter between neighbouring runs (the 1.13B
-#   curve against $V$ zigzags by as much). At equal *characters*, the best vocabulary grows
-#   more clearly with the model (see "Using the law").
+# - At equal characters the best vocabulary grows with the model: about 4K at 33M, 8K-10K at
+#   85M-151M, 25K at 316M-632M, 33K at 1.13B. The optimum is flat: within a factor two of it the
+#   loss moves by a few hundredths of a nat, about the scatter between neighbouring runs (the
+#   1.13B curve zigzags by as much).
 # - The final loss falls steadily with $N$, since every run of a larger model is also longer.
 #
 # ## Candidate forms
 #
 # We write $n = N/10^9$, $v = V/10^4$ and $h = H/10^{10}$, with $H$ the characters seen.
 #
-# 1. **Chinchilla without a vocabulary term** (5 constants): $L = E + A n^{-\alpha} + B h^{-\beta}$.
-#    This is the baseline.
-# 2. **Tao et al. (2024)** (7 constants): $L = E + A_1 n^{-\alpha_1} + A_2 N_v^{-\alpha_2} + B h^{-\beta}$,
-#    with vocabulary parameters $N_v = V d$. The table has no width $d$, so we try
-#    $N_v \propto V n^{1/3}$ (a constant aspect ratio) and $N_v \propto V$.
-# 3. **The best published form** (SLDBench leaderboard, 7 constants):
-#    $L = L_0 + A S \big(1 + \lambda t^2/(1 + S)\big)$, with
-#    $S = (P_\text{ref}/n)^a + (C_\text{ref}/h)^a$ and $t = \ln v - v_0$.
-# 4. **Our forms.** $-L$ is the information per token that the model extracts beyond a unigram
-#    model. We treat it as limited by bottlenecks whose *reciprocals add*, like resistances in
-#    series. The tightest bottleneck then dominates, and $L \to 0$ when data is scarce, which
-#    gives the S shape:
-#    - *harmonic* (5): $L = -1/\big(A n^{-\alpha} + B (h v^{-\gamma})^{-\beta}\big)$. There are two
-#      limits, capacity and data. The data are counted in tokens, $h v^{-\gamma}$, since a larger
-#      vocabulary packs more characters into a token.
-#    - *harmonic + κ* (6): the data term becomes $B (h v^{-\gamma} n^{-\kappa})^{-\beta}$. At equal
-#      data, a larger model of this study is at an earlier point of its longer run and
-#      learning-rate schedule.
-#    - *harmonic + κ + C/v* (7): adds a third limit, $C/v$. A small vocabulary caps what the model
-#      can express.
-#    - Two variants of the third limit: $C v^{-c}$ with a free exponent (and no κ), and
-#      $C/\ln(V)^2$.
-#    - an *additive* form in tokens (7): $L = E + A n^{-\alpha} + B (h v^{-\gamma})^{-\beta} + C v^{-\alpha}$.
+# *Published:*
 #
-# The form with three limits is the one chosen below, so its cell is the exported law.
+# 1. **Tao et al. (2024)** (7 constants): $L = E + A_1 n^{-\alpha_1} + A_2 N_v^{-\alpha_2} + B h^{-\beta}$,
+#    with vocabulary parameters $N_v = V d$; the table has no width $d$, so $N_v \propto V n^{1/3}$
+#    (a constant aspect ratio). At fixed characters its vocabulary term can only lower the loss:
+#    in the paper the optimum comes from the compute a larger vocabulary costs.
+# 2. **The best published form** (SLDBench leaderboard, 7): $L = L_0 + A S \big(1 + \lambda t^2/(1 + S)\big)$,
+#    with $S = (P_\text{ref}/n)^a + (C_\text{ref}/h)^a$ and $t = \ln v - v_0$: a penalty quadratic in
+#    $\ln V$ around one best vocabulary, the same for every model.
+#
+# *Conservative* (they promise nothing beyond the vocabularies measured):
+#
+# 3. **No vocabulary term, Chinchilla** (5): $L = E + A n^{-\alpha} + B h^{-\beta}$.
+# 4. **No vocabulary term, harmonic** (5): $L = -1/\big(A n^{-\alpha} + B (h n^{-\kappa})^{-\beta}\big)$ (see below).
+#
+# *Ours.* $-L$ is the information per token that the model extracts beyond a unigram model. We
+# treat it as limited by bottlenecks whose *reciprocals add*, like resistances in series: the
+# tightest one dominates, and $L \to 0$ when data is scarce, which gives the S shape. Two limits
+# are always there: capacity, $A n^{-\alpha}$, and data, $B \tilde h^{-\beta}$ with
+# $\tilde h = h n^{-\kappa}$ (at equal characters a larger model of this study is at an earlier
+# point of its longer run and learning-rate schedule). The vocabulary enters in one of these ways:
+#
+# 5. *v1, data in tokens + a vocabulary limit* (7): $B (h v^{-\gamma} n^{-\kappa})^{-\beta} + C/v$; a larger
+#    vocabulary means fewer tokens for the same characters, and a small vocabulary caps what the
+#    model can express.
+# 6. *data in tokens, no vocabulary limit* (6): $B (h v^{-\gamma} n^{-\kappa})^{-\beta}$ alone.
+# 7. *a free exponent for the vocabulary limit* (7): $B (h v^{-\gamma})^{-\beta} + C v^{-c}$, no κ.
+# 8. *additive in tokens* (7): $L = E + A n^{-\alpha} + B (h v^{-\gamma})^{-\beta} + C v^{-\alpha}$.
+# 9. *rare tokens* (7): $B \tilde h^{-\beta} + C/v + D (v/\tilde h)^{\beta}$. Each entry of the
+#    vocabulary learns its embedding from its own occurrences, about $\tilde h / v$ of them: a data
+#    limit per entry, with the same exponent as the model's. Its cost grows about linearly with
+#    the vocabulary, where the cost of fewer tokens grows as $v^{0.2}$: it is what makes a
+#    vocabulary too large for its data costly.
+# 10. *rare tokens, in tokens* (7): the same with data counted in tokens, $T = h v^{-0.12} n^{-\kappa}$
+#     (the tokenizers' measured characters per token): $B T^{-\beta} + C/v + D (v/T)^{\beta}$.
+# 11. *rare tokens, one exponent of size* (7): κ = α, and the rare-token exponent $\delta$ free.
+
+# %% tags=["hide-input"]
+def _scaled(X):
+    return (np.asarray(X["non_vocab_parameters"], dtype=float) / 1e9,
+            np.asarray(X["vocab_size"], dtype=float) / 1e4,
+            np.asarray(X["num_characters"], dtype=float) / 1e10)
+
+
+def tao_predict(X, p):
+    E, A1, a1, A2, a2, B, b = p
+    n, v, h = _scaled(X)
+    return E + A1 * n**-a1 + A2 * (v * n ** (1 / 3)) ** -a2 + B * h**-b
+
+
+def published_predict(X, p):
+    L0, A, P_ref, C_ref, a, lam, v0 = p
+    n, v, h = _scaled(X)
+    S = (P_ref / n) ** a + (C_ref / h) ** a
+    return L0 + A * S * (1 + lam * (np.log(v) - v0) ** 2 / (1 + S))
+
+
+def chinchilla_predict(X, p):
+    E, A, a, B, b = p
+    n, v, h = _scaled(X)
+    return E + A * n**-a + B * h**-b
+
+
+def harmonic_predict(X, p):
+    A, alpha, B, beta, kappa = p
+    n, v, h = _scaled(X)
+    return -1 / (A * n**-alpha + B * (h * n**-kappa) ** -beta)
+
+
+def v1_predict(X, p):
+    A, alpha, B, beta, gamma, kappa, C = p
+    n, v, h = _scaled(X)
+    return -1 / (A * n**-alpha + B * (h * v**-gamma * n**-kappa) ** -beta + C / v)
+
+
+def tokens_predict(X, p):
+    A, alpha, B, beta, gamma, kappa = p
+    n, v, h = _scaled(X)
+    return -1 / (A * n**-alpha + B * (h * v**-gamma * n**-kappa) ** -beta)
+
+
+def free_limit_predict(X, p):
+    A, alpha, B, beta, gamma, C, c = p
+    n, v, h = _scaled(X)
+    return -1 / (A * n**-alpha + B * (h * v**-gamma) ** -beta + C * v**-c)
+
+
+def additive_predict(X, p):
+    E, A, a, B, b, g, C = p
+    n, v, h = _scaled(X)
+    return E + A * n**-a + B * (h * v**-g) ** -b + C * v**-a
+
+
+def rare_predict(X, p):
+    A, alpha, B, beta, kappa, C, D = p
+    n, v, h = _scaled(X)
+    effective = h * n**-kappa
+    return -1 / (A * n**-alpha + B * effective**-beta + C / v + D * (v / effective) ** beta)
+
+
+def rare_tokens_predict(X, p):
+    A, alpha, B, beta, kappa, C, D = p
+    n, v, h = _scaled(X)
+    tokens = h * v**-0.12 * n**-kappa
+    return -1 / (A * n**-alpha + B * tokens**-beta + C / v + D * (v / tokens) ** beta)
+
+
+def rare_one_size_predict(X, p):
+    A, alpha, B, beta, C, D, delta = p
+    n, v, h = _scaled(X)
+    effective = h * n**-alpha
+    return -1 / (A * n**-alpha + B * effective**-beta + C / v + D * (v / effective) ** delta)
+
+
+def candidate(name, constants, kind, origin, predict, axes, bounds):
+    """A candidate fitted from a grid of starts, of which the 4 with the lowest cost are optimised."""
+    starts = fitting.grid_starts(*axes)
+
+    def fit(rows, start=None):
+        return fitting.fit_groups(predict, rows, TASK, starts, bounds=bounds, keep=4, start=start)
+
+    return selection.Candidate(name, constants, fit, predict, origin=origin, kind=kind)
+
+
+HARMONIC = [[0.2], [0.03, 0.3], [0.02, 0.2], [0.7, 1.0]]
+RARE = "rare tokens: -1 / (A n^-a + B h'^-b + C/v + D (v/h')^b), h' = h n^-k"
+candidates = [
+    candidate("Tao et al.: E + A1 n^-a1 + A2 (V n^1/3)^-a2 + B h^-b", "7", "published", "Tao et al. 2024",
+              tao_predict, [[-6], [0.2], [0.3], [0.05, 0.5], [0.3, 1], [0.5, 2], [0.3, 0.7]],
+              ([-20, 0, 0, 0, 0, 0, 0], [5, 50, 3, 50, 3, 50, 3])),
+    candidate("published: L0 + A S (1 + lam t^2 / (1 + S))", "7", "published", "SLDBench leaderboard",
+              published_predict, [[-6], [0.5, 2], [0.03, 0.3], [0.3], [0.4], [0.05, 0.5], [0, 1.5]],
+              ([-20, 0, 1e-6, 1e-6, 0, 0, -10], [5, 50, 100, 100, 3, 50, 10])),
+    candidate("no vocabulary term: E + A n^-a + B h^-b", "5", "conservative", "Chinchilla form",
+              chinchilla_predict, [[-6], [0.1, 0.5], [0.3, 0.6], [0.5, 2], [0.3, 0.7]],
+              ([-20, 0, 0, 0, 0], [5, 50, 3, 50, 3])),
+    candidate("no vocabulary term: -1 / (A n^-a + B (h n^-k)^-b)", "5", "conservative", "ours",
+              harmonic_predict, [*HARMONIC, [0.0, 0.1]], ([0, 0, 0, 0, -2], [50, 3, 50, 3, 3])),
+    candidate("v1: -1 / (A n^-a + B (h v^-g n^-k)^-b + C/v)", "7", "ours", "v1 of this law",
+              v1_predict, [*HARMONIC, [0.0, 0.2], [0.0, 0.1], [0.003]],
+              ([0, 0, 0, 0, -1, -2, 0], [50, 3, 50, 3, 3, 3, 50])),
+    candidate("tokens, no vocabulary limit: -1 / (A n^-a + B (h v^-g n^-k)^-b)", "6", "ours", "ours",
+              tokens_predict, [*HARMONIC, [0.0, 0.2], [0.0, 0.1]], ([0, 0, 0, 0, -1, -2], [50, 3, 50, 3, 3, 3])),
+    candidate("free limit: -1 / (A n^-a + B (h v^-g)^-b + C v^-c)", "7", "ours", "ours",
+              free_limit_predict, [*HARMONIC, [0.0, 0.2], [0.003], [0.7, 1.5]],
+              ([0, 0, 0, 0, -1, 0, 0], [50, 3, 50, 3, 3, 50, 5])),
+    candidate("additive in tokens: E + A n^-a + B (h v^-g)^-b + C v^-a", "7", "ours", "ours",
+              additive_predict, [[-6], [0.3], [0.3, 0.8], [1], [0.4, 0.8], [0.1, 0.5], [0.1, 1]],
+              ([-20, 0, 0, 0, 0, -1, 0], [5, 50, 3, 50, 3, 3, 50])),
+    candidate(RARE, "7", "ours", "ours", rare_predict, [*HARMONIC, [0.0, 0.1], [0.003], [0.0003, 0.003]],
+              ([0, 0, 0, 0, -2, 0, 0], [50, 3, 50, 3, 3, 50, 50])),
+    candidate("rare tokens, in tokens T = h v^-0.12 n^-k", "7", "ours", "ours",
+              rare_tokens_predict, [*HARMONIC, [0.0, 0.1], [0.003], [0.0003, 0.003]],
+              ([0, 0, 0, 0, -2, 0, 0], [50, 3, 50, 3, 3, 50, 50])),
+    candidate("rare tokens, k = a, free rare exponent d", "7", "ours", "ours",
+              rare_one_size_predict, [[0.2], [0.03, 0.1], [0.02, 0.2], [0.7, 1.0], [0.003], [0.0003, 0.003], [0.5, 1.0]],
+              ([0, 0, 0, 0, 0, 0, 0], [50, 3, 50, 3, 50, 50, 3])),
+]
+
+# %% [markdown]
+# ## Choosing the law: the selection protocol
+#
+# Every law in this package is chosen by one protocol on the training split (see the Method
+# page). The test rows are at a vocabulary larger than any trained; DESIGN.md does not say how
+# much larger, so the reach is one step of the training grid: the largest trained vocabulary is
+# $64512/48128 = 1.34$ times the one before it. Each backtest fits on the runs up to a forecast
+# origin in $V$ and scores the runs at most 1.34 times beyond it. Of the grid's steps, three
+# are within that reach and leave at least three vocabularies to fit on: 48K → 64K, 24K → 32K
+# and 8K → 10K (the other steps are factors of 1.47 to 1.6, beyond the reach, or, 6K → 8K, leave
+# only two vocabularies to fit on). The
+# independent unit is a run (its 20 checkpoints share one training): standard errors and the
+# bootstrap count runs, not rows.
+
+# %%
+RUN = ["non_vocab_parameters", "vocab_size"]
+REACH = float(vocabs[-1] / vocabs[-2])
+backtests = selection.backtests_along(table, TASK, "vocab_size", reach=REACH)
+evaluation = selection.evaluate(candidates, backtests, TASK, cluster=RUN)
+evaluation.summary().drop(columns="kind").round(4)
+
+# %% [markdown]
+# R2 at each origin, and the bias (mean of prediction minus truth, in standard deviations of
+# the held loss):
+
+# %%
+evaluation.table("r2").round(4)
+
+# %%
+evaluation.table("bias").round(3)
+
+# %% [markdown]
+# The forms with the data counted in tokens and a vocabulary limit forecast best, v1 first
+# (median R2 0.9925); the rare-token forms follow (0.985-0.990), biased towards too high a loss:
+# their penalty on a large vocabulary bites early in training, where the data do not show it.
+# Without a vocabulary term (the conservative forms, and Tao et al.'s form, whose vocabulary
+# term the fit switches off) the forecast is worst.
+#
+# ### The decision the law exists for, checked against Tao et al.
+#
+# A form is kept only if the vocabulary it recommends agrees with what Tao et al. (2024) found
+# on a superset of these runs, with three independent approaches: at 7B non-vocabulary
+# parameters trained on their compute-optimal 6.8e11 characters, 60K-67K (we take 63K); at 70B on
+# 7.2e12 characters, 212K-231K (we take 220K). For 2.87B and 13B we interpolate both their
+# optimum and their compute-optimal characters as power laws in $N$ through those two points:
+# optimum $\approx 63\text{K}\,(N/7\text{B})^{0.543}$, characters $\approx 6.8\times10^{11}\,(N/7\text{B})^{1.025}$.
+# A form passes when, at all four sizes, its optimal vocabulary at those characters is within a
+# factor 1.5 of theirs, grows with size, and its basin (the vocabularies whose loss is within
+# 0.01 nats of the optimum) lies within a factor 10 of the optimum on both sides. The optimum of
+# each form is found numerically on a fine grid of $V$ from $10^3$ to $10^{10}$.
+
+# %%
+VOCAB_EXPONENT = np.log(220e3 / 63e3) / np.log(10.0)
+CHARACTER_EXPONENT = np.log(7.2e12 / 6.8e11) / np.log(10.0)
+TAO = pd.DataFrame({"N": [2.87e9, 7e9, 13e9, 70e9]})
+TAO["characters"] = 6.8e11 * (TAO.N / 7e9) ** CHARACTER_EXPONENT
+TAO["tao_vocab"] = 63e3 * (TAO.N / 7e9) ** VOCAB_EXPONENT
+VOCAB_GRID = np.geomspace(1e3, 1e10, 3501)
+FACTOR, BASIN_FACTOR, TOLERANCE = 1.5, 10.0, 0.01
+
+
+def tokens(vocab):
+    """A vocabulary size for a table: 24.6K, 1.2M."""
+    return f"{vocab / 1e3:.1f}K" if vocab < 1e5 else f"{vocab / 1e3:.0f}K" if vocab < 1e6 else f"{vocab / 1e6:.3g}M"
+
+
+def form_optimum(predict, constants, size, characters, tolerance=TOLERANCE):
+    """A form's best vocabulary on the grid, the ends of its basin, and whether V matters at all."""
+    count = VOCAB_GRID.size
+    X = {"non_vocab_parameters": np.full(count, size), "vocab_size": VOCAB_GRID,
+         "num_characters": np.full(count, characters)}
+    with np.errstate(all="ignore"):
+        loss = np.asarray(predict(X, constants), dtype=float)
+    if not np.all(np.isfinite(loss)):
+        return np.nan, np.nan, np.nan, "no finite prediction"
+    best = int(np.argmin(loss))
+    outside = np.flatnonzero(loss > loss[best] + tolerance)
+    below, above = outside[outside < best], outside[outside > best]
+    low = VOCAB_GRID[below[-1] + 1] if below.size else VOCAB_GRID[0]
+    high = VOCAB_GRID[above[0] - 1] if above.size else VOCAB_GRID[-1]
+    if np.ptp(loss) < 1e-9:
+        note = "the loss does not depend on V"
+    elif best in (0, count - 1):
+        note = f"the loss {'rises' if best == 0 else 'falls'} with V all the way: no optimum"
+    else:
+        note = ""
+    return VOCAB_GRID[best], low, high, note
+
+
+def vocabulary_check(candidate, params):
+    """Why a form's vocabulary decision contradicts Tao et al. (2024), or None."""
+    previous = 0.0
+    for row in TAO.itertuples():
+        best, low, high, note = form_optimum(candidate.predict, params["all_data"], row.N, row.characters)
+        where = f"at {row.N / 1e9:g}B"
+        if note:
+            return f"{note} ({where})"
+        if not row.tao_vocab / FACTOR <= best <= row.tao_vocab * FACTOR:
+            return (f"optimum {best / 1e3:.0f}K {where}, {best / row.tao_vocab:.2f} x Tao et al.'s "
+                    f"{row.tao_vocab / 1e3:.0f}K")
+        if best <= previous:
+            return f"optimum does not grow with size {where}"
+        if low < best / BASIN_FACTOR or high > best * BASIN_FACTOR:
+            return f"basin {low / 1e3:.0f}K-{high / 1e3:.0f}K {where}, beyond a factor 10 of its optimum"
+        previous = best
+    return None
+
+
+# %% [markdown]
+# What each form, fitted on all runs, decides at the four sizes (optimum in thousands of tokens,
+# and as a multiple of Tao et al.'s; the basin at 70B):
+
+# %%
+full_fits = {c.name: c.fit(table) for c in candidates}
+rows = []
+for c in candidates:
+    row = {"candidate": c.name}
+    for point in TAO.itertuples():
+        best, low, high, note = form_optimum(c.predict, full_fits[c.name]["all_data"], point.N, point.characters)
+        row[f"{point.N / 1e9:g}B"] = "-" if note else f"{tokens(best)} ({best / point.tao_vocab:.2f}x)"
+    row["70B basin"] = "-" if note else f"{tokens(low)}-{tokens(high)}"
+    row["check"] = vocabulary_check(c, full_fits[c.name]) or "passes"
+    rows.append(row)
+pd.DataFrame(rows).set_index("candidate")
+
+# %% [markdown]
+# Every form whose data term is counted in tokens with a fitted exponent (v1, the free limit,
+# the additive form) recommends 2 to 10 times Tao et al.'s vocabulary, more so the larger the
+# model, and calls nearly everything above the optimum equally good: at 70B, v1's basin reaches
+# $1.6\times10^8$ tokens. Their vocabulary cost grows only as $v^{0.2}$ and fades with the data, so at
+# scale nothing stops the vocabulary from growing. The forms without a vocabulary optimum (no
+# term, Tao et al.'s at fixed characters, the published quadratic centred below the grid) give
+# no decision at all. The rare-token forms agree with Tao et al. within 26% and keep a basin of
+# a factor 4-5; counted in tokens, the rare-token form narrowly misses at 2.87B (1.52 times).
+#
+# The protocol now chooses among the forms that pass: the best by median backtest R2, the forms
+# the backtests cannot tell from it (within two standard errors, over runs), their refits on all
+# runs with 100 bootstrap refits (runs resampled, seed 0), and their predictions at the target,
+# one grid step beyond the largest vocabulary ($V = 64512 \times 1.34 \approx 86\text{K}$), for every
+# model size and checkpoint.
+
+# %%
+target = selection.target_grid(table, TASK, {"vocab_size": float(vocabs[-1] * REACH)})
+choice = selection.choose(evaluation, table, target, bootstrap=100, seed=0, checks=vocabulary_check)
+print(choice.reason)
+choice.at_target.round(4)
+
+# %%
+pd.Series(choice.excluded, name="excluded because").to_frame()
+
+# %% [markdown]
+# The rare-token form has the best backtest of the forms whose decision is sound. One other
+# sound form, the same rare-token limit with κ = α and a free exponent, is within two standard
+# errors of it on the backtests, and agrees with it at the target (0.3 bootstrap standard
+# deviations apart): the data do not need a combination, and the law is the rare-token form. It
+# forecasts the next vocabulary with a median R2 of 0.986 where v1 reached 0.993: it gives up a
+# little of the forecast to recommend a vocabulary that can be used.
+#
+# **History.** The first version of this law (v1) was
+# $L = -1/\big(A n^{-\alpha} + B (h v^{-\gamma} n^{-\kappa})^{-\beta} + C/v\big)$ (7 constants), chosen
+# by one holdout (fit below 64K, score 64K: R2 0.99298). Scored after release on the held-out
+# rows it reached R2 0.98187, below the published form refitted (0.9875), and its decisions were
+# 2.5-4.6 times Tao et al.'s compute-optimal vocabularies (184K at 7B, 1.0M at 70B, where they
+# find 60-67K and 212-231K), with a "basin" up to $5\times10^8$ tokens at Llama-2-7B's data. The
+# protocol still ranks v1 first on the backtests; the decision check excludes it. Its vocabulary
+# term was the wrong one: the cost of a large vocabulary, counted only through fewer tokens,
+# fades too fast with data. v2 puts the cost where it belongs, in the data each vocabulary entry
+# gets. The held-out figures above are only reported; nothing here was chosen with them.
+#
+# ## The law
+#
+# The rare-token form: capacity, data and two vocabulary limits add like resistances,
+#
+# $$L_u = -\Big[A\,n^{-\alpha} + B\,\tilde h^{-\beta} + \frac{C}{v} + D\Big(\frac{v}{\tilde h}\Big)^{\beta}\Big]^{-1},
+# \qquad \tilde h = h\,n^{-\kappa}.$$
 
 # %% tags=["export"]
 import numpy as np
-import pandas as pd
 
-from scalinglaws import contract, data, decide, fitting
+from scalinglaws import data, decide, fitting
+from scalinglaws.law import Law
 
 TASK = data.task("vocab")
 
 FORM = (
-    r"L_u = -\left[A\,n^{-\alpha} + B\left(h\,v^{-\gamma}\,n^{-\kappa}\right)^{-\beta} + \frac{C}{v}\right]^{-1},"
-    r"\quad n = \frac{N_{nv}}{10^9},\ v = \frac{V}{10^4},\ h = \frac{H}{10^{10}}"
+    r"L_u = -\left[A\,n^{-\alpha} + B\,\tilde h^{-\beta} + \frac{C}{v}"
+    r" + D\left(\frac{v}{\tilde h}\right)^{\beta}\right]^{-1},"
+    r"\quad \tilde h = h\,n^{-\kappa},\ n = \frac{N_{nv}}{10^9},\ v = \frac{V}{10^4},\ h = \frac{H}{10^{10}}"
 )
-PARAM_NAMES = ["A", "alpha", "B", "beta", "gamma", "kappa", "C"]
+PARAM_NAMES = ["A", "alpha", "B", "beta", "kappa", "C", "D"]
 
-# Four fixed starts, which all reach the same optimum. The bounds keep every limit positive.
-_STARTS = np.array([
-    [0.2, 0.05, 0.02, 1.0, 0.2, 0.1, 0.003],
-    [0.2, 0.30, 0.05, 0.5, 0.2, 0.0, 0.003],
-    [0.1, 0.05, 0.05, 0.7, 0.4, 0.3, 0.010],
-    [0.3, 0.20, 0.01, 1.0, 0.1, 0.0, 0.001],
-])
-_BOUNDS = ([0.0, 0.0, 0.0, 0.0, -1.0, -2.0, 0.0], [10.0, 3.0, 10.0, 3.0, 3.0, 2.0, 1.0])
+# A grid of 16 starts, screened to the 4 best before optimising. Every limit is positive; κ is free in sign.
+_STARTS = fitting.grid_starts([0.2], [0.03, 0.3], [0.02, 0.2], [0.7, 1.0], [0.0, 0.1], [0.003], [0.0003, 0.003])
+_BOUNDS = ([0, 0, 0, 0, -2, 0, 0], [50, 3, 50, 3, 3, 50, 50])
 
 
 def _scaled(X):
@@ -181,197 +498,86 @@ def _scaled(X):
     )
 
 
-def predict(X, params):
+def formula(X, params):
     """Unigram-normalised loss for inputs ``X`` (non_vocab_parameters, vocab_size, num_characters)."""
-    A, alpha, B, beta, gamma, kappa, C = params
+    A, alpha, B, beta, kappa, C, D = params
     n, v, h = _scaled(X)
-    resistance = A * n**-alpha + B * (h * v**-gamma * n**-kappa) ** -beta + C / v
-    return -1.0 / resistance
+    effective = h * n**-kappa
+    return -1.0 / (A * n**-alpha + B * effective**-beta + C / v + D * (v / effective) ** beta)
 
 
-def fit(table):
-    """Least squares on the loss itself (it is negative, so no logs), from four fixed starts."""
-    return fitting.fit_groups(predict, table, TASK, _STARTS, bounds=_BOUNDS)
+def fit_constants(table, start=None):
+    """Least squares on the loss itself (it is negative, so no logs)."""
+    return fitting.fit_groups(formula, table, TASK, _STARTS, bounds=_BOUNDS, keep=4, start=start)
 
 
-# %%
-def _chinchilla(X, p):
-    n, v, h = _scaled(X)
-    return p[0] + p[1] * n ** -p[2] + p[3] * h ** -p[4]
-
-
-def _tao_aspect(X, p):
-    n, v, h = _scaled(X)
-    return p[0] + p[1] * n ** -p[2] + p[3] * (v * n ** (1 / 3)) ** -p[4] + p[5] * h ** -p[6]
-
-
-def _tao_plain(X, p):
-    n, v, h = _scaled(X)
-    return p[0] + p[1] * n ** -p[2] + p[3] * v ** -p[4] + p[5] * h ** -p[6]
-
-
-def _published(X, p):
-    L0, A, P_ref, C_ref, a, lam, v0 = p
-    n, v, h = _scaled(X)
-    S = (P_ref / n) ** a + (C_ref / h) ** a
-    return L0 + A * S * (1 + lam * (np.log(v) - v0) ** 2 / (1 + S))
-
-
-def _additive(X, p):
-    n, v, h = _scaled(X)
-    return p[0] + p[1] * n ** -p[2] + p[3] * (h * v ** -p[5]) ** -p[4] + p[6] * v ** -p[2]
-
-
-def _harmonic(X, p):
-    n, v, h = _scaled(X)
-    return -1 / (p[0] * n ** -p[1] + p[2] * (h * v ** -p[4]) ** -p[3])
-
-
-def _harmonic_kappa(X, p):
-    n, v, h = _scaled(X)
-    return -1 / (p[0] * n ** -p[1] + p[2] * (h * v ** -p[4] * n ** -p[5]) ** -p[3])
-
-
-def _harmonic_power(X, p):
-    n, v, h = _scaled(X)
-    return -1 / (p[0] * n ** -p[1] + p[2] * (h * v ** -p[4]) ** -p[3] + p[5] * v ** -p[6])
-
-
-def _harmonic_log(X, p):
-    n, v, h = _scaled(X)
-    return -1 / (p[0] * n ** -p[1] + p[2] * (h * v ** -p[4] * n ** -p[5]) ** -p[3] + p[6] / np.log(v * 1e4) ** 2)
-
-
-def candidate(name, constants, origin, law, axes, bounds):
-    """A candidate fitted from a grid of starts, of which the 4 with the lowest cost are optimised."""
-    starts = fitting.grid_starts(*axes)
-    fitter = lambda rows: fitting.fit_groups(law, rows, TASK, starts, bounds=bounds, keep=4)
-    return fitting.Candidate(name, constants, fitter, law, origin)
-
-
-tao_axes = [[-6], [0.2], [0.3], [0.05, 0.5], [0.3, 1], [0.5, 2], [0.3, 0.7]]
-tao_bounds = ([-20, 0, 0, 0, 0, 0, 0], [5, 50, 3, 50, 3, 50, 3])
-harmonic_axes = [[0.1, 0.3], [0.02, 0.3], [0.05, 1.0], [0.5, 1.0], [0.1, 0.4]]
-power_candidate = candidate(
-    "harmonic + C v^-c: -1 / (A n^-a + B (h v^-g)^-b + C v^-c)", "7", "ours", _harmonic_power,
-    [*harmonic_axes, [0.003, 0.03], [0.5, 1.5]], ([0, 0, 0, 0, -1, 0, 0], [50, 3, 50, 3, 3, 50, 3]))
-CHOSEN = "harmonic + kappa + C/v: -1 / (A n^-a + B (h v^-g n^-k)^-b + C/v)"
-candidates = [
-    candidate("Chinchilla, no vocabulary: E + A n^-a + B h^-b", "5", "baseline", _chinchilla,
-              [[-6], [0.1, 0.5], [0.3, 0.6], [0.5, 2], [0.3, 0.7]], ([-20, 0, 0, 0, 0], [5, 50, 3, 50, 3])),
-    candidate("Tao et al.: E + A1 n^-a1 + A2 (V n^1/3)^-a2 + B h^-b", "7", "Tao et al. 2024", _tao_aspect,
-              tao_axes, tao_bounds),
-    candidate("Tao et al.: E + A1 n^-a1 + A2 V^-a2 + B h^-b", "7", "Tao et al. 2024", _tao_plain,
-              tao_axes, tao_bounds),
-    candidate("published: L0 + A S (1 + lam t^2 / (1 + S))", "7", "SLDBench leaderboard (best published)", _published,
-              [[-6], [0.5, 2], [0.03, 0.3], [0.3], [0.4], [0.05, 0.5], [0, 1.5]],
-              ([-20, 0, 1e-6, 1e-6, 0, 0, -10], [5, 50, 100, 100, 3, 50, 10])),
-    candidate("additive in tokens: E + A n^-a + B (h v^-g)^-b + C v^-a", "7", "ours", _additive,
-              [[-6], [0.3], [0.3, 0.8], [1], [0.4, 0.8], [0.1, 0.5], [0.1, 1]],
-              ([-20, 0, 0, 0, 0, -1, 0], [5, 50, 3, 50, 3, 3, 50])),
-    candidate("harmonic: -1 / (A n^-a + B (h v^-g)^-b)", "5", "ours", _harmonic,
-              harmonic_axes, ([0, 0, 0, 0, -1], [50, 3, 50, 3, 3])),
-    candidate("harmonic + kappa: -1 / (A n^-a + B (h v^-g n^-k)^-b)", "6", "ours", _harmonic_kappa,
-              [*harmonic_axes, [0, 0.3]], ([0, 0, 0, 0, -1, -2], [50, 3, 50, 3, 3, 3])),
-    power_candidate,
-    candidate("harmonic + kappa + C/ln(V)^2", "7", "ours", _harmonic_log,
-              [*harmonic_axes, [0, 0.3], [0.3]], ([0, 0, 0, 0, -1, -2, 0], [50, 3, 50, 3, 3, 3, 50])),
-    fitting.Candidate(CHOSEN, "7", fit, predict, "ours; chosen"),
-]
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+predict, fit = LAW.predict, LAW.fit
 
 # %% [markdown]
-# ## Choosing the form by validation
-#
-# The test rows are at a larger vocabulary than any in the training split. So we refit every
-# candidate on the runs with $V < 64512$ (960 rows) and score it on the runs with $V = 64512$
-# (120 rows). As a harder extra check, we also hold out the two largest vocabularies (48K and
-# 64K) and fit on the rest (last column).
+# The exported law is the protocol's choice, not a copy typed beside it: the cell below fails
+# if the protocol picks another form, or if the exported form or its fit differ from the
+# candidate it scored.
 
 # %%
-inner, held = fitting.extrapolation_holdout(table, "vocab_size", k=1)
-validation = fitting.validation_table(candidates, [(inner, held)], TASK)
-harder = fitting.validation_table(candidates, [fitting.extrapolation_holdout(table, "vocab_size", k=2)], TASK)
-validation = validation.assign(r2_two_largest_held=harder.r2)
-validation.round({"r2": 5, "nmae": 4, "r2_two_largest_held": 5})[
-    ["candidate", "constants", "origin", "r2", "nmae", "r2_two_largest_held"]
-]
+by_name = {c.name: c for c in candidates}
+assert choice.members == [RARE] and not choice.combined
+assert by_name[RARE].predict is rare_predict
+probe = [0.19, 0.04, 0.017, 0.96, 0.09, 0.002, 0.002]
+np.testing.assert_allclose(formula(table, probe), rare_predict(table, probe), rtol=1e-12)
+PARAMS_FITTED = fit_constants(table)
+np.testing.assert_allclose(PARAMS_FITTED["all_data"], choice.fits[RARE]["all_data"], rtol=1e-9)
 
 # %% [markdown]
-# On the protocol's split the chosen form scores highest: R2 0.9930, against 0.9878 for the best
-# published form refitted by our routine. All the harmonic forms beat every additive form.
+# ## Fitted on all training runs
 #
-# **Tao et al.'s form** cannot express what the data show. Its vocabulary term can only *lower*
-# the loss as $V$ grows. In the data, at equal characters, a larger vocabulary is worse for small
-# models and early in training. So the refit switches the term off ($\alpha_2 \to 0$), and both
-# variants score exactly like the plain Chinchilla law. In the paper, the optimal vocabulary comes
-# from the compute that a larger vocabulary costs, which this form at fixed characters does not
-# contain.
-#
-# **Our 6-constant form**, harmonic + κ, is close to the chosen one on the protocol's split, and
-# *better* on the harder two-vocabulary holdout (0.9915 against 0.9887). We still take the
-# 7-constant form. Without a vocabulary limit, the law always prefers the smallest vocabulary at
-# fixed characters. The data contradict that for every model from 85M up, and it would make the
-# decision this law exists for (which vocabulary?) meaningless. The cost is a less stable
-# extrapolation when less of the $V$ range is seen: read the decisions below with that in mind.
-#
-# Why $C/v$ and not another shape? With a free exponent on the third limit (and no κ), the fit
-# on all training rows puts the exponent at:
+# The constants with 95% intervals from the 100 bootstrap refits the protocol made (runs
+# resampled, seed 0):
 
 # %%
-free_power = power_candidate.fit(table)["all_data"]
-print(f"exponent c of the vocabulary limit C v^-c, fitted on all rows: {free_power[6]:.2f}")
+draws = choice.draws[RARE]
 
-# %% [markdown]
-# The exponent comes out close to 1, so we fix it at 1 and spend the constant on κ instead.
-#
-# ## The law, fitted on all training runs
 
-# %%
-PARAMS_FITTED = fit(table)
-pd.DataFrame(PARAMS_FITTED, index=PARAM_NAMES).T
+def significant(frame, digits=4):
+    """Numbers of a table at ``digits`` significant digits (constants span several decades)."""
+    return frame.apply(lambda column: column.map(lambda x: f"{x:.{digits}g}") if column.dtype.kind == "f" else column)
 
-# %% [markdown]
-# Uncertainty by bootstrap: 50 refits on resampled rows (seed 0), with 95% percentile intervals.
 
-# %%
-draws = fitting.bootstrap(fit, table, n=50, seed=0)
-print(f"bootstrap refits: {draws.attempted - draws.failed} of {draws.attempted} converged")
-fitting.intervals(PARAMS_FITTED, draws, PARAM_NAMES).round(5)
+significant(fitting.intervals(PARAMS_FITTED, draws, PARAM_NAMES).drop(columns="group"))
 
 # %% [markdown]
 # What each constant means:
 #
 # - $A n^{-\alpha}$ is the capacity limit of the non-vocabulary parameters. $\alpha \approx 0.04$ is
 #   small because, at equal data, the larger models of this study are not ahead.
-# - $B (h v^{-\gamma} n^{-\kappa})^{-\beta}$ is the data limit, with the data counted in tokens.
-#   $\beta \approx 1$, so the resistance falls roughly as one over the data.
-#   $\gamma \approx 0.24$ is twice the growth of characters per token measured above ($V^{0.12}$),
-#   so it also absorbs the slower learning of rare tokens in a large vocabulary.
-#   $\kappa \approx 0.10$ comes from the study's design (longer runs for larger models), not from
-#   model size itself.
-# - $C/v$ is the vocabulary limit. It matters most when the other two are small (large models,
-#   much data), which is why large models prefer large vocabularies.
+# - $B \tilde h^{-\beta}$ is the data limit; $\beta \approx 1$, so this resistance falls roughly as
+#   one over the data. $\kappa \approx 0.09$ comes from the study's design (longer runs for larger
+#   models, so a larger model is earlier in its schedule at equal characters), not from model
+#   size itself: do not carry it to other training designs.
+# - $C/v$ is the limit of a small vocabulary. It matters most when the other limits are small
+#   (large models, much data), which is why large models prefer large vocabularies.
+# - $D (v/\tilde h)^{\beta}$ is the rare-token limit: each of the $V$ entries learns from about
+#   $\tilde h / v$ of the data. It is what a vocabulary too large for its data costs.
 #
-# All intervals are narrow. These intervals cover only the noise in the rows, not the choice of
-# form: the two-vocabulary holdout above is the better guide to how far the law can be trusted in $V$.
+# The two vocabulary limits balance at $v^* = \big(C \tilde h^{\beta} / (\beta D)\big)^{1/(1+\beta)}$,
+# close to $\sqrt{C \tilde h / D}$: the best vocabulary grows as the square root of the data,
+# and with the model only through the data it is trained on.
 
-# %%
-fitted = fitting.predict_table(predict, table, PARAMS_FITTED, TASK)
-residual = table.unigram_normalized_loss - fitted
-print(f"R2 on all training rows: {metrics.r2(table.unigram_normalized_loss, fitted):.5f}; "
+# %% tags=["hide-input"]
+fitted_loss = fitting.predict_table(formula, table, PARAMS_FITTED, TASK)
+residual = table.unigram_normalized_loss - fitted_loss
+print(f"R2 on all training rows: {metrics.r2(table.unigram_normalized_loss, fitted_loss):.4f}; "
       f"largest |residual|: {np.abs(residual).max():.3f}")
-fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), sharey=True)
-early = table.num_characters <= table.groupby(["non_vocab_parameters", "vocab_size"]).num_characters.transform("min")
-for ax, column, label in zip(axes, TASK.input_names, ["non-vocabulary parameters N", "vocabulary size V",
-                                                      "characters seen H"]):
+early = table.num_characters <= table.groupby(RUN).num_characters.transform("min")
+fig, axes = plt.subplots(3, 1, figsize=(8, 7.5), sharey=True)
+labels = ["non-vocabulary parameters N", "vocabulary size V", "characters seen H"]
+for ax, column, label in zip(axes, TASK.input_names, labels):
     ax.scatter(table.loc[~early, column], residual[~early], s=4, alpha=0.4, label="later checkpoints")
     ax.scatter(table.loc[early, column], residual[early], s=6, color="tab:red", label="first (5%) checkpoint")
     ax.axhline(0, color="grey", lw=0.8)
-    ax.set(xscale="log", xlabel=label, title=f"Residuals against {label.split()[-1]}")
-axes[0].set_ylabel("loss - law")
-axes[0].legend(fontsize=7)
+    ax.set(xscale="log", xlabel=label, ylabel="loss - law", title=f"Residuals against {label.split()[-1]}")
+axes[0].legend(fontsize=8)
 vocab_ticks(axes[1])
-fig.suptitle("Residuals: no trend against V; an offset per model size and a wave along each run")
 fig.tight_layout()
 plt.show()
 by_vocab = residual.groupby(table.vocab_size).mean()
@@ -380,46 +586,80 @@ print(f"mean residual per vocabulary: {by_vocab.min():.3f} to {by_vocab.max():.3
       f"per model size: {by_size.min():.3f} to {by_size.max():.3f}")
 
 # %% [markdown]
-# Against $V$, the axis the test extrapolates in, the residuals show no trend. Against $N$, the
-# runs of each size sit slightly off the law (the 85M runs about 0.06 below it, the 33M runs 0.04
-# above). A smooth law in $N$ cannot follow individual model sizes. Against $H$, the residuals
-# form a wave along each run. That is the imprint of the learning-rate schedule (warm-up, then
-# decay), which no law in the data seen alone can follow. The first checkpoints (red) fit worst.
+# Against $V$, the axis the test extrapolates in, the residuals show little trend. Against $N$,
+# the runs of each size sit slightly off the law: a smooth law in $N$ cannot follow individual
+# model sizes. Against $H$, the residuals form a wave along each run, the imprint of the
+# learning-rate schedule (warm-up, then decay), which no law in the data seen alone can follow.
+# The first checkpoints (red) fit worst.
 #
-# ## Extrapolation in vocabulary size
+# ## Prediction intervals, and how often they cover
 #
-# The plot shows the final checkpoint of each model size's runs against $V$, with the law extended
-# to 256K tokens and the bootstrap band. Beyond the trained vocabularies, the characters a run
-# would see are extrapolated from each size's characters-per-token trend.
+# A 90% prediction interval carries the constants' bootstrap, the run-to-run noise (the
+# residuals' spread), and an extrapolation term that grows with the distance beyond the largest
+# trained vocabulary, in units of one grid step (a factor 1.34). That last term is calibrated on
+# the three backtests: the smallest that covers 90% of their held-out rows. The coverage of each
+# origin below uses the term calibrated on the other two; the width is relative to the spread of
+# the held loss.
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.8))
+calibration = selection.calibrate(
+    fit_constants, formula, backtests, TASK, len(PARAM_NAMES),
+    reach={"vocab_size": float(np.log(REACH))}, level=0.9, bootstrap=30, seed=0, cluster=RUN,
+)
+calibration.coverage.round(3)
+
+# %% [markdown]
+# Calibrated on the other two origins, the intervals cover 88%, 88% and 94% of each origin's
+# held rows (90% asked), at a width of about 0.37 times the spread of the held loss.
+
+# %%
+uncertainty = selection.uncertainty(
+    table, TASK, formula, PARAMS_FITTED, draws, calibration, len(PARAM_NAMES), unit="runs (all checkpoints of a run together)",
+)
+
+# %% [markdown]
+# ## Extrapolation in vocabulary size
+#
+# The last checkpoint of four model sizes against $V$, with the law extended to 256K tokens and
+# its 90% interval. Beyond the trained vocabularies, the characters a run would see are
+# extrapolated with the measured characters per token.
+
+# %% tags=["hide-input"]
+record = LAW.make_record(PARAMS_FITTED, table, uncertainty=uncertainty, source="notebooks/vocab.py")
 vocab_grid = np.geomspace(4096, 262144, 60)
+fig, ax = plt.subplots(figsize=(8, 4))
 for size in sizes[[0, 2, 4, 5]]:
     rows = final[final.non_vocab_parameters == size]
-    slope, intercept = np.polyfit(np.log(rows.vocab_size), np.log(rows.num_characters), 1)
-    grid = pd.DataFrame({"non_vocab_parameters": size, "vocab_size": vocab_grid,
-                         "num_characters": np.exp(intercept + slope * np.log(vocab_grid))})
-    curve = predict(grid, PARAMS_FITTED["all_data"])
-    band = np.quantile([predict(grid, d) for d in draws.draws["all_data"]], [0.025, 0.975], axis=0)
+    run_tokens = rows.num_characters.iloc[0] / vocabs[0] ** token_slope  # up to a constant
+    grid = {"non_vocab_parameters": np.full(vocab_grid.size, size), "vocab_size": vocab_grid,
+            "num_characters": run_tokens * vocab_grid**token_slope}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        band = LAW.predict(grid, record, interval=0.9)
     color = cmap(list(sizes).index(size) / 5)
-    ax.plot(vocab_grid, curve, color=color, label=f"{size / 1e6:.0f}M")
-    ax.fill_between(vocab_grid, *band, color=color, alpha=0.25)
+    ax.plot(vocab_grid, band.unigram_normalized_loss, color=color, label=f"{size / 1e6:.0f}M")
+    ax.fill_between(vocab_grid, band.unigram_normalized_loss_low, band.unigram_normalized_loss_high,
+                    color=color, alpha=0.2)
     ax.plot(rows.vocab_size, rows.unigram_normalized_loss, "o", color=color, ms=4)
 ax.axvline(vocabs[-1], color="grey", ls="--", lw=0.8)
 ax.set(xscale="log", xlabel="vocabulary size V", ylabel="final unigram-normalised loss",
-       title="Final loss against V: measured (dots), the law (lines) to 256K")
+       title="End of each run: measured (dots), the law and its 90% interval to 256K")
 vocab_ticks(ax, largest=262144)
-ax.legend(fontsize=7, title="N", title_fontsize=7)
+ax.legend(title="N", fontsize=8)
 fig.tight_layout()
 plt.show()
 
+# %%
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    at_target = LAW.predict(target, record, interval=0.9)
+width = at_target.unigram_normalized_loss_high - at_target.unigram_normalized_loss_low
+print(f"at V = {target.vocab_size.iloc[0]:.0f}: median width of the 90% interval {width.median():.3f} nats, "
+      f"{width.median() / table.unigram_normalized_loss.std():.2f} of the loss's spread over all runs")
+
 # %% [markdown]
-# Beyond the largest trained vocabulary the law stays tame. The vocabulary limit $C/v$ fades, and
-# the data term grows slowly, as $v^{\gamma\beta} \approx v^{0.23}$. So the predicted loss rises
-# gently for small models and is nearly flat for the largest. For the 1.13B model the law runs a
-# few hundredths of a nat above the final losses, and its minimum in $V$ is flatter than the
-# data's. The next section returns to that.
+# Beyond the largest trained vocabulary the law predicts a gently rising loss for the small
+# models, whose data cannot feed a large vocabulary, and a nearly flat one for the largest.
 #
 # **Where not to trust it.**
 #
@@ -427,238 +667,247 @@ plt.show()
 #   to be slightly *worse*. This reproduces the schedules of this study, where every run's length
 #   scales with the model. It is not a property of model size, so κ and the small α should not be
 #   carried to other training designs.
-# - The first checkpoints of each run fit worst, because warm-up and schedule dominate there.
+# - The first checkpoints of each run fit worst, because warm-up and schedule dominate there; the
+#   rare-token limit overstates the cost of a large vocabulary early in training.
 # - The law predicts the loss at a given number of characters, not at a given compute. It ignores
-#   the extra compute of a larger embedding and softmax.
-# - Beyond 1.13B parameters, or far beyond 64K tokens, it extrapolates a flat optimum whose location
-#   it already misplaces at the largest trained sizes (see "Using the law").
+#   the extra compute of a larger embedding and softmax, small for large models.
+# - Beyond 1.13B parameters the decision leans on Tao et al.'s figures, which the law was checked
+#   against, not on these runs.
 #
-# ## The exported law
-#
-# The constants are stored in `laws/vocab.json`. The module reads them back as `PARAMS`, and
-# builds the leaderboard's `law(input_data, group)` and the evaluator's `fit_scaling_law` /
-# `scaling_law_func` from `predict` and `fit`.
-
-# %%
-stored = contract.save_params(
-    "vocab", PARAMS_FITTED, PARAM_NAMES, table, validation=validation, chosen=CHOSEN,
-    protocol="fit on vocab_size < 64512, score on vocab_size = 64512",
-)
-print(f"stored the constants in src/scalinglaws/laws/{stored.name}")
-
-# %% tags=["export"]
-PARAMS, law, fit_scaling_law, scaling_law_func = contract.interfaces("vocab", predict, fit)
-
-# %% [markdown]
-# The stored constants are exactly those `fit` finds on the training split, and the leaderboard
-# interface predicts what `predict` does:
-
-# %%
-assert PARAMS == fit(data.load("vocab"))
-query = {"non_vocab_parameters": 1.13e9, "vocab_size": 131072, "num_characters": 1.6e11}
-example = law([query], "all_data")
-assert example[0]["unigram_normalized_loss"] == predict({k: [v] for k, v in query.items()}, PARAMS["all_data"])[0]
-print(f"predicted unigram-normalised loss, 1.13B model, V = 128K, 1.6e11 characters: "
-      f"{example[0]['unigram_normalized_loss']:.4f}")
-
-# %% [markdown]
 # ## Using the law: which vocabulary?
 #
-# The loss $-1/R$ rises with the sum of the three resistances $R$. So the best vocabulary, at given
-# non-vocabulary parameters and characters, minimises $R$. Only two terms of $R$ depend on $v$:
-# $B h^{-\beta} n^{\kappa\beta} v^{\gamma\beta}$ and $C/v$. Setting the derivative of their sum to
-# zero gives a closed form:
-#
-# $$v^* = \left(\frac{C\,h^{\beta}}{\gamma\beta B\,n^{\kappa\beta}}\right)^{1/(1+\gamma\beta)},$$
-#
-# which grows as a power of the characters and of the model size:
-
-# %%
-A_, alpha_, B_, beta_, gamma_, kappa_, C_ = PARAMS["all_data"]
-print(f"v* grows as H^{beta_ / (1 + gamma_ * beta_):.2f} N^{-kappa_ * beta_ / (1 + gamma_ * beta_):.2f}")
-
-# %% [markdown]
-# The optimum is flat, so `optimal_vocab` also reports two things. The *basin* is the range of vocabularies whose predicted loss is within
-# `tolerance` nats of the optimum (found by root finding on each side of $v^*$). The other is
-# the cost of halving or doubling $v^*$.
+# The loss $-1/R$ rises with the sum of the resistances $R$, so the best vocabulary at given
+# non-vocabulary parameters and characters minimises the two terms of $R$ that depend on it,
+# $C/v + D (v/\tilde h)^{\beta}$. Setting their derivative to zero gives the closed form above. The
+# optimum is flat, so the decision also reports its *basin*: the vocabularies whose predicted loss
+# is within `tolerance` nats of the optimum (by root finding on each side), and the cost of
+# halving or doubling it. Intervals (80%) come from the bootstrap refits.
 
 # %% tags=["export"]
-from scipy import optimize
-
-
 def _basin_edge(excess, log_best, direction):
     """The log vocabulary on one side of the optimum where ``excess`` (negative at the optimum) crosses 0."""
+    from scipy import optimize  # here, not at import: predicting needs no scipy
+
     step = 1.0
     while excess(log_best + direction * step) < 0:
         step *= 2.0
     return optimize.brentq(excess, *sorted((log_best, log_best + direction * step)), xtol=1e-10)
 
 
-def optimal_vocab(non_vocab_parameters, num_characters, group="all_data", tolerance=0.01):
+@LAW.decision(
+    units={"vocab_size": "tokens", "unigram_normalized_loss": "nats", "basin_low": "tokens",
+           "basin_high": "tokens", "tolerance": "nats", "cost_of_half": "nats", "cost_of_double": "nats"},
+    interval=("vocab_size", "unigram_normalized_loss", "basin_low", "basin_high"),
+    main=True,
+)
+def optimal_vocab(fitted, non_vocab_parameters: float, num_characters: float, tolerance: float = 0.01):
     """The vocabulary size that minimises the loss at given non-vocabulary parameters and characters.
 
-    Returns a dict with ``vocab_size`` (the closed-form optimum), the predicted
-    ``unigram_normalized_loss`` there, ``basin_low`` / ``basin_high`` (the vocabularies whose
-    predicted loss is within ``tolerance`` nats of the optimum), the loss cost of halving
-    and of doubling the optimum, and ``warnings`` naming any input, or an optimum, outside
-    the training range.
+    Returns ``vocab_size`` (the closed-form optimum), the predicted ``unigram_normalized_loss``
+    there, ``basin_low`` / ``basin_high`` (the vocabularies whose predicted loss is within
+    ``tolerance`` nats of the optimum), and the loss cost of halving and of doubling the optimum.
     """
-    n_nv = decide.positive("non_vocab_parameters", non_vocab_parameters)
-    characters = decide.positive("num_characters", num_characters)
     tolerance = decide.positive("tolerance", tolerance)
-    constants = contract.group_params("vocab", PARAMS, group)
-    A, alpha, B, beta, gamma, kappa, C = constants
-    n, h = n_nv / 1e9, characters / 1e10
-    data_scale = B * h**-beta * n ** (kappa * beta)  # the data term is data_scale * v^(gamma beta)
-    best = (C / (gamma * beta * data_scale)) ** (1.0 / (1.0 + gamma * beta))
-    resistance = lambda v: A * n**-alpha + data_scale * v ** (gamma * beta) + C / v
+    A, alpha, B, beta, kappa, C, D = fitted.constants
+    if min(A, B, beta, C, D) <= 0:
+        raise data.InputError("params: these constants have no vocabulary optimum (A, B, beta, C and D must be positive)")
+    n, h = non_vocab_parameters / 1e9, num_characters / 1e10
+    effective = h * n**-kappa
+    fixed = A * n**-alpha + B * effective**-beta
+    rare = D * effective**-beta  # the rare-token limit is rare * v^beta
+
+    def resistance(v):
+        return fixed + C / v + rare * v**beta
+
+    best = (C / (beta * rare)) ** (1.0 / (1.0 + beta))
     loss = -1.0 / resistance(best)
     if tolerance >= -loss:
         raise data.InputError(
             f"tolerance: {tolerance!r} nats is not below the predicted gain over a unigram model ({-loss:.4g} nats)"
         )
-    excess = lambda log_v: resistance(np.exp(log_v)) - 1.0 / (-loss - tolerance)
+
+    def excess(log_v):
+        return resistance(np.exp(log_v)) - 1.0 / (-loss - tolerance)
+
     low, high = (1e4 * np.exp(_basin_edge(excess, np.log(best), d)) for d in (-1.0, 1.0))
-    notes = decide.range_warnings(
-        "vocab", non_vocab_parameters=n_nv, num_characters=characters, vocab_size=1e4 * best
-    )
     return {
-        "group": group, "non_vocab_parameters": n_nv, "num_characters": characters,
+        "non_vocab_parameters": non_vocab_parameters, "num_characters": num_characters,
         "vocab_size": float(1e4 * best), "unigram_normalized_loss": float(loss),
         "basin_low": float(low), "basin_high": float(high), "tolerance": tolerance,
         "cost_of_half": float(-1.0 / resistance(best / 2) - loss),
         "cost_of_double": float(-1.0 / resistance(best * 2) - loss),
-        "warnings": notes,
     }
 
 
 # %% [markdown]
-# **Against the data.** For each model size we take the characters of the final checkpoint of its
-# 4K-vocabulary run (every other vocabulary reaches that count before its end). The table compares
-# the law's optimum with the vocabulary whose measured loss is lowest there, each run's loss
-# being interpolated in log characters. The last column is what following the law would have
-# cost in the data: the measured loss at the trained vocabulary nearest to the law's optimum,
-# minus the best measured loss.
+# A second question people ask is narrower: of a few vocabularies I could use (those of existing
+# tokenizers, say), which is best for my model and data, and how sure is the law? The decision
+# below answers it, with the probability (over the bootstrap refits) that the best stays best.
+
+# %% tags=["export"]
+@LAW.decision(
+    units={"vocab_sizes": "tokens", "unigram_normalized_loss": "nats", "loss_over_best": "nats",
+           "best": "tokens (as text)"},
+    interval=("unigram_normalized_loss", "best"),
+)
+def compare_vocabs(fitted, non_vocab_parameters: float, num_characters: float, vocab_sizes: list):
+    """Which of several vocabulary sizes gives the lowest loss at given parameters and characters.
+
+    Returns the predicted ``unigram_normalized_loss`` of each of ``vocab_sizes``, its
+    ``loss_over_best``, and the ``best`` one (as text, with the probability that it stays best
+    over the bootstrap refits).
+    """
+    if isinstance(vocab_sizes, (str, bytes)) or not hasattr(vocab_sizes, "__len__") or len(vocab_sizes) < 2:
+        raise data.InputError(f"vocab_sizes: expected a list of at least two vocabulary sizes, got {vocab_sizes!r}")
+    sizes = [decide.positive("vocab_sizes", v) for v in vocab_sizes]
+    count = len(sizes)
+    loss = fitted.predict({"non_vocab_parameters": np.full(count, non_vocab_parameters), "vocab_size": sizes,
+                           "num_characters": np.full(count, num_characters)})
+    best = int(np.argmin(loss))
+    return {
+        "vocab_sizes": sizes, "unigram_normalized_loss": [float(x) for x in loss],
+        "loss_over_best": [float(x - loss[best]) for x in loss], "best": f"{sizes[best]:g}",
+        "warnings": fitted.outside(vocab_size=sizes),
+    }
+
+
+# %% [markdown]
+# **Against the data.** For each model size, at the characters of the final checkpoint of its
+# 4K-vocabulary run, the law's optimum beside the trained vocabulary whose measured loss is
+# lowest there (the interpolation of the data section). The last column is what following the
+# law would have cost in the data: the measured loss at the trained vocabulary nearest to the
+# law's optimum, minus the best measured loss.
 
 # %%
-def tokens(vocab):
-    """A vocabulary size for a table: 24.6K, 1.2M."""
-    return f"{vocab / 1e3:.1f}K" if vocab < 1e5 else f"{vocab / 1e3:.0f}K" if vocab < 1e6 else f"{vocab / 1e6:.1f}M"
-
-
-def measured_at(size, characters):
-    runs = table[table.non_vocab_parameters == size]
-    return pd.Series({vocab: np.interp(np.log(characters), np.log(g.num_characters), g.unigram_normalized_loss)
-                      for vocab, g in runs.groupby("vocab_size")})
-
-
 rows = []
 for size in sizes:
     characters = per_token.loc[size, vocabs[0]]
-    with warnings.catch_warnings():  # the optimum for the largest model lies beyond 64K; the table shows it
+    with warnings.catch_warnings():  # the optimum of the largest models may lie beyond 64K
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        choice = optimal_vocab(size, characters)
-    measured = measured_at(size, characters)
-    nearest = vocabs[np.argmin(np.abs(np.log(vocabs / choice["vocab_size"])))]
+        decision = optimal_vocab(size, characters, params=record)
+    measured = common[size]
+    best = decision.answer["vocab_size"]
+    low, high = decision.interval["vocab_size"]
+    nearest = vocabs[np.argmin(np.abs(np.log(vocabs / best)))]
     rows.append({
-        "N": f"{size / 1e6:.0f}M", "characters": f"{characters:.3g}",
-        "law's best V": round(choice["vocab_size"]), "law's basin (0.01 nats)":
-            f"{tokens(choice['basin_low'])}-{tokens(choice['basin_high'])}",
-        "best trained V": int(measured.idxmin()), "law / data": round(choice["vocab_size"] / measured.idxmin(), 2),
-        "cost of 2V (law)": round(choice["cost_of_double"], 4),
-        "cost of the law's V (measured)": round(measured[nearest] - measured.min(), 4),
+        "N": f"{size / 1e6:.0f}M", "characters": f"{characters:.3g}", "law's best V": tokens(best),
+        "80% interval": f"{tokens(low)}-{tokens(high)}",
+        "basin (0.01 nats)": f"{tokens(decision.answer['basin_low'])}-{tokens(decision.answer['basin_high'])}",
+        "best trained V": tokens(measured.idxmin()), "law / data": round(best / measured.idxmin(), 2),
+        "cost of the law's V (measured)": round(measured[nearest] - measured.min(), 3),
     })
 against_data = pd.DataFrame(rows)
 against_data
 
 # %% [markdown]
-# Up to 316M parameters the law finds the data's best vocabulary: the trained vocabulary nearest
-# to its optimum is the measured best.
+# The law's optimum follows the data's, from 7K at 33M to 40K at 1.13B, within a factor 1.75 of
+# the measured best at every size (closest at the larger ones), and following it would have cost
+# at most 0.033 nats in the data, about the scatter between neighbouring runs.
 #
-# **At the two largest sizes the law overshoots.** For 632M it proposes about 42K, where the data's
-# best is 24.6K (1.7×). For 1.13B it proposes about 69K, where the data's best is 32.8K (2.1×), and
-# that is beyond the largest trained vocabulary. The law also calls its optimum flat there:
-# doubling $V$ costs under 0.005 nats by its own account. The measured loss at the trained
-# vocabulary nearest to its choice (48K and 64K) is instead about 0.065 nats worse than the best.
-# Part of that is noise, since neighbouring vocabularies of the 1.13B model differ by up to 0.07
-# nats, but the miss is in the same direction at both sizes. So at the largest scales this law's
-# optimum is an upper end, not a target. A vocabulary between the data's best and the law's
-# optimum is the defensible reading.
-#
-# **Growth with compute.** The figure follows this study's budgets: the characters of the 4K runs,
-# which grow about as $N^{1.09}$, with compute approximated as $6NH$. Along them the optimum
-# grows steeply with compute. The lines at a quarter and at four times the study's data show how
-# strongly the optimum depends on the data ($v^* \propto H^{0.8}$). The shaded band is the basin
-# (within 0.01 nats). Dots are the best trained vocabulary at each size. The dashed part extends
-# the budget trend past the largest model and is an extrapolation.
+# **Against Tao et al. (2024)**, the check the protocol applied, now with the stored law and its
+# bootstrap intervals:
 
 # %%
-budget = np.polyfit(np.log(sizes), np.log(per_token[vocabs[0]].to_numpy()), 1)
-print(f"the study's budget: characters H grow as N^{budget[0]:.2f}")
-model_grid = np.geomspace(sizes[0], 7e10, 48)
-fig, ax = plt.subplots(figsize=(7.5, 4.2))
-with warnings.catch_warnings():
+rows = []
+with warnings.catch_warnings():  # all four sizes lie far beyond the trained models
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-    for scale, color in [(0.25, "tab:green"), (1.0, "tab:blue"), (4.0, "tab:purple")]:
-        characters_grid = scale * np.exp(np.polyval(budget, np.log(model_grid)))
-        choices = [optimal_vocab(m, c) for m, c in zip(model_grid, characters_grid)]
-        optimum = np.array([c["vocab_size"] for c in choices])
-        compute = 6 * model_grid * characters_grid
-        inside = model_grid <= sizes[-1] * 1.001
-        label = "study's budget" if scale == 1 else f"{scale:g} x the study's data"
-        ax.plot(compute[inside], optimum[inside], "-", color=color, label=label)
-        ax.plot(compute[~inside], optimum[~inside], "--", color=color)
-        if scale == 1:
-            growth_exponent = np.polyfit(np.log(model_grid), np.log(optimum), 1)[0]
-            ax.fill_between(compute, [c["basin_low"] for c in choices], [c["basin_high"] for c in choices],
-                            color=color, alpha=0.15, label="basin (within 0.01 nats)")
-ax.plot(6 * sizes * per_token[vocabs[0]].to_numpy(), [int(i) for i in against_data["best trained V"]],
-        "o", color="black", ms=5, label="best trained V (data)")
-ax.axhspan(vocabs[0], vocabs[-1], color="grey", alpha=0.08, lw=0)
-ax.set(xscale="log", yscale="log", xlabel="compute 6 N H (characters as a proxy for tokens)",
-       ylabel="optimal vocabulary size",
-       title="Optimal vocabulary against compute (dashed: beyond 1.13B)")
-ax.legend(fontsize=7, loc="upper left")
-fig.tight_layout()
-plt.show()
-print(f"along the study's budget the optimal vocabulary grows as N^{growth_exponent:.2f}")
-
-# %%
-examples = []
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-    for size in [sizes[0], sizes[3], sizes[5], 3e9, 7e9, 7e10]:
-        characters = float(np.exp(np.polyval(budget, np.log(size))))
-        choice = optimal_vocab(size, characters)
-        examples.append({
-            "N": f"{size / 1e9:.2g}B", "characters": f"{characters:.2g}", "6NH": f"{6 * size * characters:.2g}",
-            "optimal V": tokens(choice["vocab_size"]),
-            "basin": f"{tokens(choice['basin_low'])}-{tokens(choice['basin_high'])}",
-            "cost of V/2": round(choice["cost_of_half"], 4),
-            "extrapolates in": ", ".join(w.split(" = ")[0] for w in choice["warnings"]) or "-",
+    for point in TAO.itertuples():
+        decision = optimal_vocab(point.N, point.characters, params=record)
+        best = decision.answer["vocab_size"]
+        low, high = decision.interval["vocab_size"]
+        rows.append({
+            "N": f"{point.N / 1e9:g}B", "characters": f"{point.characters:.2g}",
+            "Tao et al.": tokens(point.tao_vocab) + ("" if point.N in (7e9, 70e9) else " (interpolated)"),
+            "law": tokens(best), "law / Tao": round(best / point.tao_vocab, 2), "80% interval": f"{tokens(low)}-{tokens(high)}",
+            "basin (0.01 nats)": f"{tokens(decision.answer['basin_low'])}-{tokens(decision.answer['basin_high'])}",
+            "cost of V/2": round(decision.answer["cost_of_half"], 4),
         })
-pd.DataFrame(examples)
+against_tao = pd.DataFrame(rows)
+against_tao
 
 # %% [markdown]
-# Along the study's budgets the optimum grows as about $N^{0.8}$: from about 4K at 33M to about
-# 65K at 1.1B. Beyond the data, the law puts it at 140K for 3B, 270K for 7B and 1.7M for 70B.
-# The basin widens with scale. At 70B, any vocabulary from about 100K up is within 0.01 nats of
-# the optimum, so the law cannot tell these choices apart. Given the overshoot measured above,
-# the extrapolated optima are upper ends, not recommendations.
+# Along Tao et al.'s compute-optimal budgets the law's optimum grows as about $N^{0.46}$ (theirs:
+# $N^{0.54}$), from 49K at 2.87B to 209K at 70B, within 25% of their figures. The basin is wide
+# but bounded: at 70B any vocabulary from about 50K to 900K is within 0.01 nats of the optimum, and
+# halving the optimum costs only 0.002 nats there. The figure follows the
+# optimum along those budgets from the trained sizes to 70B, with the basin shaded; dots are the
+# best trained vocabularies, squares Tao et al.'s figures (the bars their range of three
+# approaches).
+
+# %% tags=["hide-input"]
+model_grid = np.geomspace(sizes[0], 7e10, 24)
+budget_grid = 6.8e11 * (model_grid / 7e9) ** CHARACTER_EXPONENT
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    path = [optimal_vocab(m, c, params=record) for m, c in zip(model_grid, budget_grid)]
+optimum = np.array([d.answer["vocab_size"] for d in path])
+fig, ax = plt.subplots(figsize=(8, 4))
+ax.plot(model_grid, optimum, color="tab:blue", label="the law, at Tao et al.'s compute-optimal characters")
+ax.fill_between(model_grid, [d.answer["basin_low"] for d in path], [d.answer["basin_high"] for d in path],
+                color="tab:blue", alpha=0.15, label="its basin (within 0.01 nats)")
+ax.fill_between(model_grid, [d.interval["vocab_size"][0] for d in path], [d.interval["vocab_size"][1] for d in path],
+                color="tab:blue", alpha=0.3, lw=0, label="80% interval of the optimum")
+ax.plot(sizes, best_measured.to_numpy(), "o", color="black", ms=5, label="best trained V (data, the study's characters)")
+ax.errorbar([7e9, 70e9], [63e3, 220e3], yerr=[[3e3, 8e3], [4e3, 11e3]], fmt="s", color="tab:red", ms=6,
+            capsize=3, label="Tao et al. 2024")
+ax.axvspan(sizes[0], sizes[-1], color="grey", alpha=0.08, lw=0)
+ax.set(xscale="log", yscale="log", xlabel="non-vocabulary parameters N", ylabel="optimal vocabulary size",
+       title="Optimal vocabulary against model size (shaded: the trained sizes)")
+ax.legend(fontsize=8, loc="upper left")
+fig.tight_layout()
+plt.show()
+growth = np.polyfit(np.log(model_grid[model_grid > 2e9]), np.log(optimum[model_grid > 2e9]), 1)[0]
+print(f"beyond 2B parameters the law's optimum grows as N^{growth:.2f}")
+
+# %% [markdown]
+# ## The record
 #
-# **Against Tao et al. (2024).** The law agrees with the paper's qualitative conclusion, its title:
-# larger models deserve larger vocabularies. We do not overlay the paper's numerical predictions.
-# They come from an optimum at a fixed *compute* budget, in which a larger vocabulary also costs
-# embedding and softmax compute, and we could not check the published numbers here. Our optimum
-# is at fixed *characters* and ignores that cost, which pushes it up. That is one reason, with
-# the overshoot above, to expect it to grow faster with scale than a compute-optimal rule.
-#
+# The constants, their bootstrap refits, the noise and extrapolation terms of the intervals,
+# the protocol's scores and this page's summary are stored in `laws/vocab.json` (rewritten only
+# when they change beyond what another CPU's rounding moves).
+
+# %%
+headline = against_tao[against_tao.N == "7B"].iloc[0]
+_ = LAW.store(
+    PARAMS_FITTED, table, uncertainty=uncertainty,
+    validation=selection.validation_record(
+        evaluation, choice,
+        protocol="backtests from V <= 48K, 24K and 8K, each to one grid step beyond (a factor 1.34); "
+                 "forms whose optimal vocabulary contradicts Tao et al. (2024) excluded"),
+    summary={
+        "question": "Which vocabulary size gives the lowest loss for a model of N non-vocabulary parameters "
+                    "trained on H characters?",
+        "headline": (f"A 7B model on 6.8e11 characters: {headline['law']} tokens (80% interval "
+                     f"{headline['80% interval']}), where Tao et al. (2024) find 60K-67K."),
+        "caveat": "Measured for 33M-1.13B parameters and 4K-64K tokens; the basin is wide, and beyond "
+                  "1.13B the optimum rests on the check against Tao et al.",
+    },
+)
+
+# %% tags=["export"]
+PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
+
+# %% [markdown]
+# The stored constants predict what a refit on the training split predicts, to the contract's
+# tolerance (relative $10^{-6}$ on every training row, on any machine), and the leaderboard
+# interface predicts what `predict` does:
+
+# %%
+refit = fit(data.load("vocab"))
+assert LAW.same_predictions(table)(PARAMS["all_data"], refit["all_data"], "all_data")
+query = {"non_vocab_parameters": 1.1e9, "vocab_size": 32768, "num_characters": 1.6e11}
+example = law([query], "all_data")
+assert example[0]["unigram_normalized_loss"] == predict({k: [v] for k, v in query.items()})[0]
+print(f"predicted unigram-normalised loss, 1.1B model, V = 32K, 1.6e11 characters: "
+      f"{example[0]['unigram_normalized_loss']:.4f}")
+
+# %% [markdown]
 # ## Fitting the law to your own runs
 #
 # `scalinglaws.fit` fits this form to any table with the task's columns, using the same routine,
-# and gives bootstrap intervals (`scalinglaws fit vocab --csv runs.csv` does the same from the
-# command line). As an example, suppose we had only run the four smaller models (up to 316M), and
-# then predict the two larger ones:
+# with bootstrap intervals (`scalinglaws fit vocab --csv runs.csv` does the same from the
+# command line). As an example, suppose we had only run the four smaller models (up to 316M),
+# and then predict the two larger ones:
 
 # %%
 import scalinglaws
@@ -666,16 +915,15 @@ import scalinglaws
 small_runs = table[table.non_vocab_parameters < 5e8]
 own = scalinglaws.fit("vocab", small_runs, bootstrap=20, seed=0)
 larger = table[table.non_vocab_parameters > 5e8]
-print(f"fitted to {own.rows} runs: R2 {own.r2:.5f}; R2 on the {len(larger)} rows of the two larger models: "
-      f"{metrics.r2(larger.unigram_normalized_loss, own.predict(larger)):.5f}")
-all_runs = np.array([PARAMS["all_data"][PARAM_NAMES.index(name)] for name in own.intervals.constant])
-covered = (own.intervals["low_95%"] <= all_runs) & (all_runs <= own.intervals["high_95%"])
-print("constants whose interval misses the value fitted on all runs: " + ", ".join(own.intervals.constant[~covered]))
-own.intervals.round(5)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    on_larger = own.predict(larger)
+print(f"fitted to {own.rows} rows: R2 {own.r2:.4f}; R2 on the {len(larger)} rows of the two larger models: "
+      f"{metrics.r2(larger.unigram_normalized_loss, on_larger):.4f}")
+significant(own.intervals.drop(columns="group"))
 
 # %% [markdown]
-# Fitted on the four smaller models, the law predicts the rows of the two larger ones with an R2
-# of only about 0.92, far below the 0.99 it reaches when it extrapolates in $V$. The bootstrap
-# intervals stay narrow, yet four of the seven (printed above) miss the values fitted on all runs.
-# They measure the noise of the rows, not the error of extrapolating in model size. α and κ carry
-# this study's schedules, so fit the law on runs that span the model sizes you want to predict.
+# Fitted on the four smaller models, the law predicts the rows of the two larger ones far less
+# well than it extrapolates in $V$. The bootstrap intervals measure the noise of the rows, not
+# the error of extrapolating in model size: α and κ carry this study's schedules, so fit the
+# law on runs that span the model sizes you want to predict.
