@@ -15,23 +15,23 @@
 # This notebook is the source of `scalinglaws.laws.moe`: the cells tagged `export` are
 # written into that module by `scalinglaws export`.
 
-# %%
+# %% tags=["hide-input"]
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from scalinglaws import contract, data, fitting, metrics
+from scalinglaws import data, decide, fitting, metrics, selection
 
-pd.set_option("display.precision", 6)
-pd.set_option("display.max_colwidth", 80)
+pd.set_option("display.precision", 4)
+pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
-plt.rcParams["figure.figsize"] = (9, 3.6)
-plt.rcParams["figure.dpi"] = 80
+plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("moe")
 TASK = data.task("moe")
+TARGET_SIZE = 1.31e9
 table.groupby("dense_parameter_count").agg(
     runs=("loss_validation", "size"), expert_counts=("num_experts", "nunique"),
     lowest_loss=("loss_validation", "min"), highest_loss=("loss_validation", "max"),
@@ -40,123 +40,116 @@ table.groupby("dense_parameter_count").agg(
 # %% [markdown]
 # ## The data
 #
-# Five dense sizes (16.5M to 368M) by ten expert counts ($E = 1, 2, 4, \dots, 512$). Many
-# cells hold several runs (up to 13) that differ in settings the table does not record
-# (granularity, training length), and the spread inside a cell is large: 0.03 to 0.09 nats.
+# Five dense sizes (16.5M to 368M) by ten expert counts ($E = 1, 2, 4, \dots, 512$). Most
+# cells hold three runs, some up to 13, that differ in settings the table does not record
+# (granularity, training length), and the spread inside a cell is large: up to 0.09 nats.
 
-# %%
-cells = table.groupby(["dense_parameter_count", "num_experts"]).loss_validation.mean().reset_index()
+# %% tags=["hide-input"]
+cell = table.groupby(["dense_parameter_count", "num_experts"]).loss_validation
+cells = cell.mean().rename("loss").reset_index()
 sizes = np.sort(table.dense_parameter_count.unique())
 experts = np.sort(table.num_experts.unique())
 fig, axes = plt.subplots(1, 2)
 cmap = plt.get_cmap("viridis")
 for i, e in enumerate(experts):
     rows = cells[cells.num_experts == e]
-    axes[0].plot(rows.dense_parameter_count, rows.loss_validation, "o-", ms=3,
+    axes[0].plot(rows.dense_parameter_count, rows.loss, "o-", ms=3,
                  color=cmap(i / (len(experts) - 1)), label=f"E = {e:g}")
 axes[0].set(xscale="log", xlabel="dense parameters N", ylabel="mean loss of the cell",
             title="Loss against N, per expert count")
-axes[0].legend(fontsize=6, ncol=2)
+axes[0].legend(fontsize=7, ncol=2)
 axes[0].xaxis.set_minor_formatter(plt.NullFormatter())
-for i, n in enumerate(sizes):
+for n in sizes:
     rows = table[table.dense_parameter_count == n]
-    line, = axes[1].plot(cells[cells.dense_parameter_count == n].num_experts,
-                         cells[cells.dense_parameter_count == n].loss_validation, "o-", ms=3,
-                         label=f"{n / 1e6:.0f}M")
+    by_n = cells[cells.dense_parameter_count == n]
+    line, = axes[1].plot(by_n.num_experts, by_n.loss, "o-", ms=3, label=f"{n / 1e6:.0f}M")
     axes[1].scatter(rows.num_experts, rows.loss_validation, s=6, alpha=0.35, color=line.get_color())
-axes[1].set(xscale="log", xlabel="experts E", ylabel="loss", title="Loss against E, per size (dots: runs)")
+axes[1].set(xlabel="experts E", ylabel="loss", title="Loss against E, per size (dots: runs)")
 axes[1].set_xscale("log", base=2)
 axes[1].legend(fontsize=7)
 fig.suptitle("Both size and experts lower the loss; the expert gain shrinks with size")
 fig.tight_layout()
 plt.show()
 
-# %%
-gain = cells.pivot(index="dense_parameter_count", columns="num_experts", values="loss_validation")
-summary = pd.DataFrame({
-    "N": [f"{n / 1e6:.1f}M" for n in gain.index],
-    "L(1) - L(2)": (gain[1.0] - gain[2.0]).to_numpy(),
-    "L(2) - L(512)": (gain[2.0] - gain[512.0]).to_numpy(),
-})
-summary.round(3)
+# %% [markdown]
+# The gain of each doubling of experts, measured as the difference of the cells' mean
+# losses, in nats (rows: dense size; columns: the doubling):
+
+# %% tags=["hide-input"]
+means = cell.mean().unstack()
+counts = cell.size().unstack()
+measured_gain = means.to_numpy()[:, :-1] - means.to_numpy()[:, 1:]
+doublings = [f"{e:g}->{2 * e:g}" for e in experts[:-1]]
+size_labels = [f"{n / 1e6:.1f}M" for n in sizes]
+pd.DataFrame(measured_gain, index=size_labels, columns=doublings).round(3)
 
 # %% [markdown]
-# What the curves suggest:
+# What the data say:
 #
 # - **Diminishing returns in $E$, but not from the start.** The first doubling ($E = 1 \to 2$)
-#   gains almost nothing; the gain per doubling is largest around $E = 16$–$64$ and shrinks
-#   towards 512. Against $\ln E$ the curves bend down (an S shape), with no hard saturation up
-#   to 512.
-# - **The benefit of experts shrinks with size**: $L(2) - L(512)$ falls from 0.51 nats at
-#   16.5M to 0.28 at 368M, at about the rate of the reducible loss itself (with a floor near
-#   1.8). That suggests a multiplicative form, $L = L_0 + R(N)\,h(E)$.
-# - **The noise caps any score.** Even the mean of each 368M cell, used as a prediction,
-#   explains only part of the variance of the 368M runs:
+#   gains nothing measurable (it is negative at three sizes out of five); most later doublings
+#   gain 0.03 to 0.09 nats each, with no hard saturation up to 512.
+# - **The benefit of experts shrinks with size**: $L(1) - L(512)$ falls from 0.55 nats at
+#   16.5M to 0.25 at 368M, at about the rate of the reducible loss itself.
+# - **The noise is large.** Runs of one cell differ by 0.055 nats (pooled standard deviation),
+#   so one doubling's measured gain carries a standard error of 0.035 to 0.065 nats, as large
+#   as the gain. And the mean of each 368M cell, used as a prediction, explains only part of
+#   the variance of the 368M runs (the noise ceiling of a score there):
 
 # %%
+pooled_sd = float(np.sqrt((cell.var().fillna(0.0) * (counts.stack() - 1)).sum() / (counts.stack() - 1).sum()))
 top = table[table.dense_parameter_count == sizes[-1]]
-cell_mean = top.groupby("num_experts").loss_validation.transform("mean")
-print(f"noise ceiling at 368M (R2 of the cell means): {metrics.r2(top.loss_validation, cell_mean):.3f}")
+ceiling = metrics.r2(top.loss_validation, top.groupby("num_experts").loss_validation.transform("mean"))
+print(f"pooled run-to-run sd within a cell: {pooled_sd:.3f} nats; "
+      f"noise ceiling at 368M (R2 of the cell means): {ceiling:.4f}")
 
 # %% [markdown]
-# So a validation R2 near 0.7 on the 368M rows is close to the best possible, and the
-# candidates below differ mostly in the *level* they predict at 368M.
+# The runs at one size vary little (their losses span a few tenths of a nat, most of it
+# noise), so an R2 there is dominated by a constant offset: a form that predicts the right
+# *level* at a new size scores well whatever its shape in $E$. We look at the bias per origin
+# beside the R2.
 #
 # ## Candidate forms
 #
 # Each form is fitted by the package's routine (`fitting.fit_groups`: bounded multi-start
-# least squares on the loss itself, since the metric is on the loss), with $x = N / 10^8$.
+# least squares on the loss itself, since the metric is on the loss), with $x = N / 10^8$ and
+# $s = \ln^2 E$. At most 6 constants each, except two references.
 #
-# (a) **Leaderboard law** (SLDBench): $L = A E^{-\alpha} x^{-\beta} + L_0$ (4 constants).
+# *Published:*
 #
-# (b) **Routed language models** (Clark et al. 2022): $\ln L = a \ln x + b \ln \hat E + c \ln x
-#     \ln \hat E + d$, with a saturating $\hat E = 1 / \big(1/(E - 1 + (1/E_s - 1/E_{\max})^{-1})
-#     + 1/E_{\max}\big)$ (6 constants), and (b0) the same with $\hat E = E$ (4).
+# 1. **The seed law** (SLDBench's starting point, held-out R2 0.8327): $L = A E^{-\alpha} x^{-\beta} + L_0$ (4).
+# 2. **Routed language models** (Clark et al. 2022): $\ln L = a \ln x + b \ln \hat E + c \ln x
+#    \ln \hat E + d$ with a saturating $\hat E$ (two more constants: where saturation starts
+#    and its ceiling) (6), and the same with $\hat E = E$ (4).
+# 3. **The leaderboard's best form** (SLDBench, 0.9632 held out, but chosen with the test
+#    rows in view): $L = a x^{-b} / (1 + c\,s) + d \tanh(e E) + f$ (6): experts divide the
+#    reducible loss, plus a size-independent term that saturates within the first few dozen
+#    experts.
+# 4. **The second published form** (0.9616): $L = L_\infty + A / (x^{a} + g E^{b} / (1 + E/E_0))$ (6).
 #
-# (c) **The two best published forms** (SLDBench leaderboard, 0.9632 and 0.9616 held out):
-#     (c1) $L = a x^{-b} / (1 + c \ln^2 E) + d \tanh(e E) + f$ and
-#     (c2) $L = L_\infty + A / (x^{a} + g E^{b} / (1 + E/E_0))$ (6 constants each).
+# *Conservative* (they promise less beyond the data):
 #
-# (d) **Ours**, built on the multiplicative shape of the data:
-#     - (d1) $L = L_0 + A x^{-\alpha} / (1 + c \ln^2 E)$ (4): a floor, a dense power law, and
-#       experts that divide the reducible loss by $1 + c \ln^2 E$. The $\ln^2$ gives a zero
-#       slope at $E = 1$ (the first doubling gains little) and a slow saturation.
-#     - (d2) the same with a free power, $1 + c \ln^p E$ (5).
-#     - (d4) experts also lower the floor: $L = L_0 + (A x^{-\alpha} - D)/(1 + c \ln^2 E)$ (5).
-#     - (d5) a size-independent routing term: $L = L_0 + A x^{-\alpha}/(1 + c \ln^2 E) + D (1 - 1/E)$ (5).
+# 5. **A benefit that does not shrink with size** and saturates in $E$:
+#    $L = L_0 + A x^{-\alpha} - G\,s / (1 + c\,s)$ (5).
+# 6. **A dense power law plus the measured offset of each expert count**,
+#    $L = L_0 + A x^{-\alpha} + \delta_E$, and (7) **times the measured factor of each expert
+#    count**, $L = L_0 + A x^{-\alpha} m_E$ (3 + 9 each: references that say "what was
+#    measured at each $E$, moved to a new size", not laws within the limit).
 #
-# (d1) is the form this notebook ends up choosing, so its cell is the law's exported code.
+# (A benefit capped at a fraction $g$ of the reducible loss, $L = L_0 + A x^{-\alpha} (1 - g
+# (1 - E^{-\beta}))$, fits best with no cap, $g = 1$, where it is the seed law: it would only
+# repeat it.)
+#
+# *Ours*, each testing one idea the plots raise:
+#
+# 8. *v1's law*: $L = L_0 + A x^{-\alpha} / (1 + c\,s)$ (4);
+# 9. the same with a free power, $1 + c \ln^p E$ (5);
+# 10. *experts also lower the floor*: $L = L_0 + (A x^{-\alpha} - D) / (1 + c\,s)$ (5);
+# 11. *a size-independent routing term*: $L = L_0 + A x^{-\alpha} / (1 + c\,s) + D (1 - 1/E)$ (5);
+# 12. *the experts' share shrinks with size*: $L = L_0 + A x^{-\alpha} / (1 + c\,s\,x^{-\gamma})$ (5);
+# 13. *two power laws*: $L = L_0 + A x^{-\alpha} - B x^{-\beta} s / (1 + c\,s)$ (6).
 
-# %% tags=["export"]
-import numpy as np
-import pandas as pd
-
-from scalinglaws import contract, data, fitting
-
-TASK = data.task("moe")
-
-FORM = r"L(N, E) = L_0 + \frac{A\,(N/10^{8})^{-\alpha}}{1 + c\,\ln^{2} E}"
-PARAM_NAMES = ["L0", "A", "alpha", "c"]
-
-# 36 starts, screened to the 4 best before optimising; all four constants are positive.
-_STARTS = fitting.grid_starts([1.0, 1.8], [0.5, 1.0], [0.1, 0.25, 0.5], [0.003, 0.02, 0.1])
-_BOUNDS = ([0.0, 0.0, 0.0, 0.0], [5.0, 50.0, 3.0, 10.0])
-
-
-def predict(X, params):
-    """Validation loss for inputs ``X`` (columns num_experts, dense_parameter_count)."""
-    L0, A, alpha, c = params
-    x = np.asarray(X["dense_parameter_count"], dtype=float) / 1e8
-    experts = np.asarray(X["num_experts"], dtype=float)
-    return L0 + A * x**-alpha / (1.0 + c * np.log(experts) ** 2)
-
-
-def fit(table):
-    """Fit the law by multi-start least squares on the loss (deterministic)."""
-    return fitting.fit_groups(predict, table, TASK, _STARTS, bounds=_BOUNDS, keep=4)
-
-
-# %%
+# %% tags=["hide-input"]
 def _x(X):
     return np.asarray(X["dense_parameter_count"], dtype=float) / 1e8
 
@@ -165,7 +158,7 @@ def _e(X):
     return np.asarray(X["num_experts"], dtype=float)
 
 
-def leaderboard_predict(X, params):
+def seed_predict(X, params):
     log_A, alpha, beta, L0 = params
     return np.exp(log_A - alpha * np.log(_e(X)) - beta * np.log(_x(X))) + L0
 
@@ -188,17 +181,42 @@ def clark_plain_predict(X, params):
     return np.exp(d + a * lx + b * le + c * lx * le)
 
 
-def published_tanh_predict(X, params):
-    log_a, b, log_c, d, log_e, f = params
+def leaderboard_formula(X, params):
+    a, b, c, d, e, f = params
     E = _e(X)
-    return (np.exp(log_a) * _x(X) ** -b / (1 + np.exp(log_c) * np.log(E) ** 2)
-            + d * np.tanh(np.exp(log_e) * E) + f)
+    return a * _x(X) ** -b / (1.0 + c * np.log(E) ** 2) + d * np.tanh(e * E) + f
 
 
-def published_ratio_predict(X, params):
+def ratio_predict(X, params):
     L_inf, log_A, a, log_g, b, log_E0 = params
     E = _e(X)
     return L_inf + np.exp(log_A) / (_x(X) ** a + np.exp(log_g) * E**b / (1 + E / np.exp(log_E0)))
+
+
+def additive_predict(X, params):
+    L0, A, alpha, G, c = params
+    s = np.log(_e(X)) ** 2
+    return L0 + A * _x(X) ** -alpha - G * s / (1 + c * s)
+
+
+def _per_expert(X, values, empty):
+    index = np.clip(np.round(np.log2(_e(X))).astype(int), 0, len(values))
+    return np.concatenate([[empty], values])[index]
+
+
+def offset_predict(X, params):
+    L0, A, alpha = params[:3]
+    return L0 + A * _x(X) ** -alpha + _per_expert(X, np.asarray(params[3:]), 0.0)
+
+
+def factor_predict(X, params):
+    L0, A, alpha = params[:3]
+    return L0 + A * _x(X) ** -alpha * _per_expert(X, np.asarray(params[3:]), 1.0)
+
+
+def v1_predict(X, params):
+    L0, A, alpha, c = params
+    return L0 + A * _x(X) ** -alpha / (1.0 + c * np.log(_e(X)) ** 2)
 
 
 def free_power_predict(X, params):
@@ -217,325 +235,677 @@ def routing_term_predict(X, params):
     return L0 + A * _x(X) ** -alpha / (1 + c * np.log(E) ** 2) + D * (1 - 1 / E)
 
 
-def alone(law_predict, starts, bounds):
-    """A fitter of one form on the single group, by the package's routine."""
-    return lambda rows: fitting.fit_groups(law_predict, rows, TASK, fitting.grid_starts(*starts), bounds=bounds)
+def shrinking_share_predict(X, params):
+    L0, A, alpha, c, gamma = params
+    return L0 + A * _x(X) ** -alpha / (1 + c * np.log(_e(X)) ** 2 * _x(X) ** -gamma)
+
+
+def two_powers_predict(X, params):
+    L0, A, alpha, B, beta, c = params
+    s = np.log(_e(X)) ** 2
+    return L0 + A * _x(X) ** -alpha - B * _x(X) ** -beta * s / (1 + c * s)
+
+
+def alone(law_predict, starts, bounds, keep=None):
+    """A fitter of one form on the single group, by the package's routine (warm-startable)."""
+    grid = fitting.grid_starts(*starts)
+    return lambda rows, start=None: fitting.fit_groups(law_predict, rows, TASK, grid, bounds=bounds,
+                                                        keep=keep, start=start)
 
 
 INF = np.inf
-CHOSEN = "d1: L0 + A x^-alpha / (1 + c ln^2 E)"
+LEADERBOARD_STARTS = [[0.8], [0.2, 0.5], [0.01], [-0.1, 0.1], [0.05, 1.0], [1.5]]
+LEADERBOARD_BOUNDS = ([0.0, 0.0, 0.0, -5.0, 0.0, 0.0], [50.0, 3.0, 10.0, 5.0, 10.0, 5.0])
+PER_EXPERT_BOUNDS = {"offset": ([0, 0, 0] + [-2] * 9, [5, 50, 3] + [2] * 9),
+                     "factor": ([0, 0, 0] + [0] * 9, [5, 50, 3] + [3] * 9)}
 candidates = [
-    fitting.Candidate(
-        "a: A E^-alpha x^-beta + L0", "4", origin="SLDBench leaderboard law",
-        fit=alone(leaderboard_predict, [[-1, 0], [0.05], [0.1, 0.3], [0.5, 1.5]],
-                  ([-INF, 0, 0, 0], [INF, 2, 2, 5])),
-        predict=leaderboard_predict,
+    selection.Candidate(
+        "seed: A E^-alpha x^-beta + L0", "4", kind="published", origin="SLDBench seed law",
+        fit=alone(seed_predict, [[-1, 0], [0.05], [0.1, 0.3], [0.5, 1.5]], ([-INF, 0, 0, 0], [INF, 2, 2, 5])),
+        predict=seed_predict,
     ),
-    fitting.Candidate(
-        "b: Clark, ln L bilinear in ln x and saturating ln E", "6", origin="Clark et al. 2022",
+    selection.Candidate(
+        "Clark: ln L bilinear in ln x and saturating ln E", "6", kind="published", origin="Clark et al. 2022",
         fit=alone(clark_predict,
                   [[-0.05], [-0.02], [0.0, 0.005], [0.9], [np.log(1.01), np.log(8)],
                    [np.log(64), np.log(1e3), np.log(1e5)]],
                   ([-2, -2, -2, -INF, np.log(1.0001), np.log(1.01)], [2, 2, 2, INF, np.log(1e4), np.log(1e7)])),
         predict=clark_predict,
     ),
-    fitting.Candidate(
-        "b0: Clark without saturation", "4", origin="Clark et al. 2022",
-        fit=alone(clark_plain_predict, [[0.9], [-0.05], [-0.02], [0.0, 0.005]],
-                  ([-INF, -2, -2, -1], [INF, 2, 2, 1])),
+    selection.Candidate(
+        "Clark without saturation", "4", kind="published", origin="Clark et al. 2022",
+        fit=alone(clark_plain_predict, [[0.9], [-0.05], [-0.02], [0.0, 0.005]], ([-INF, -2, -2, -1], [INF, 2, 2, 1])),
         predict=clark_plain_predict,
     ),
-    fitting.Candidate(
-        "c1: a x^-b / (1 + c ln^2 E) + d tanh(e E) + f", "6", origin="best published (0.9632)",
-        fit=alone(published_tanh_predict, [[0], [0.2, 0.5], [-4.5], [-0.1, 0.1], [-3, 0], [1.5]],
-                  ([-INF, 0, -INF, -5, -INF, 0], [INF, 3, INF, 5, INF, 5])),
-        predict=published_tanh_predict,
+    selection.Candidate(
+        "leaderboard: a x^-b / (1 + c s) + d tanh(e E) + f", "6", kind="published",
+        origin="SLDBench leaderboard (0.9632)",
+        fit=alone(leaderboard_formula, LEADERBOARD_STARTS, LEADERBOARD_BOUNDS), predict=leaderboard_formula,
     ),
-    fitting.Candidate(
-        "c2: L_inf + A / (x^a + g E^b / (1 + E/E0))", "6", origin="published (0.9616)",
-        fit=alone(published_ratio_predict, [[0.5, 1.5], [0], [0.1, 0.4], [-3], [0.3, 1], [np.log(1e4)]],
+    selection.Candidate(
+        "ratio: L_inf + A / (x^a + g E^b / (1 + E/E0))", "6", kind="published", origin="published (0.9616)",
+        fit=alone(ratio_predict, [[0.5, 1.5], [0], [0.1, 0.4], [-3], [0.3, 1], [np.log(1e4)]],
                   ([0, -INF, 0, -INF, 0, 0], [5, INF, 3, INF, 3, np.log(1e7)])),
-        predict=published_ratio_predict,
+        predict=ratio_predict,
     ),
-    fitting.Candidate(CHOSEN, "4", origin="ours; chosen", fit=fit, predict=predict),
-    fitting.Candidate(
-        "d2: L0 + A x^-alpha / (1 + c ln^p E)", "5", origin="ours",
+    selection.Candidate(
+        "benefit not shrinking with size: L0 + A x^-alpha - G s / (1 + c s)", "5", kind="conservative",
+        origin="reference",
+        fit=alone(additive_predict, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.3], [0.01, 0.05], [0.0, 0.05]],
+                  ([0, 0, 0, 0, 0], [5, 50, 3, 5, 10])),
+        predict=additive_predict,
+    ),
+    selection.Candidate(
+        "dense power law + measured offset per E", "3 + 9", kind="conservative", origin="reference",
+        fit=alone(offset_predict, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.3, 0.6], *[[0.0]] * 9],
+                  PER_EXPERT_BOUNDS["offset"], keep=4),
+        predict=offset_predict,
+    ),
+    selection.Candidate(
+        "dense power law x measured factor per E", "3 + 9", kind="conservative", origin="reference",
+        fit=alone(factor_predict, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.3, 0.6], *[[1.0]] * 9],
+                  PER_EXPERT_BOUNDS["factor"], keep=4),
+        predict=factor_predict,
+    ),
+    selection.Candidate(
+        "v1: L0 + A x^-alpha / (1 + c s)", "4", origin="ours (v1)",
+        fit=alone(v1_predict, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.25, 0.5], [0.003, 0.02, 0.1]],
+                  ([0.0] * 4, [5.0, 50.0, 3.0, 10.0]), keep=4),
+        predict=v1_predict,
+    ),
+    selection.Candidate(
+        "free power: L0 + A x^-alpha / (1 + c ln^p E)", "5", origin="ours",
         fit=alone(free_power_predict, [[0.5, 1.5], [0.4, 1.0], [0.1, 0.4], [0.007, 0.05], [1, 2]],
                   ([0, 0, 0, 0, 0.5], [5, 50, 3, 10, 4])),
         predict=free_power_predict,
     ),
-    fitting.Candidate(
-        "d4: L0 + (A x^-alpha - D) / (1 + c ln^2 E)", "5", origin="ours",
+    selection.Candidate(
+        "lower floor: L0 + (A x^-alpha - D) / (1 + c s)", "5", origin="ours",
         fit=alone(lower_floor_predict, [[0.5, 1.5], [0.4, 1.0], [0.1, 0.4], [0.007, 0.05], [-0.3, 0.3]],
                   ([0, 0, 0, 0, -2], [5, 50, 3, 10, 2])),
         predict=lower_floor_predict,
     ),
-    fitting.Candidate(
-        "d5: L0 + A x^-alpha / (1 + c ln^2 E) + D (1 - 1/E)", "5", origin="ours",
+    selection.Candidate(
+        "routing term: L0 + A x^-alpha / (1 + c s) + D (1 - 1/E)", "5", origin="ours",
         fit=alone(routing_term_predict, [[0.5, 1.5], [0.4, 1.0], [0.1, 0.4], [0.007, 0.05], [-0.05, 0.05]],
                   ([0, 0, 0, 0, -1], [5, 50, 3, 10, 1])),
         predict=routing_term_predict,
     ),
+    selection.Candidate(
+        "shrinking share: L0 + A x^-alpha / (1 + c s x^-gamma)", "5", origin="ours",
+        fit=alone(shrinking_share_predict, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.3], [0.01, 0.05], [0.0, 0.2]],
+                  ([0, 0, 0, 0, -2], [5, 50, 3, 10, 2])),
+        predict=shrinking_share_predict,
+    ),
+    selection.Candidate(
+        "two powers: L0 + A x^-alpha - B x^-beta s / (1 + c s)", "6", origin="ours",
+        fit=alone(two_powers_predict, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.3], [0.05, 0.2], [0.1, 0.3], [0.0, 0.05]],
+                  ([0, 0, 0, 0, -2, 0], [5, 50, 3, 10, 3, 10])),
+        predict=two_powers_predict,
+    ),
 ]
 
 # %% [markdown]
-# ## Choosing the form by validation
+# ## Choosing the law: the selection protocol
 #
-# The test rows extrapolate in $N$, so the protocol does the same inside the training split:
-# every candidate is refitted on the runs below 368M (139 runs, four sizes) and scored with
-# SLDBench's R2 on the 54 runs at 368M it has not seen. The noise ceiling of that score is
-# 0.736.
+# The test size, 1.31B, lies a factor $1.31\text{B} / 368\text{M} = 3.56$ beyond the largest
+# training size. Each backtest therefore fits on the runs up to a forecast origin in $N$ and
+# scores the runs up to 3.56 times beyond it. The sizes are 16.5M, 27.3M, 57.4M, 132M and
+# 368M (each 1.7 to 2.8 times the one before), so every origin scores exactly the next size.
+# An origin needs three sizes to fit on, because every form has three size constants (a
+# floor, a scale and an exponent) that two sizes cannot separate: that leaves two origins,
+# $N \le 132\text{M} \to 368\text{M}$ and $N \le 57.4\text{M} \to 132\text{M}$. The unit of
+# every standard error and bootstrap is a cell of repeated runs (the default cluster, the
+# inputs).
 
 # %%
-inner, held = fitting.extrapolation_holdout(table, "dense_parameter_count", k=1)
-validation = fitting.validation_table(candidates, [(inner, held)], TASK)
-validation.round({"r2": 4, "nmae": 4})[["candidate", "constants", "origin", "r2", "nmae"]]
+backtests = selection.backtests_along(table, TASK, "dense_parameter_count", reach=TARGET_SIZE / sizes[-1],
+                                      min_train_values=3)
+evaluation = selection.evaluate(candidates, backtests, TASK)
+evaluation.summary().drop(columns="kind").round(4)
 
 # %% [markdown]
-# **(d1) is chosen.** It beats every form of (a)–(c), the best published form (c1) included,
-# with 4 constants instead of 6, and it comes within 0.05 of the noise ceiling. The forms that
-# make the reducible loss a pure power law in $N$ and $E$ with a low floor (a, b, b0, c2)
-# under-predict the loss at 368M by 0.04–0.05 nats: they extrapolate the expert gain as if it
-# did not shrink with size.
-#
-# (d4) and (d5) score slightly higher, by 0.02, within the resampling noise of this protocol
-# (refits on resampled training runs move the score by 0.02–0.04). Each pays a fifth constant
-# for a term the data do not support: fitted on all runs, (d5)'s $D (1 - 1/E)$ claims that
-# $E = 2$ is about 0.03 nats better than $E = 1$ at every size, where the measured $E = 2$ is on
-# average 0.003 nats *worse* (the table above); (d4) lets experts lower the floor with no sign of that in the data. The tanh
-# term of (c1) plays the same role as (d5)'s $D$. We keep the simpler law.
-#
-# ## The law, fitted on all training runs
+# R2 and bias (mean of prediction minus truth, in standard deviations of the held losses)
+# per origin; the noise ceilings are 0.7359 at 368M and 0.9752 at 132M:
 
 # %%
-PARAMS_FITTED = fit(table)
-pd.DataFrame(PARAMS_FITTED, index=PARAM_NAMES).T.round(4)
+short = {b.origin: f"{b.origin.split('<= ')[1]} -> {b.held.dense_parameter_count.max() / 1e6:.0f}M"
+         for b in backtests}
+pd.concat({"R2": evaluation.table("r2"), "bias": evaluation.table("bias")}, axis=1).rename(columns=short).round(4)
 
 # %% [markdown]
-# Uncertainty by bootstrap: 100 refits on resampled runs (seed 0), with 95% percentile intervals.
+# The forms split by their **bias**. The pure power laws in $E$ (the seed, Clark's, the ratio
+# form) and the forms whose benefit does not shrink with size under-predict the loss at 368M
+# by 0.4 to 0.5 standard deviations when they fit up to 132M: they extrapolate the experts'
+# gain as if it did not shrink with size. v1's law and the shrinking share over-predict it by
+# 0.2 to 0.3 at both origins. The leaderboard's form and the lower floor stay within 0.1
+# standard deviations at both origins.
+#
+# ### Survivors, and what is known
+#
+# Before a form can be the law, its decision must agree with the measured runs: at every
+# measured size, the gain it predicts for each doubling of experts (from one measured count to
+# the next) must lie within 2.5 standard errors of the measured difference of the cells' mean
+# losses (the standard errors from the pooled run-to-run spread and the cells' run counts),
+# with the same sign wherever the measured gain exceeds two standard errors; so must the whole
+# gain from 1 to 512 experts. And a law must keep the task's limit of 6 constants: the two
+# per-$E$ references are scored, never chosen.
 
 # %%
-draws = fitting.bootstrap(fit, table, n=100, seed=0)
+gain_se = pooled_sd * np.sqrt(1.0 / counts.to_numpy()[:, :-1] + 1.0 / counts.to_numpy()[:, 1:])
+span_gain = means.to_numpy()[:, 0] - means.to_numpy()[:, -1]
+span_se = pooled_sd * np.sqrt(1.0 / counts.to_numpy()[:, 0] + 1.0 / counts.to_numpy()[:, -1])
+TOLERANCE = 2.5  # standard errors of a measured gain
+
+
+def predicted_losses(law_predict, constants):
+    """Loss at every measured (size, expert count): rows sizes, columns expert counts."""
+    grid = {"num_experts": np.tile(experts, len(sizes)), "dense_parameter_count": np.repeat(sizes, len(experts))}
+    return np.asarray(law_predict(grid, constants), dtype=float).reshape(len(sizes), len(experts))
+
+
+def contradicts_measurements(candidate, constants):
+    """Why a fitted form cannot be the law, or None (the `checks` of the protocol)."""
+    vector = constants["all_data"]
+    if len(vector) > TASK.max_constants_per_group:
+        return f"{len(vector)} constants, above the task's limit of {TASK.max_constants_per_group}"
+    loss = predicted_losses(candidate.predict, vector)
+    gain = loss[:, :-1] - loss[:, 1:]
+    z = (gain - measured_gain) / gain_se
+    i, j = np.unravel_index(np.argmax(np.abs(z)), z.shape)
+    if abs(z[i, j]) > TOLERANCE:
+        return (f"predicts {gain[i, j]:.3f} nats for E = {doublings[j]} at {size_labels[i]}; "
+                f"measured {measured_gain[i, j]:.3f} +- {gain_se[i, j]:.3f}")
+    wrong_sign = (measured_gain > 2 * gain_se) & (gain <= 0)
+    if wrong_sign.any():
+        i, j = np.argwhere(wrong_sign)[0]
+        return f"predicts no gain for E = {doublings[j]} at {size_labels[i]}, where one is measured"
+    span_z = (loss[:, 0] - loss[:, -1] - span_gain) / span_se
+    if np.max(np.abs(span_z)) > TOLERANCE:
+        i = int(np.argmax(np.abs(span_z)))
+        return (f"predicts {loss[i, 0] - loss[i, -1]:.3f} nats from E = 1 to 512 at {size_labels[i]}; "
+                f"measured {span_gain[i]:.3f} +- {span_se[i]:.3f}")
+    return None
+
+
+target = selection.target_grid(table, TASK, {"dense_parameter_count": TARGET_SIZE})
+choice = selection.choose(evaluation, table, target, bootstrap=100, seed=0, checks=contradicts_measurements)
+print(f"{choice.reason}\nexcluded: {choice.excluded or 'none'}")
+choice.at_target.round(4)
+
+# %% [markdown]
+# ### Identifiability: do the data decide?
+#
+# Every form refitted on all 193 runs and compared at 1.31B, the size the law must
+# forecast. Forms that fit the training runs about equally well disagree there by up to a
+# tenth of a nat on average over expert counts (below), where each form's bootstrap spread
+# is about 0.01 (the table above): one noisy holdout cannot choose between all of them.
+# The two backtests and their bias do part of the work: the forms that survive them (bold
+# lines) agree at 1.31B within their bootstrap spread (`gap_in_sd` below 2 above).
+
+# %% tags=["hide-input"]
+at_target = {}
+for c in candidates:
+    fitted_all = choice.fits.get(c.name) or c.fit(table)
+    at_target[c.name] = np.asarray(c.predict({"num_experts": experts, "dense_parameter_count":
+                                              np.full(experts.size, TARGET_SIZE)}, fitted_all["all_data"]))
+fig, ax = plt.subplots(figsize=(8, 5))
+for name, loss in at_target.items():
+    survivor = name in choice.survivors
+    ax.plot(experts, loss, "o-" if survivor else ".--", ms=3, lw=1.6 if survivor else 0.8,
+            alpha=1.0 if survivor else 0.6, label=name.split(":")[0] + (" (survivor)" if survivor else ""))
+ax.set_xscale("log", base=2)
+ax.set(xlabel="experts E", ylabel="predicted loss at 1.31B", title="Every form fitted on all runs, at 1.31B")
+ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+fig.tight_layout()
+plt.show()
+spread = pd.Series({name: float(np.mean(loss)) for name, loss in at_target.items()})
+print(f"mean predicted loss at 1.31B: {spread.min():.3f} to {spread.max():.3f} over all forms, "
+      f"{spread[choice.survivors].min():.3f} to {spread[choice.survivors].max():.3f} over the survivors")
+
+# %% [markdown]
+# **History.** The first version of this law (v1) was $L_0 + A (N/10^8)^{-\alpha} / (1 + c
+# \ln^2 E)$, chosen by one holdout (fit below 368M, score at 368M; validation R2 0.6843 against
+# a noise ceiling of 0.736). Scored after release on the held-out 1.31B runs it reached R2
+# **0.5216**, below the seed law (0.8327). The backtests show why, after the fact but without
+# the test rows: v1's law over-predicts the loss at the next size from both origins (a
+# positive bias of about 0.2 standard deviations), and at a size whose runs vary little, a
+# constant offset is most of the R2. Its single holdout score (among the best there)
+# could not separate forms whose predictions at 1.31B differ by more than their bootstrap
+# spread; a second origin and the bias tell them apart (at the 57.4M origin v1's law scores
+# 0.8677, the leaderboard's form 0.9642). The protocol now picks the leaderboard's form, refitted on the training
+# runs only: the best median R2 over both origins and the smallest bias, and its survivors
+# agree with it at 1.31B, so no combination is needed. (The leaderboard's own held-out score
+# for this form, 0.9632, was reached with the test rows in view and played no part here.)
+#
+# ## The law
+#
+# The protocol's choice, with its six constants:
+
+# %% tags=["export"]
+import numpy as np
+
+from scalinglaws import data, fitting
+from scalinglaws.law import Law
+
+TASK = data.task("moe")
+
+FORM = (
+    r"L(N, E) = \frac{a\,x^{-b}}{1 + c\,\ln^{2} E} + d\,\tanh(e\,E) + f,"
+    r" \quad x = N / 10^{8}"
+)
+PARAM_NAMES = ["a", "b", "c", "d", "e", "f"]
+
+# 8 starts; the scale a, the exponent b, the experts' strength c and the rate e are positive,
+# the saturating term d is free in sign.
+_STARTS = fitting.grid_starts([0.8], [0.2, 0.5], [0.01], [-0.1, 0.1], [0.05, 1.0], [1.5])
+_BOUNDS = ([0.0, 0.0, 0.0, -5.0, 0.0, 0.0], [50.0, 3.0, 10.0, 5.0, 10.0, 5.0])
+
+
+def formula(X, params):
+    """Validation loss: experts divide the reducible loss by 1 + c ln^2 E, and a
+    size-independent term d tanh(e E) saturates within the first few dozen experts."""
+    a, b, c, d, e, f = params
+    x = np.asarray(X["dense_parameter_count"], dtype=float) / 1e8
+    experts = np.asarray(X["num_experts"], dtype=float)
+    return a * x**-b / (1.0 + c * np.log(experts) ** 2) + d * np.tanh(e * experts) + f
+
+
+def fit_constants(table, start=None):
+    """Multi-start least squares on the loss (deterministic); ``start`` warm-starts a refit."""
+    return fitting.fit_groups(formula, table, TASK, _STARTS, bounds=_BOUNDS, start=start)
+
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+predict, fit = LAW.predict, LAW.fit
+
+# %% [markdown]
+# The exported law is the protocol's choice, not a copy typed beside it: the cell below
+# fails if the protocol picks another form or a combination, or if the exported form differs
+# from the candidate it scored.
+
+# %%
+by_name = {c.name: c for c in candidates}
+assert choice.members == ["leaderboard: a x^-b / (1 + c s) + d tanh(e E) + f"] and choice.weights == [1.0]
+assert by_name[choice.members[0]].predict is leaderboard_formula
+probe = [0.8, 0.25, 0.014, -0.1, 0.08, 1.9]
+np.testing.assert_allclose(formula(table, probe), leaderboard_formula(table, probe), rtol=1e-12)
+assert np.array_equal(_STARTS, fitting.grid_starts(*LEADERBOARD_STARTS))
+assert [list(b) for b in _BOUNDS] == [list(b) for b in LEADERBOARD_BOUNDS]
+
+# %% [markdown]
+# ## Fitted on all training runs
+#
+# The constants with 95% intervals from the 100 bootstrap refits the protocol made (cells of
+# repeated runs resampled, seed 0). Each constant is shown to the precision its interval
+# supports.
+
+# %%
+PARAMS_FITTED = choice.fits[choice.members[0]]
+draws = choice.draws[choice.members[0]]
 print(f"bootstrap refits: {draws.attempted - draws.failed} of {draws.attempted} converged")
-fitting.intervals(PARAMS_FITTED, draws, PARAM_NAMES).round(4)
+constants_table = fitting.intervals(PARAMS_FITTED, draws, PARAM_NAMES)[["constant", "estimate", "low_95%", "high_95%"]]
+constants_table.round(3)
 
-# %%
-fitted_loss = fitting.predict_table(predict, table, PARAMS_FITTED, TASK)
+# %% [markdown]
+# A dense model ($E = 1$) follows $a x^{-b} + d \tanh(e) + f$ with an exponent
+# $b \approx 0.25$. Experts divide the reducible part $a x^{-b}$ by $1 + c \ln^2 E$ with
+# $c \approx 0.014$, a benefit that shrinks with size like $x^{-b}$; the term $d \tanh(e E)$
+# with $d \approx -0.10$ nats adds a gain that does not depend on size and is complete by
+# $E \approx 30$ ($1/e \approx 12$ experts). The floor $f$ and the rate $e$ are the least
+# determined (their intervals are wide), but what they predict in the measured range is not:
+
+# %% tags=["hide-input"]
+fitted_loss = fitting.predict_table(formula, table, PARAMS_FITTED, TASK)
 residual = table.loss_validation - fitted_loss
-print(f"R2 on all training runs: {metrics.r2(table.loss_validation, fitted_loss):.4f}")
+print(f"R2 on all training runs: {metrics.r2(table.loss_validation, fitted_loss):.4f}; "
+      f"of the cell means: {metrics.r2(cells.loss, predict(cells, PARAMS_FITTED['all_data'])):.4f}")
 fig, axes = plt.subplots(1, 2, sharey=True)
 for ax, column, label in zip(axes, ["dense_parameter_count", "num_experts"], ["dense parameters N", "experts E"]):
     ax.scatter(table[column], residual, s=8, alpha=0.5)
-    means = residual.groupby(table[column]).mean()
-    ax.plot(means.index, means.to_numpy(), "o-", color="tab:red", label="mean per value")
+    by_value = residual.groupby(table[column]).mean()
+    ax.plot(by_value.index, by_value.to_numpy(), "o-", color="tab:red", label="mean per value")
     ax.axhline(0, color="grey", lw=0.8)
     ax.set(xscale="log", xlabel=label, title=f"Residuals against {label.split()[-1]}")
     ax.legend()
 axes[1].set_xscale("log", base=2)
 axes[0].set_ylabel("loss - law (nats)")
 axes[0].xaxis.set_minor_formatter(plt.NullFormatter())
-fig.suptitle("No drift with size; a small S-shaped misfit in E, below the run-to-run spread")
+fig.suptitle("No trend with size or experts; the spread is the run-to-run noise")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# ## Extrapolation to 1.3B and beyond
+# ## Prediction intervals, and how often they cover
 #
-# The law for every expert count from 16M to 10B dense parameters, with the band of the
-# bootstrap refits (2.5% to 97.5%). The dashed line is 1.31B, the held-out size.
+# A 90% prediction interval carries the constants' bootstrap, the run-to-run noise (the
+# residuals' spread, 0.05 nats: the interval is for one run, not for a cell's mean), and an
+# extrapolation term that grows with the distance beyond the measured sizes, in units of the
+# target's distance (a factor 3.56 in $N$). That last term is calibrated on the two
+# backtests; each origin's coverage below uses the term calibrated on the other one.
 
 # %%
+calibration = selection.calibrate(
+    fit_constants, formula, backtests, TASK, len(PARAM_NAMES),
+    reach={"dense_parameter_count": float(np.log(TARGET_SIZE / sizes[-1]))}, level=0.9, bootstrap=30, seed=0,
+)
+print(f"extrapolation term: {calibration.extrapolation_sd[0]:.4f} nats per unit of distance")
+calibration.coverage.round(3)
+
+# %% [markdown]
+# The run-to-run noise dominates: with the constants' bootstrap it already covers 90% of the
+# held runs at both origins, so the calibrated extrapolation term is zero, and the interval
+# is about 1.3 to 1.6 times the spread of the held losses. Coverage was measured on two
+# origins only (80 runs), so it is a rough check, not a guarantee.
+
+# %%
+uncertainty = selection.uncertainty(
+    table, TASK, formula, PARAMS_FITTED, draws, calibration, len(PARAM_NAMES),
+    unit="cells of repeated runs (one size and expert count), resampled",
+)
+
+# %% [markdown]
+# ## Extrapolation to 1.31B and beyond
+#
+# The law's prediction for four expert counts from 16M to 10B dense parameters, with its
+# 90% prediction interval; the dashed line is 1.31B, the held-out size.
+
+# %% tags=["hide-input"]
+record = LAW.make_record(PARAMS_FITTED, table, uncertainty=uncertainty, source="notebooks/moe.py")
 size_grid = np.geomspace(1.5e7, 1e10, 60)
-fig, ax = plt.subplots(figsize=(9, 4.2))
+fig, ax = plt.subplots(figsize=(8, 4))
 for i, e in enumerate(experts[::3]):
     grid = {"num_experts": np.full(size_grid.size, e), "dense_parameter_count": size_grid}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        band = LAW.predict(grid, record, interval=0.9)
     color = cmap(i / 3)
-    band = np.quantile([predict(grid, d) for d in draws.draws["all_data"]], [0.025, 0.975], axis=0)
-    ax.plot(size_grid, predict(grid, PARAMS_FITTED["all_data"]), color=color, label=f"E = {e:g}")
-    ax.fill_between(size_grid, *band, color=color, alpha=0.25)
+    ax.plot(size_grid, band.loss_validation, color=color, label=f"E = {e:g}")
+    ax.fill_between(size_grid, band.loss_validation_low, band.loss_validation_high, color=color, alpha=0.15)
     rows = cells[cells.num_experts == e]
-    ax.plot(rows.dense_parameter_count, rows.loss_validation, "o", color=color)
-ax.axvline(1.31e9, color="grey", ls="--", lw=0.8)
-ax.axhline(PARAMS_FITTED["all_data"][0], color="grey", ls=":", lw=0.8)
+    ax.plot(rows.dense_parameter_count, rows.loss, "o", color=color)
+ax.axvline(TARGET_SIZE, color="grey", ls="--", lw=0.8)
 ax.set(xscale="log", xlabel="dense parameters N", ylabel="loss",
-       title="Cell means (dots), the law (lines), its bootstrap band; dashed: 1.31B, dotted: floor L0")
+       title="Cell means (dots), the law and its 90% interval for one run; dashed: 1.31B")
 ax.legend()
 fig.tight_layout()
 plt.show()
 
 # %%
-at_test = {"num_experts": experts, "dense_parameter_count": np.full(experts.size, 1.31e9)}
-band = np.quantile([predict(at_test, d) for d in draws.draws["all_data"]], [0.025, 0.975], axis=0)
-pd.DataFrame({"E": experts.astype(int), "loss at 1.31B": predict(at_test, PARAMS_FITTED["all_data"]),
-              "low 95%": band[0], "high 95%": band[1]}).round(3).T
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    at_test = LAW.predict({"num_experts": experts, "dense_parameter_count": np.full(experts.size, TARGET_SIZE)},
+                          record, interval=0.9)
+at_test = at_test.assign(width=at_test.loss_validation_high - at_test.loss_validation_low)
+print(f"at 1.31B: median width of the 90% interval {at_test.width.median():.3f} nats")
+at_test[["num_experts", "loss_validation", "loss_validation_low", "loss_validation_high"]].round(3).T
 
 # %% [markdown]
-# **What the law says.** $L_0 \approx 1.79$ is the floor that neither size nor experts remove
-# in this family; $A (N/10^8)^{-\alpha}$ with $\alpha \approx 0.245$ is the reducible loss of a
-# dense model; and $E$ experts divide that reducible loss by $1 + c \ln^2 E$ with
-# $c \approx 0.019$. Equivalently, an $E$-expert model is worth a dense model with
-# $N (1 + c \ln^2 E)^{1/\alpha}$ parameters: about 1.4 times as many at $E = 8$, 3 times at 64,
-# 9 times at 512, whatever $N$. Because the benefit is a fraction of the reducible loss, its
-# absolute size shrinks like $N^{-\alpha}$; the gain per doubling of $E$ is zero at $E = 1$,
-# peaks near $E \approx 65$ and then decays like $1/\ln^3 E$.
-#
-# **Where not to trust it.** Beyond 512 experts the $1/\ln^2 E$ tail is the weakest part: the
-# data cannot tell a slow saturation from a hard ceiling there. Far beyond 1.3B the law keeps
-# a benefit that shrinks like $N^{-0.245}$ and never vanishes, where Clark et al. find a
-# cutoff size. The floor is determined only to about ±0.06 from a 22-fold range of sizes. The
-# law predicts the mean of a cell; single runs differ by up to 0.3 nats through settings that
-# are not inputs (granularity, tokens).
-#
-# ## The exported law
-#
-# The constants are stored in `laws/moe.json`; the module reads them back as `PARAMS`, and
-# builds the leaderboard's `law(input_data, group)` and the evaluator's `fit_scaling_law` /
-# `scaling_law_func` from `predict` and `fit`.
+# How far the surviving forms, each refitted on all runs, stay together beyond the data (the
+# mean predicted loss over the ten expert counts):
 
 # %%
-stored = contract.save_params(
-    "moe", PARAMS_FITTED, PARAM_NAMES, table, validation=validation, chosen=CHOSEN,
-    protocol="fit on dense_parameter_count below 368M, score on the 368M runs",
-)
-print(f"stored the constants in src/scalinglaws/laws/{stored.name}")
-
-# %% tags=["export"]
-PARAMS, law, fit_scaling_law, scaling_law_func = contract.interfaces("moe", predict, fit)
+beyond = {}
+for name in choice.survivors:
+    row = {}
+    for size in (TARGET_SIZE, 1e10):
+        grid = {"num_experts": experts, "dense_parameter_count": np.full(experts.size, size)}
+        row[f"{size / 1e9:.3g}B"] = float(np.mean(by_name[name].predict(grid, choice.fits[name]["all_data"])))
+    beyond[name.split(":")[0]] = row
+pd.DataFrame(beyond).T.round(3)
 
 # %% [markdown]
-# The stored constants are exactly those `fit` finds on the training split, and the
-# leaderboard interface predicts what `predict` does:
-
-# %%
-assert PARAMS == fit(data.load("moe"))
-example = law([{"num_experts": 64, "dense_parameter_count": 1.31e9}], "all_data")
-assert example[0]["loss_validation"] == predict(
-    {"num_experts": [64], "dense_parameter_count": [1.31e9]}, PARAMS["all_data"])[0]
-print(f"predicted loss of a 1.31B model with 64 experts: {example[0]['loss_validation']:.4f}")
+# **Where not to trust it.** The law was chosen on two backtests of one size step each. The
+# interval above is for one run; for the mean of a cell at 1.31B it carries only the
+# bootstrap (about 0.01 nats), while the surviving forms differ there by up to 0.026 nats,
+# and beyond 1.31B they part further: at 10B their mean predictions span about 1.97 to 2.03
+# nats, this law at the top (the most cautious about what size and experts still give).
+# The term $d \tanh(e E)$ is a gain that does not shrink with size: measured between 16.5M
+# and 368M, it may not hold at 10B. Beyond 512
+# experts the $1/\ln^2 E$ tail is the weakest part: the data cannot tell a slow saturation
+# from a ceiling there. The law predicts the mean of a cell; single runs differ by about
+# 0.05 nats through settings that are not inputs (granularity, training tokens).
 
 # %% [markdown]
 # ## Using the law: how many experts are worth it?
 #
-# `experts_plan(dense_parameter_count, fraction)` gives the predicted loss at a dense size
-# for $E = 1, 2, 4, \dots$, the relative gain of each doubling, $(L(E) - L(2E)) / L(E)$, and
-# the expert count beyond which one more doubling gains less than `fraction` of the loss. The
-# gain per doubling rises from nothing at $E = 1$ to a peak and then falls, so the threshold
-# is sought past the peak (by bisection on $\ln E$); if even the best doubling gains less than
-# `fraction`, it is 1.
+# Two decisions. `experts_plan(dense_parameter_count, min_gain=0.02, max_doublings=9)` gives
+# the predicted loss at $E = 1, 2, 4, \dots, 2^{9} = 512$ (the measured range; more with
+# `max_doublings`), the gain in nats of each doubling, and `threshold_experts`: the largest
+# $E$ up to which every doubling, from the most valuable one on, still gains at least
+# `min_gain` nats. The gain per doubling rises from little at $E = 1$ to a peak and then
+# falls, so the threshold is sought past the peak (by bisection on $\ln E$); it is 1 if no
+# doubling gains that much, and the top of the searched range if every doubling up to it
+# does. `expert_doubling(dense_parameter_count, num_experts)` answers one question: what does
+# going from $E$ to $2E$ experts gain? Both carry 80% intervals from the bootstrap refits,
+# and warn only when a size or an expert count lies outside the measured range.
 
 # %% tags=["export"]
 from scalinglaws import decide
-from scalinglaws.data import InputError
-
-_SEARCH_LIMIT = 2.0**40
 
 
-def _doubling_gain(experts, size, params):
-    experts = np.asarray(experts, dtype=float)
-    one = {"num_experts": experts, "dense_parameter_count": np.full(experts.shape, size)}
-    two = {"num_experts": 2 * experts, "dense_parameter_count": np.full(experts.shape, size)}
-    loss = predict(one, params)
-    return (loss - predict(two, params)) / loss
+def _losses(fitted, size, counts):
+    counts = np.asarray(counts, dtype=float)
+    return fitted.predict({"num_experts": counts, "dense_parameter_count": np.full(counts.shape, size)})
 
 
-def _threshold(size, fraction, params):
-    log_grid = np.linspace(0.0, np.log(_SEARCH_LIMIT), 4001)
-    gains = _doubling_gain(np.exp(log_grid), size, params)
+def _threshold(fitted, size, min_gain, top):
+    """The largest E <= top such that every doubling ending at or below E, from the most
+    valuable doubling on, gains at least ``min_gain`` nats (1.0 if none does)."""
+    ends = np.exp(np.linspace(np.log(2.0), np.log(top), 1201))
+    gains = _losses(fitted, size, ends / 2) - _losses(fitted, size, ends)
     peak = int(np.argmax(gains))
-    if gains[peak] < fraction:
-        return 1.0, float(np.exp(log_grid[peak]))
-    if gains[-1] >= fraction:
-        return None, float(np.exp(log_grid[peak]))
-    low, high = log_grid[peak], log_grid[-1]
-    for _ in range(60):
+    if gains[peak] < min_gain:
+        return 1.0
+    short = np.flatnonzero(gains[peak:] < min_gain)
+    if short.size == 0:
+        return float(top)
+    low, high = np.log(ends[peak + short[0] - 1]), np.log(ends[peak + short[0]])
+    for _ in range(50):  # bisection on ln E: past the peak, the gain falls with E
         middle = 0.5 * (low + high)
-        if _doubling_gain([np.exp(middle)], size, params)[0] >= fraction:
-            low = middle
-        else:
-            high = middle
-    return float(np.exp(high)), float(np.exp(log_grid[peak]))
+        gain = _losses(fitted, size, [np.exp(middle) / 2])[0] - _losses(fitted, size, [np.exp(middle)])[0]
+        low, high = (middle, high) if gain >= min_gain else (low, middle)
+    return float(np.exp(low))
 
 
-def experts_plan(dense_parameter_count, fraction=0.01, group="all_data", max_doublings=14):
-    """Predicted loss against the number of experts at a dense size, and where doubling stops paying.
+@LAW.decision(
+    units={"dense_parameter_count": "parameters", "min_gain": "nats",
+           "max_doublings": "doublings of E searched (9: to 512)", "num_experts": "experts",
+           "loss": "nats", "doubling_gain": "nats, from each E to 2E", "peak_gain_experts": "experts",
+           "threshold_experts": "experts"},
+    interval=("loss", "doubling_gain", "threshold_experts"),
+    main=True,
+)
+def experts_plan(fitted, dense_parameter_count: float, min_gain: float = 0.02, max_doublings: int = 9):
+    """How far doubling the experts pays at a dense size: the loss and the gain of each doubling.
 
-    Returns a dict with ``num_experts`` (1, 2, 4, ..., 2**max_doublings), the predicted
-    ``loss`` at each, ``doubling_gain`` (the relative loss improvement of going from each E to
-    2E), ``peak_gain_experts`` (the E whose doubling gains most), ``threshold_experts`` (the
-    smallest E past that peak from which one more doubling gains less than ``fraction`` of the
-    loss; 1.0 if no doubling gains that much, None if not reached below 2**40 experts) and
-    ``warnings`` naming any value outside the training range.
+    Returns ``num_experts`` (1, 2, 4, ..., 2**max_doublings; 512 by default, the measured
+    range), the predicted ``loss`` at each, ``doubling_gain`` (the loss saved by going from
+    ``num_experts[i]`` to ``num_experts[i + 1]``, in nats; one fewer entry),
+    ``peak_gain_experts`` (the E whose doubling gains most) and ``threshold_experts``: the
+    largest E up to 2**max_doublings such that every doubling that ends at or below it, from
+    the most valuable one on, gains at least ``min_gain`` nats (1.0 if no doubling does;
+    2**max_doublings if every one up to there does, see ``threshold_within_range``).
     """
-    size = decide.positive("dense_parameter_count", dense_parameter_count)
-    fraction = decide.positive("fraction", fraction)
-    if fraction >= 1:
-        raise InputError(f"fraction: {fraction!r} must be below 1 (a relative gain in loss)")
-    if isinstance(max_doublings, (bool, np.bool_)) or not isinstance(max_doublings, (int, np.integer)) \
-            or not 1 <= max_doublings <= 30:
-        raise InputError(f"max_doublings: expected an integer from 1 to 30, got {max_doublings!r}")
-    params = contract.group_params("moe", PARAMS, group)
-    threshold, peak = _threshold(size, fraction, params)
-    notes = decide.range_warnings(
-        "moe", dense_parameter_count=size,
-        num_experts=_SEARCH_LIMIT if threshold is None else threshold,
-    )
+    min_gain = decide.positive("min_gain", min_gain)
+    max_doublings = decide.integer("max_doublings", max_doublings, 1, 30)
+    size = dense_parameter_count
     counts = 2.0 ** np.arange(max_doublings + 1)
-    grid = {"num_experts": counts, "dense_parameter_count": np.full(counts.size, size)}
+    loss = _losses(fitted, size, counts)
+    gains = loss[:-1] - loss[1:]
+    top = float(counts[-1])
+    threshold = _threshold(fitted, size, min_gain, top)
     return {
-        "group": group, "dense_parameter_count": size, "fraction": fraction,
-        "num_experts": counts.tolist(), "loss": predict(grid, params).tolist(),
-        "doubling_gain": _doubling_gain(counts, size, params).tolist(),
-        "peak_gain_experts": peak, "threshold_experts": threshold, "warnings": notes,
+        "dense_parameter_count": size, "min_gain": min_gain,
+        "num_experts": counts.tolist(), "loss": loss.tolist(), "doubling_gain": gains.tolist(),
+        "peak_gain_experts": float(counts[int(np.argmax(gains))]),
+        "threshold_experts": threshold, "threshold_within_range": bool(threshold < top),
     }
 
 
-# %%
-rows = []
-for size in (1e8, 368e6, 1.31e9, 1e10):
-    for fraction in (0.01, 0.005):
-        with warnings.catch_warnings():  # the table marks the extrapolation instead
-            warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-            plan = experts_plan(size, fraction)
-        threshold = plan["threshold_experts"]
-        rows.append({"N": f"{size / 1e6:g}M", "fraction": fraction,
-                     "loss E=1": round(plan["loss"][0], 4), "loss E=512": round(plan["loss"][9], 4),
-                     "best doubling": f"{plan['peak_gain_experts']:.0f} -> {2 * plan['peak_gain_experts']:.0f}",
-                     "its gain %": round(100 * max(plan["doubling_gain"]), 2),
-                     "threshold E": "none below 2^40" if threshold is None else f"{threshold:.3g}",
-                     "extrapolates": "; ".join(note.split(" = ")[0] for note in plan["warnings"]) or "no"})
-pd.DataFrame(rows)
+@LAW.decision(
+    units={"dense_parameter_count": "parameters", "num_experts": "experts", "loss": "nats",
+           "loss_doubled": "nats", "gain": "nats", "relative_gain": "fraction of the loss"},
+    interval=("loss", "loss_doubled", "gain", "relative_gain"),
+)
+def expert_doubling(fitted, dense_parameter_count: float, num_experts: float):
+    """What going from num_experts to twice as many experts gains at a dense size, in nats."""
+    loss, doubled = _losses(fitted, dense_parameter_count, [num_experts, 2.0 * num_experts])
+    return {
+        "dense_parameter_count": dense_parameter_count, "num_experts": num_experts,
+        "loss": float(loss), "loss_doubled": float(doubled), "gain": float(loss - doubled),
+        "relative_gain": float((loss - doubled) / loss),
+        "warnings": fitted.outside(num_experts=2.0 * num_experts),
+    }
 
-# %%
-fig, axes = plt.subplots(1, 2)
-for size in (1e8, 368e6, 1.31e9, 1e10):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        plan = experts_plan(size, 0.01)
-    axes[0].plot(plan["num_experts"], plan["loss"], "o-", ms=3, label=f"N = {size / 1e6:g}M")
-    axes[1].plot(plan["num_experts"], 100 * np.array(plan["doubling_gain"]), "o-", ms=3, label=f"N = {size / 1e6:g}M")
-axes[1].axhline(1.0, color="grey", ls="--", lw=0.8)
-for ax in axes:
-    ax.axvspan(512, 2**14, color="grey", alpha=0.12)
-    ax.set_xscale("log", base=2)
-    ax.set_xlabel("experts E")
-    ax.legend(fontsize=7)
-axes[0].set(ylabel="predicted loss", title="Loss against experts")
-axes[1].set(ylabel="relative gain of E -> 2E (%)", title="What one more doubling gains")
-fig.suptitle("Experts' gain per doubling peaks near E = 64 and shrinks with size (shaded: beyond 512)")
-fig.tight_layout()
-plt.show()
 
 # %% [markdown]
-# At the measured sizes every doubling up to 512 experts still gains more than 1% of the loss
-# (1.3–1.7% near the peak), so the 1% threshold lies beyond the data: about 13,000 experts at
-# 368M and 1,800 at 1.31B, order-of-magnitude statements that the function flags as
-# extrapolations. A 0.5% threshold is not reached at any practical count. At 10B the best
-# doubling gains under 1%, so by that criterion no doubling is worth it there.
+# The plan at each measured size and at 1.31B, with the default `min_gain` of 0.02 nats
+# (about 1% of the loss, v1's criterion): the best doubling, the last doubling in the
+# measured range, and the threshold with their 80% intervals.
+
+# %%
+def show(low_high, digits=3):
+    return f"[{low_high[0]:.{digits}f}, {low_high[1]:.{digits}f}]"
+
+
+rows = []
+for size in [*sizes, TARGET_SIZE]:
+    with warnings.catch_warnings():  # 1.31B extrapolates; the table marks it instead
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        plan = experts_plan(size, params=record)
+    gains, low, high = (np.array(plan.answer["doubling_gain"]), *np.array(plan.interval["doubling_gain"]))
+    best = int(np.argmax(gains))
+    rows.append({"N": f"{size / 1e6:.1f}M", "best doubling": doublings[best],
+                 "its gain": round(gains[best], 3), "256->512": round(gains[-1], 3),
+                 "80% interval": show((low[-1], high[-1])),
+                 "threshold E": f"{plan.answer['threshold_experts']:.3g}",
+                 "its 80% interval": show(plan.interval["threshold_experts"], 0),
+                 "extrapolates": bool(plan.warnings)})
+plans = pd.DataFrame(rows)
+plans
+
+# %% [markdown]
+# **Checked on the measured runs.** At every measured size the plan's gain per doubling
+# against the measured difference of the cells' means, with its standard error (bars: two
+# standard errors); the test file asserts the same tolerance as the protocol's check (2.5
+# standard errors per doubling, the sign wherever the measured gain exceeds two).
+
+# %% tags=["hide-input"]
+fig, ax = plt.subplots(figsize=(8, 4.4))
+worst = 0.0
+for i, size in enumerate(sizes):
+    plan = experts_plan(size, params=record)
+    predicted = np.array(plan.answer["doubling_gain"])
+    worst = max(worst, float(np.max(np.abs(predicted - measured_gain[i]) / gain_se[i])))
+    shift = 1.0 + 0.04 * (i - 2)
+    line, = ax.plot(experts[1:], predicted, "-", label=size_labels[i])
+    ax.errorbar(experts[1:] * shift, measured_gain[i], yerr=2 * gain_se[i], fmt="o", ms=3, lw=0.8,
+                color=line.get_color())
+ax.axhline(0.02, color="grey", ls="--", lw=0.8)
+ax.axhline(0.0, color="grey", lw=0.6)
+ax.set_xscale("log", base=2)
+ax.set(xlabel="experts E after the doubling", ylabel="loss(E/2) - loss(E) (nats)",
+       title="Gain of each doubling: the plan (lines) and the measured cell means (dots)")
+ax.legend(title="dense parameters N", ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+fig.tight_layout()
+plt.show()
+print(f"largest gap between the plan and a measured doubling: {worst:.2f} standard errors (tolerance 2.5)")
+
+# %% [markdown]
+# In the measured range the answer is: **every doubling up to 512 experts still gains more
+# than 0.02 nats at every measured size**, in every bootstrap refit: the data give no reason
+# to stop below 512. The most valuable doubling is 8 → 16 (0.05 to 0.08 nats), the
+# size-independent term's last push; beyond 32 each doubling gains about the same, 0.03
+# nats at 368M. At 1.31B (an extrapolation in size, flagged) the law expects the late
+# doublings to gain about 0.022 nats each, just above 0.02.
 #
+# Where v1 reported a threshold of about 1,760 experts at 1.31B, that number lies beyond
+# the measured expert counts, and so does its uncertainty. Asked to search up to $2^{14}$
+# experts (`max_doublings=14`, flagged as an extrapolation in $E$), the law gives:
+
+# %%
+def two_digits(count, top=2.0**14):
+    """An expert count to two significant digits (its interval allows no more); the top of
+    the search means every doubling up to there gains enough."""
+    return f"{top:,.0f} (the top)" if count >= top else f"{float(f'{count:.2g}'):,.0f}"
+
+
+rows = []
+for size in (sizes[-1], TARGET_SIZE):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        wide = experts_plan(size, max_doublings=14, params=record)
+    low, high = wide.interval["threshold_experts"]
+    rows.append({"N": f"{size / 1e6:.1f}M", "threshold E": two_digits(wide.answer["threshold_experts"]),
+                 "80% interval": f"[{two_digits(low)}, {two_digits(high)}]".replace(" (the top)", ""),
+                 "extrapolates in": ", ".join(w.split(" = ")[0] for w in wide.warnings)})
+pd.DataFrame(rows)
+
+# %% [markdown]
+# At 368M every doubling up to the top of the search gains more than 0.02 nats; at 1.31B the
+# threshold's interval runs from about 500 to 10,000 experts: the late doublings gain close
+# to 0.02 nats for a long way, so where they fall below it is not determined, and no
+# decision should rest on it. For a single question, `expert_doubling`:
+
+# %%
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    doubling = expert_doubling(TARGET_SIZE, 64, params=record)
+at_368 = expert_doubling(sizes[-1], 64, params=record)
+print("\n".join(f"{label}, 64 -> 128 experts: gain {result.answer['gain']:.3f} nats "
+                f"(80% interval {show(result.interval['gain'])}); warnings: {len(result.warnings)}"
+                for label, result in (("1.31B", doubling), ("368M", at_368))))
+
+# %% [markdown]
+# ## The record
+#
+# The constants, their bootstrap refits, the noise and extrapolation terms of the intervals,
+# the protocol's scores and this page's summary are stored in `laws/moe.json` (rewritten only
+# when they change beyond what another CPU's rounding moves).
+
+# %%
+headline = plans[plans.N == "1310.0M"].iloc[0]
+_ = LAW.store(
+    PARAMS_FITTED, table, uncertainty=uncertainty,
+    validation=selection.validation_record(
+        evaluation, choice,
+        protocol="backtests along dense_parameter_count (fit up to 57.4M and 132M, score up to 3.56x beyond; "
+                 "target 1.31B, 3.56x beyond 368M)"),
+    summary={
+        "question": "How much does each doubling of the experts lower the loss of an MoE model, and up to "
+                    "how many experts does it pay?",
+        "headline": (f"At every measured size (16.5M-368M), every doubling up to 512 experts gains more than "
+                     f"0.02 nats; at 1.31B (extrapolated), 64 -> 128 experts gains {doubling.answer['gain']:.3f} "
+                     f"nats (80% interval {show(doubling.interval['gain'])})."),
+        "caveat": "Measured for 16.5M-368M dense parameters and up to 512 experts; the size-independent "
+                  "tanh term and the tail beyond 512 experts are the weakest parts.",
+    },
+)
+
+# %% tags=["export"]
+PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
+
+# %% [markdown]
+# The stored constants predict what a refit on the training split predicts, to the
+# contract's tolerance (relative $10^{-6}$ on every training row, on any machine), and the
+# leaderboard interface predicts what `predict` does:
+
+# %%
+refit = fit(data.load("moe"))
+assert LAW.same_predictions(table)(PARAMS["all_data"], refit["all_data"], "all_data")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    example = law([{"num_experts": 64, "dense_parameter_count": TARGET_SIZE}], "all_data")
+    assert example[0]["loss_validation"] == predict({"num_experts": [64], "dense_parameter_count": [TARGET_SIZE]})[0]
+print(f"predicted loss of a 1.31B model with 64 experts: {example[0]['loss_validation']:.4f}")
+
+# %% [markdown]
 # ## Fitting the law to your own runs
 #
-# `scalinglaws.fit` fits this form to any table with the task's columns, with the same routine
-# and bootstrap intervals. Here, as if we had only run the three smallest sizes:
+# `scalinglaws.fit` fits this form to any table with the task's columns, with the same
+# routine and bootstrap intervals (`scalinglaws fit moe --csv runs.csv` does the same from the
+# command line). Here, as if we had only run the three smallest sizes:
 
 # %%
 import scalinglaws
@@ -543,9 +913,10 @@ import scalinglaws
 small_runs = table[table.dense_parameter_count < 1e8]
 own = scalinglaws.fit("moe", small_runs, bootstrap=30, seed=0)
 print(f"fitted to {own.rows} runs: R2 {own.r2:.4f}")
-own.intervals.round(4)
+own.intervals[["constant", "estimate", "low_95%", "high_95%", "identified"]].round(3)
 
 # %% [markdown]
-# From three sizes the expert strength $c$ is still pinned down, but the floor and the
-# exponent trade off against each other: fit the size terms on your own runs only when they
-# span a decade of sizes or more.
+# From three sizes (16.5M to 57.4M) the experts' terms $c$, $d$ and $e$ land within about a
+# third of the full fit, but the scale, the exponent and the floor trade off against each
+# other: the floor $f$ comes out 0.16 lower and its interval spans 0.8 nats. Fit the size
+# terms on your own runs only when they span a decade of sizes or more.

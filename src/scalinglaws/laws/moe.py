@@ -17,111 +17,137 @@ most 6 constants.
 The derivation, the candidate forms and the validation: notebooks/moe.py.
 """
 
-# notebooks/moe.py, cell 9
+# notebooks/moe.py, cell 20
 import numpy as np
-import pandas as pd
 
-from scalinglaws import contract, data, fitting
+from scalinglaws import data, fitting
+from scalinglaws.law import Law
 
 TASK = data.task("moe")
 
-FORM = r"L(N, E) = L_0 + \frac{A\,(N/10^{8})^{-\alpha}}{1 + c\,\ln^{2} E}"
-PARAM_NAMES = ["L0", "A", "alpha", "c"]
+FORM = (
+    r"L(N, E) = \frac{a\,x^{-b}}{1 + c\,\ln^{2} E} + d\,\tanh(e\,E) + f,"
+    r" \quad x = N / 10^{8}"
+)
+PARAM_NAMES = ["a", "b", "c", "d", "e", "f"]
 
-# 36 starts, screened to the 4 best before optimising; all four constants are positive.
-_STARTS = fitting.grid_starts([1.0, 1.8], [0.5, 1.0], [0.1, 0.25, 0.5], [0.003, 0.02, 0.1])
-_BOUNDS = ([0.0, 0.0, 0.0, 0.0], [5.0, 50.0, 3.0, 10.0])
+# 8 starts; the scale a, the exponent b, the experts' strength c and the rate e are positive,
+# the saturating term d is free in sign.
+_STARTS = fitting.grid_starts([0.8], [0.2, 0.5], [0.01], [-0.1, 0.1], [0.05, 1.0], [1.5])
+_BOUNDS = ([0.0, 0.0, 0.0, -5.0, 0.0, 0.0], [50.0, 3.0, 10.0, 5.0, 10.0, 5.0])
 
 
-def predict(X, params):
-    """Validation loss for inputs ``X`` (columns num_experts, dense_parameter_count)."""
-    L0, A, alpha, c = params
+def formula(X, params):
+    """Validation loss: experts divide the reducible loss by 1 + c ln^2 E, and a
+    size-independent term d tanh(e E) saturates within the first few dozen experts."""
+    a, b, c, d, e, f = params
     x = np.asarray(X["dense_parameter_count"], dtype=float) / 1e8
     experts = np.asarray(X["num_experts"], dtype=float)
-    return L0 + A * x**-alpha / (1.0 + c * np.log(experts) ** 2)
+    return a * x**-b / (1.0 + c * np.log(experts) ** 2) + d * np.tanh(e * experts) + f
 
 
-def fit(table):
-    """Fit the law by multi-start least squares on the loss (deterministic)."""
-    return fitting.fit_groups(predict, table, TASK, _STARTS, bounds=_BOUNDS, keep=4)
+def fit_constants(table, start=None):
+    """Multi-start least squares on the loss (deterministic); ``start`` warm-starts a refit."""
+    return fitting.fit_groups(formula, table, TASK, _STARTS, bounds=_BOUNDS, start=start)
 
-# notebooks/moe.py, cell 23
-PARAMS, law, fit_scaling_law, scaling_law_func = contract.interfaces("moe", predict, fit)
 
-# notebooks/moe.py, cell 27
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+predict, fit = LAW.predict, LAW.fit
+
+# notebooks/moe.py, cell 38
 from scalinglaws import decide
-from scalinglaws.data import InputError
-
-_SEARCH_LIMIT = 2.0**40
 
 
-def _doubling_gain(experts, size, params):
-    experts = np.asarray(experts, dtype=float)
-    one = {"num_experts": experts, "dense_parameter_count": np.full(experts.shape, size)}
-    two = {"num_experts": 2 * experts, "dense_parameter_count": np.full(experts.shape, size)}
-    loss = predict(one, params)
-    return (loss - predict(two, params)) / loss
+def _losses(fitted, size, counts):
+    counts = np.asarray(counts, dtype=float)
+    return fitted.predict({"num_experts": counts, "dense_parameter_count": np.full(counts.shape, size)})
 
 
-def _threshold(size, fraction, params):
-    log_grid = np.linspace(0.0, np.log(_SEARCH_LIMIT), 4001)
-    gains = _doubling_gain(np.exp(log_grid), size, params)
+def _threshold(fitted, size, min_gain, top):
+    """The largest E <= top such that every doubling ending at or below E, from the most
+    valuable doubling on, gains at least ``min_gain`` nats (1.0 if none does)."""
+    ends = np.exp(np.linspace(np.log(2.0), np.log(top), 1201))
+    gains = _losses(fitted, size, ends / 2) - _losses(fitted, size, ends)
     peak = int(np.argmax(gains))
-    if gains[peak] < fraction:
-        return 1.0, float(np.exp(log_grid[peak]))
-    if gains[-1] >= fraction:
-        return None, float(np.exp(log_grid[peak]))
-    low, high = log_grid[peak], log_grid[-1]
-    for _ in range(60):
+    if gains[peak] < min_gain:
+        return 1.0
+    short = np.flatnonzero(gains[peak:] < min_gain)
+    if short.size == 0:
+        return float(top)
+    low, high = np.log(ends[peak + short[0] - 1]), np.log(ends[peak + short[0]])
+    for _ in range(50):  # bisection on ln E: past the peak, the gain falls with E
         middle = 0.5 * (low + high)
-        if _doubling_gain([np.exp(middle)], size, params)[0] >= fraction:
-            low = middle
-        else:
-            high = middle
-    return float(np.exp(high)), float(np.exp(log_grid[peak]))
+        gain = _losses(fitted, size, [np.exp(middle) / 2])[0] - _losses(fitted, size, [np.exp(middle)])[0]
+        low, high = (middle, high) if gain >= min_gain else (low, middle)
+    return float(np.exp(low))
 
 
-def experts_plan(dense_parameter_count, fraction=0.01, group="all_data", max_doublings=14):
-    """Predicted loss against the number of experts at a dense size, and where doubling stops paying.
+@LAW.decision(
+    units={"dense_parameter_count": "parameters", "min_gain": "nats",
+           "max_doublings": "doublings of E searched (9: to 512)", "num_experts": "experts",
+           "loss": "nats", "doubling_gain": "nats, from each E to 2E", "peak_gain_experts": "experts",
+           "threshold_experts": "experts"},
+    interval=("loss", "doubling_gain", "threshold_experts"),
+    main=True,
+)
+def experts_plan(fitted, dense_parameter_count: float, min_gain: float = 0.02, max_doublings: int = 9):
+    """How far doubling the experts pays at a dense size: the loss and the gain of each doubling.
 
-    Returns a dict with ``num_experts`` (1, 2, 4, ..., 2**max_doublings), the predicted
-    ``loss`` at each, ``doubling_gain`` (the relative loss improvement of going from each E to
-    2E), ``peak_gain_experts`` (the E whose doubling gains most), ``threshold_experts`` (the
-    smallest E past that peak from which one more doubling gains less than ``fraction`` of the
-    loss; 1.0 if no doubling gains that much, None if not reached below 2**40 experts) and
-    ``warnings`` naming any value outside the training range.
+    Returns ``num_experts`` (1, 2, 4, ..., 2**max_doublings; 512 by default, the measured
+    range), the predicted ``loss`` at each, ``doubling_gain`` (the loss saved by going from
+    ``num_experts[i]`` to ``num_experts[i + 1]``, in nats; one fewer entry),
+    ``peak_gain_experts`` (the E whose doubling gains most) and ``threshold_experts``: the
+    largest E up to 2**max_doublings such that every doubling that ends at or below it, from
+    the most valuable one on, gains at least ``min_gain`` nats (1.0 if no doubling does;
+    2**max_doublings if every one up to there does, see ``threshold_within_range``).
     """
-    size = decide.positive("dense_parameter_count", dense_parameter_count)
-    fraction = decide.positive("fraction", fraction)
-    if fraction >= 1:
-        raise InputError(f"fraction: {fraction!r} must be below 1 (a relative gain in loss)")
-    if isinstance(max_doublings, (bool, np.bool_)) or not isinstance(max_doublings, (int, np.integer)) \
-            or not 1 <= max_doublings <= 30:
-        raise InputError(f"max_doublings: expected an integer from 1 to 30, got {max_doublings!r}")
-    params = contract.group_params("moe", PARAMS, group)
-    threshold, peak = _threshold(size, fraction, params)
-    notes = decide.range_warnings(
-        "moe", dense_parameter_count=size,
-        num_experts=_SEARCH_LIMIT if threshold is None else threshold,
-    )
+    min_gain = decide.positive("min_gain", min_gain)
+    max_doublings = decide.integer("max_doublings", max_doublings, 1, 30)
+    size = dense_parameter_count
     counts = 2.0 ** np.arange(max_doublings + 1)
-    grid = {"num_experts": counts, "dense_parameter_count": np.full(counts.size, size)}
+    loss = _losses(fitted, size, counts)
+    gains = loss[:-1] - loss[1:]
+    top = float(counts[-1])
+    threshold = _threshold(fitted, size, min_gain, top)
     return {
-        "group": group, "dense_parameter_count": size, "fraction": fraction,
-        "num_experts": counts.tolist(), "loss": predict(grid, params).tolist(),
-        "doubling_gain": _doubling_gain(counts, size, params).tolist(),
-        "peak_gain_experts": peak, "threshold_experts": threshold, "warnings": notes,
+        "dense_parameter_count": size, "min_gain": min_gain,
+        "num_experts": counts.tolist(), "loss": loss.tolist(), "doubling_gain": gains.tolist(),
+        "peak_gain_experts": float(counts[int(np.argmax(gains))]),
+        "threshold_experts": threshold, "threshold_within_range": bool(threshold < top),
     }
+
+
+@LAW.decision(
+    units={"dense_parameter_count": "parameters", "num_experts": "experts", "loss": "nats",
+           "loss_doubled": "nats", "gain": "nats", "relative_gain": "fraction of the loss"},
+    interval=("loss", "loss_doubled", "gain", "relative_gain"),
+)
+def expert_doubling(fitted, dense_parameter_count: float, num_experts: float):
+    """What going from num_experts to twice as many experts gains at a dense size, in nats."""
+    loss, doubled = _losses(fitted, dense_parameter_count, [num_experts, 2.0 * num_experts])
+    return {
+        "dense_parameter_count": dense_parameter_count, "num_experts": num_experts,
+        "loss": float(loss), "loss_doubled": float(doubled), "gain": float(loss - doubled),
+        "relative_gain": float((loss - doubled) / loss),
+        "warnings": fitted.outside(num_experts=2.0 * num_experts),
+    }
+
+# notebooks/moe.py, cell 49
+PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
     'TASK',
     'FORM',
     'PARAM_NAMES',
+    'formula',
+    'fit_constants',
+    'LAW',
     'predict',
     'fit',
+    'experts_plan',
+    'expert_doubling',
     'PARAMS',
     'law',
     'fit_scaling_law',
     'scaling_law_func',
-    'experts_plan',
 ]
