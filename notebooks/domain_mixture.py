@@ -10,41 +10,40 @@
 # **Task** `domain_mixture_scaling_law` of SLDBench: the five proportions
 # `proportion_domain_1..5` (summing to 1) → the five losses `loss_domain_1..5`, one group per
 # model size (70M, 160M, 305M, 410M) with the same 20 training mixtures each. The held-out test
-# rows are 6 *other* mixtures at each of the same sizes, so the law has to interpolate between
-# mixtures, not extrapolate in size. At most 35 constants per group (7 per domain); SLDBench's R2
-# is averaged over the five targets.
+# rows are *other* mixtures at the same sizes, so the law has to interpolate between mixtures,
+# not extrapolate in size. At most 35 constants per group (7 per domain); SLDBench's R2 is
+# averaged over the five targets.
 #
 # This notebook is the source of `scalinglaws.laws.domain_mixture`: the cells tagged `export`
 # are written into that module by `scalinglaws export`.
 
-# %%
+# %% tags=["hide-input"]
 import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from scalinglaws import contract, data, decide, fitting, metrics
+from scalinglaws import data, decide, fitting, metrics, selection
 
-pd.set_option("display.precision", 6)
-pd.set_option("display.max_colwidth", 80)
+pd.set_option("display.precision", 4)
+pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
-plt.rcParams["figure.figsize"] = (9, 3.6)
-plt.rcParams["figure.dpi"] = 80
+plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("domain_mixture")
 TASK = data.task("domain_mixture")
 SHARES, LOSSES = TASK.input_names, TASK.target_names
 SIZES = list(dict.fromkeys(table.group))
 PARAMETERS = {size: float(size[:-1]) * 1e6 for size in SIZES}
-mixture_id = table.groupby(SHARES, sort=True).ngroup().rename("mixture")
-print(f"{len(table)} runs: {mixture_id.nunique()} mixtures × {len(SIZES)} model sizes ({', '.join(SIZES)})")
-levels = pd.DataFrame({
+COLORS = dict(zip(SIZES, ["tab:blue", "tab:orange", "tab:green", "tab:red"]))
+print(f"{len(table)} runs: {table[SHARES].drop_duplicates().shape[0]} mixtures x {len(SIZES)} model sizes "
+      f"({', '.join(SIZES)})")
+pd.DataFrame({
     "domain": range(1, 6),
     "levels of its share in training": [", ".join(f"{v:g}" for v in np.unique(table[s])) for s in SHARES],
-    "mixtures at share 0": [int((table[s] == 0).sum() // len(SIZES)) for s in SHARES],
+    "mixtures without it": [int((table[s] == 0).sum() // len(SIZES)) for s in SHARES],
 })
-levels
 
 # %% [markdown]
 # ## The data
@@ -52,22 +51,23 @@ levels
 # The mixtures sit on a lattice: each share takes a few levels, and the largest shares differ a
 # lot between domains (domain 5 reaches 3/4, domain 3 never exceeds 3/32). Two things make this
 # design harder than it looks: only **one** mixture leaves out domain 5 entirely, and domain 2
-# has only three levels.
+# has only three levels. The *training box*, each share between 0 and its largest training
+# value, does not contain the uniform mixture (1/5 of each): it has too much of domains 2 and 3.
 #
-# First, each domain's loss against its own share, at every model size:
+# First, each domain's loss against its own share, at every model size (the line joins the
+# mean loss at each level):
 
-# %%
-colors = dict(zip(SIZES, ["tab:blue", "tab:orange", "tab:green", "tab:red"]))
-fig, axes = plt.subplots(1, 5, figsize=(13, 3.2))
-for i, ax in enumerate(axes):
+# %% tags=["hide-input"]
+fig, axes = plt.subplots(2, 3, figsize=(8, 5.2))
+for i, ax in enumerate(axes.flat[:5]):
     for size, rows in table.groupby("group", sort=False):
         mean = rows.groupby(SHARES[i])[LOSSES[i]].mean()
-        ax.plot(rows[SHARES[i]], rows[LOSSES[i]], "o", ms=3, alpha=0.5, color=colors[size])
-        ax.plot(mean.index, mean.to_numpy(), "-", color=colors[size], label=size)
-    ax.set(xlabel=f"share of domain {i + 1}", ylabel=f"loss on domain {i + 1}" if i == 0 else "",
-           title=f"domain {i + 1}")
-axes[-1].legend(fontsize=7)
-fig.suptitle("A domain's own share: a big first step from 0, then diminishing returns; size shifts the curves down")
+        ax.plot(rows[SHARES[i]], rows[LOSSES[i]], "o", ms=3, alpha=0.5, color=COLORS[size])
+        ax.plot(mean.index, mean.to_numpy(), "-", color=COLORS[size], label=size)
+    ax.set(xlabel=f"share of domain {i + 1}", ylabel=f"loss on domain {i + 1}", title=f"domain {i + 1}")
+axes.flat[5].axis("off")
+axes.flat[5].legend(*axes.flat[0].get_legend_handles_labels(), title="model size", loc="center")
+fig.suptitle("A domain's own share: a big first step from 0, then diminishing returns")
 fig.tight_layout()
 plt.show()
 
@@ -80,37 +80,28 @@ plt.show()
 #
 # The scatter around each curve is not noise: it is what the *other* domains do. To see it
 # without any law, take each loss minus the mean loss of the mixtures with the same own share
-# at the same size, and plot that deviation against every other share (all sizes; the line is a
-# least-squares slope over them):
+# at the same size, and regress that deviation on each other share (all sizes together):
 
-# %%
+# %% tags=["hide-input"]
 deviation = pd.DataFrame(index=table.index)
 for i in range(5):
-    same_own = table.groupby(["group", SHARES[i]])[LOSSES[i]].transform("mean")
-    deviation[LOSSES[i]] = table[LOSSES[i]] - same_own
+    deviation[LOSSES[i]] = table[LOSSES[i]] - table.groupby(["group", SHARES[i]])[LOSSES[i]].transform("mean")
 slopes = np.full((5, 5), np.nan)
-fig, axes = plt.subplots(5, 5, figsize=(12, 9.5), sharex="col", sharey="row")
 for i in range(5):
     for j in range(5):
-        ax = axes[i, j]
-        if i == j:
-            ax.text(0.5, 0.5, "own share\n(see above)", ha="center", va="center", transform=ax.transAxes, color="grey")
-        else:
-            for size in SIZES:
-                rows = (table.group == size).to_numpy()
-                ax.plot(table.loc[rows, SHARES[j]], deviation.loc[rows, LOSSES[i]], "o", ms=3, color=colors[size],
-                        alpha=0.6, label=size)
+        if i != j:
             slopes[i, j] = np.polyfit(table[SHARES[j]], deviation[LOSSES[i]], 1)[0]
-            x = np.array([0.0, table[SHARES[j]].max()])
-            ax.plot(x, slopes[i, j] * (x - table[SHARES[j]].mean()), "k-", lw=1)
-            ax.set_title(f"slope {slopes[i, j]:+.2f}", fontsize=8)
-        ax.axhline(0, color="grey", lw=0.5)
-        if i == 4:
-            ax.set_xlabel(f"share of domain {j + 1}")
-        if j == 0:
-            ax.set_ylabel(f"loss {i + 1} - mean\nat same own share", fontsize=8)
-axes[0, 1].legend(fontsize=6)
-fig.suptitle("Each loss (rows), its own share held fixed, against every other share (columns)")
+fig, ax = plt.subplots(figsize=(5.6, 4.2))
+image = ax.imshow(slopes, cmap="RdBu_r", vmin=-0.6, vmax=0.6)
+for i in range(5):
+    for j in range(5):
+        if i != j:
+            ax.text(j, i, f"{slopes[i, j]:+.2f}", ha="center", va="center", fontsize=9)
+ax.set_xticks(range(5), [f"{j + 1}" for j in range(5)])
+ax.set_yticks(range(5), [f"{i + 1}" for i in range(5)])
+ax.set(xlabel="share of domain j", ylabel="loss on domain i",
+       title="Loss at a fixed own share against each other share")
+fig.colorbar(image, ax=ax, label="slope (nats per unit share)")
 fig.tight_layout()
 plt.show()
 
@@ -118,156 +109,176 @@ plt.show()
 # At a fixed own share, the losses still move with the rest of the mixture. Domains 2 and 3
 # lose less when domain 5 fills more of the rest and more when domains 1 and 4 do; domain 1
 # loses more with domains 2 and 3 than with 4 and 5; domain 5's loss hardly cares what fills
-# the rest (slopes of at most 0.03). The slopes are marginal (more of one domain means less of
-# the others), so they are a hint, not a measurement; the fitted law below measures the transfer
-# (the map of "which domains help which"). A law of the own share alone ignores all of it. Note
-# also that the four colours sit on top of each other: a mixture deviates the same way at every
-# model size, which will matter for validation.
+# the rest. The slopes are marginal (more of one domain means less of the others), so they are
+# a hint, not a measurement; a law measures the transfer (which domains help which). A law of
+# the own share alone ignores all of it.
 #
 # ## Candidate forms
 #
 # With $p_j$ the share of domain $j$ and $L_i$ the loss on domain $i$; constants per domain and
-# per model size unless said otherwise:
+# per model size unless said otherwise. Since the shares sum to 1, a constant and the five
+# shares are redundant by one: every form below is counted with that redundancy removed.
 #
-# 1. **The leaderboard law** (SLDBench): $L_i = L_{\infty,i} - a_i\,p_i^{\,b_i}$ (3 per domain,
-#    own share only).
-# 2. **The data mixing law of Ye et al. (2024)**: $L_i = c_i + k_i \exp\big(\sum_j t_{ij} p_j\big)$
-#    (7 per domain; since $\sum_j p_j = 1$ one $t_{ij}$ is redundant, so $t_{ii} = 0$: 6 free).
-# 3. **The best published form** (SLDBench leaderboard, 0.9983 held out):
-#    $L_i = b_i + \sum_j W_{ij}\,p_j^{\,a_i}$ (7 per domain), refitted by our routine, and two
-#    variants that share its exponents across sizes: $a_i$ per domain, and one $a$ for all.
-# 4. **Ours.** The plots suggest a diminishing-return power of the own share plus a small
-#    linear effect of what fills the rest:
-#    - *own power + linear transfer*, $L_i = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j$
-#      (7 per domain);
-#    - the same with **one exponent $a$** for all domains and sizes (the own-share curves have
-#      the same shape), with $u_{ij}$ per size, or **$u_{ij}$ shared by the sizes** (the transfer
-#      is a property of the domains; the size lives in $c_i$ and $W_i$): 31 per group;
-#    - *logarithmic own term*, $L_i = c_i - k_i \ln(p_i + e) + \sum_{j\neq i} u_{ij} p_j$, one $e$;
-#    - *effective data*, $L_i = c_i + k_i \big(p_i + \sum_{j\neq i} w_{ij} p_j\big)^{-b_i}$: other
-#      domains count as a fraction $w_{ij}$ of own data ($b_i$, $w_{ij}$ shared by sizes).
+# *Published:*
+#
+# 1. **The data mixing law of Ye et al. (2024)**: $L_i = c_i + k_i \exp\big(\sum_{j\ne i} t_{ij} p_j\big)$
+#    (6 per domain: the own $t_{ii}$ is redundant with the others and $k_i$).
+# 2. **The SLDBench leaderboard's best law**: $L_i = b_i + w_i\,p_i^{\,e_i} + \sum_{j} W_{ij}\,p_j$
+#    (7 per domain): an own-share power law with its own exponent per domain and size, plus
+#    linear transfer.
+# 3. **Power of every share** (the best published form v1 knew): $L_i = b_i + \sum_j W_{ij}\,p_j^{\,a_i}$
+#    (7 per domain).
+#
+# *Conservative* (they promise less between and beyond the measured mixtures):
+#
+# 4. **Own share only**, $L_i = c_i + W_i\,p_i^{\,a_i}$ (3 per domain): no transfer at all.
+# 5. **Own share only, one exponent** for every domain and size (2 per domain and 1).
+# 6. **Linear mixing**, $L_i = \sum_j \beta_{ij} p_j$ (5 per domain): no diminishing returns, so
+#    it never promises much from a small share.
+#
+# *Ours*, each testing one idea the plots raise: a diminishing-return power of the own share
+# plus a linear effect of what fills the rest, $L_i = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j$
+# (7 per domain), with less freedom where the data suggest it:
+#
+# 7. *one exponent $a$* for every domain and size, *transfer $u_{ij}$ shared by the sizes*
+#    (v1's law: the transfer is a property of the domains, the size lives in $c_i$ and $W_i$);
+# 8. one exponent, transfer per size;
+# 9. *an exponent $a_i$ per domain, shared by the sizes*, transfer per size;
+# 10. an exponent per domain and the transfer both shared by the sizes;
+# 11. the power of every share (3) with $a_i$ shared by the sizes, and 12. with one $a$;
+# 13. a *logarithmic own term*, $L_i = c_i - k_i \ln(p_i + e) + \sum_{j\neq i} u_{ij} p_j$, one $e$;
+# 14. *effective data*, $L_i = c_i + k_i \big(p_i + \sum_{j\neq i} w_{ij} p_j\big)^{-b_i}$: other
+#     domains count as a fraction $w_{ij}$ of own data ($b_i$, $w_{ij}$ shared by the sizes).
 #
 # All of them are linear in most constants once a few nonlinear ones (exponents, offsets) are
 # fixed. So they are fitted by *variable projection*: for given nonlinear constants the linear
 # ones are the exact least-squares solution, and the nonlinear ones are found by the package's
-# `fitting.least_squares` from a fixed grid of starts (the two best polished, the best converged
-# start wins), on the loss itself (squared error, what the metric scores).
-#
-# The chosen law (one exponent, transfer shared by sizes) is the exported cell:
+# `fitting.least_squares` from a fixed grid of starts (the two best polished, or the warm start
+# and the best of the grid when a bootstrap refit starts from the full fit), on the loss itself
+# (squared error, what the metric scores). An exponent that the rows cannot determine is set to
+# 1/2 rather than left to rounding: domain 2 has only three levels, and a law with its own
+# linear transfer terms in a model size bends through any three points, whatever the exponent.
 
-# %% tags=["export"]
-import warnings
-
-import numpy as np
-import pandas as pd
-
-from scalinglaws import contract, data, decide, fitting
-
-TASK = data.task("domain_mixture")
-
-FORM = (
-    r"L_i(\mathbf p) = c_i + W_i\,p_i^{\,a} + \sum_{j\neq i} u_{ij}\,p_j,"
-    r"\quad a,\ u_{ij}\ \text{shared by all model sizes}"
-)
-_DOMAINS = 5
-_OTHERS = [[j for j in range(_DOMAINS) if j != i] for i in range(_DOMAINS)]
-PARAM_NAMES = (
-    [f"c_{i + 1}" for i in range(_DOMAINS)]
-    + [f"W_{i + 1}" for i in range(_DOMAINS)]
-    + ["a"]
-    + [f"u_{i + 1}_{j + 1}" for i in range(_DOMAINS) for j in _OTHERS[i]]
-)
-
-# The exponent a is the only nonlinear constant: a fixed grid of 12 starts, the 2 best polished.
-_EXPONENT_STARTS = fitting.grid_starts([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.55, 0.75, 1.0, 1.5, 2.0])
-_EXPONENT_BOUNDS = ([1e-3], [5.0])
+# %% tags=["hide-input"]
+OTHERS = [[j for j in range(5) if j != i] for i in range(5)]
+EXPONENT_STARTS = fitting.grid_starts([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.55, 0.75, 1.0, 1.5, 2.0])
+EXPONENT_BOUNDS = ([1e-3], [5.0])
+PROBES, UNDETERMINED = (0.3, 0.7, 2.0), 0.5  # see the law's fit_constants below
 
 
 def _shares(X):
-    return np.column_stack([np.asarray(X[name], dtype=float) for name in TASK.input_names])
+    return np.column_stack([np.asarray(X[name], dtype=float) for name in SHARES])
 
 
-def _unpack(params):
-    """c (5,), W (5,), a, and the transfer matrix U (5, 5) with a zero diagonal."""
+def _sizes(rows):
+    groups = list(dict.fromkeys(rows.group))
+    codes = pd.Categorical(rows.group, categories=groups).codes
+    return groups, (codes[:, None] == np.arange(len(groups))[None, :]).astype(float)
+
+
+def own_power_predict(X, params):
+    """c_i + W_i p_i^a_i + sum_j u_ij p_j; constants [c (5), W (5), a (5), u (20, row by row)]."""
     p = np.asarray(params, dtype=float)
-    transfer = np.zeros((_DOMAINS, _DOMAINS))
-    for i in range(_DOMAINS):
-        transfer[i, _OTHERS[i]] = p[11 + 4 * i : 15 + 4 * i]
-    return p[0:5], p[5:10], p[10], transfer
-
-
-def predict(X, params):
-    """The five losses, shape (n, 5), for the proportions in ``X`` with one model size's constants."""
-    c, W, a, transfer = _unpack(params)
+    transfer = np.zeros((5, 5))
+    for i in range(5):
+        transfer[i, OTHERS[i]] = p[15 + 4 * i:19 + 4 * i]
     P = _shares(X)
-    return c + W * P**a + P @ transfer.T
+    return p[0:5] + p[5:10] * P ** p[10:15] + P @ transfer.T
 
 
-def _linear_part(shares, losses, a):
-    """For a fixed exponent the law is linear: per domain, one least-squares solve over all sizes.
+class Projection:
+    """Variable projection of y ~ [E * p^a | fixed] beta for one exponent a: the residual of the
+    exact least-squares beta, and its derivative in a (Kaufman's: exact for the gradient)."""
 
-    Per size: columns [1, p_i^a] (c_i, W_i); shared by the sizes: columns p_j, j != i (u_ij).
-    Returns each domain's coefficients and the residuals of all domains.
-    """
-    n_sizes, n_rows = len(shares), sum(len(P) for P in shares)
-    coefficients, residuals = [], []
-    for i in range(_DOMAINS):
-        design = np.zeros((n_rows, 2 * n_sizes + 4))
-        start = 0
-        for b, P in enumerate(shares):
-            rows = slice(start, start + len(P))
-            design[rows, 2 * b] = 1.0
-            design[rows, 2 * b + 1] = P[:, i] ** a
-            design[rows, 2 * n_sizes :] = P[:, _OTHERS[i]]
-            start += len(P)
-        target = np.concatenate([Y[:, i] for Y in losses])
-        beta = np.linalg.lstsq(design, target, rcond=None)[0]
-        coefficients.append(beta)
-        residuals.append(target - design @ beta)
-    return coefficients, np.concatenate(residuals)
+    def __init__(self, E, own, fixed, y):
+        self.E, self.own, self.fixed, self.y = E, own, fixed, y
+        self.log_own = np.log(np.where(own > 0, own, 1.0))
+        self.a = None
 
-
-def fit(table):
-    """Fit all model sizes jointly: c_i, W_i per size; a and u_ij shared (repeated in every size's constants)."""
-    groups = list(dict.fromkeys(table[TASK.group_column]))
-    parts = [table[table[TASK.group_column] == g] for g in groups]
-    shares = [_shares(part) for part in parts]
-    losses = [part[TASK.target_names].to_numpy(dtype=float) for part in parts]
-    best = fitting.least_squares(
-        lambda theta: _linear_part(shares, losses, theta[0])[1],
-        _EXPONENT_STARTS, bounds=_EXPONENT_BOUNDS, keep=2,
-    )
-    a = float(best.params[0])
-    beta, _ = _linear_part(shares, losses, a)
-    n = len(groups)
-    transfer = [float(v) for i in range(_DOMAINS) for v in beta[i][2 * n :]]
-    return {
-        str(g): [float(beta[i][2 * b]) for i in range(_DOMAINS)]
-        + [float(beta[i][2 * b + 1]) for i in range(_DOMAINS)]
-        + [a]
-        + transfer
-        for b, g in enumerate(groups)
-    }
+    def at(self, a):
+        if a != self.a:
+            power = self.own**a
+            X = np.hstack([self.E * power[:, None], self.fixed])
+            Q, R = np.linalg.qr(X)
+            diagonal = np.abs(np.diag(R))
+            if diagonal.min() > 1e-9 * diagonal.max():
+                self.beta = np.linalg.solve(R, Q.T @ self.y)
+                project = lambda v: v - Q @ (Q.T @ v)
+            else:  # a design without full rank (a = 1 makes p_i a sum of the other columns)
+                self.beta = np.linalg.lstsq(X, self.y, rcond=None)[0]
+                project = lambda v: v - X @ np.linalg.lstsq(X, v, rcond=None)[0]
+            self.residual = project(self.y)
+            slope = (self.E * (power * self.log_own)[:, None]) @ self.beta[: self.E.shape[1]]
+            self.jacobian = -project(slope)[:, None]
+            self.a = a
+        return self
 
 
-# %% [markdown]
-# The other candidates share one notebook helper: a form given as the columns of its linear part,
-# with the scope of its nonlinear constants (per domain and size, per domain, per size, or one
-# set for all) and which columns' coefficients the sizes share.
+def own_power_fit(exponent, transfer):
+    """Fitter of c_i + W_i p_i^a_i + sum_j u_ij p_j. ``exponent``: "per size" (a_i per domain
+    and size), "per domain" (a_i shared by the sizes) or "one" (one a); ``transfer``: "per
+    size", "shared" (by the sizes) or "none"."""
 
-# %%
+    def fit(rows, start=None):
+        groups, indicator = _sizes(rows)
+        P, Y = _shares(rows), rows[LOSSES].to_numpy(dtype=float)
+        n = len(groups)
+        if exponent == "per size":
+            jobs = [(indicator[:, b] > 0, [b], [i]) for i in range(5) for b in range(n)]
+        elif exponent == "per domain":
+            jobs = [(np.ones(len(rows), bool), list(range(n)), [i]) for i in range(5)]
+        else:
+            jobs = [(np.ones(len(rows), bool), list(range(n)), list(range(5)))]
+        out = np.zeros((n, 35))
+        for mask, sizes, domains in jobs:
+            E, part = indicator[mask][:, sizes], P[mask]
+            projections = []
+            for i in domains:
+                others = part[:, OTHERS[i]]
+                columns = {"none": others[:, :0], "shared": others,
+                           "per size": (E[:, :, None] * others[:, None, :]).reshape(len(E), -1)}[transfer]
+                projections.append(Projection(E, part[:, i], np.hstack([E, columns]), Y[mask, i]))
+            residuals = lambda theta, ps=projections: np.concatenate([p.at(theta[0]).residual for p in ps])
+            jacobian = lambda theta, ps=projections: np.vstack([p.at(theta[0]).jacobian for p in ps])
+            starts, keep = EXPONENT_STARTS, 2
+            if start is not None and all(g in start for g in groups):
+                starts = np.vstack([[start[groups[sizes[0]]][10 + domains[0]]], EXPONENT_STARTS])
+                keep = fitting.WARM_KEEP + 1
+            costs = [float(np.sum(residuals([a]) ** 2)) for a in PROBES]
+            if max(costs) - min(costs) <= 1e-10 * max(costs):  # the rows cannot tell exponents apart
+                a = UNDETERMINED
+            else:
+                a = float(fitting.least_squares(residuals, starts, bounds=EXPONENT_BOUNDS, keep=keep,
+                                                jac=jacobian).params[0])
+            m = len(sizes)
+            for i, projection in zip(domains, projections):
+                beta = projection.at(a).beta
+                for k, b in enumerate(sizes):
+                    out[b, 5 + i], out[b, i], out[b, 10 + i] = beta[k], beta[m + k], a
+                    if transfer == "shared":
+                        out[b, 15 + 4 * i:19 + 4 * i] = beta[2 * m:]
+                    elif transfer == "per size":
+                        out[b, 15 + 4 * i:19 + 4 * i] = beta[2 * m:].reshape(m, 4)[k]
+        return {str(g): out[b].tolist() for b, g in enumerate(groups)}
+
+    return fit
+
+
 class LinearGivenTheta:
     """A mixture law that is linear in its constants once the nonlinear ones (theta) are fixed.
 
     ``own(theta, P, i)``: columns of domain i's law whose coefficients each size fits for itself;
     ``shared(theta, P, i)``: columns whose coefficients all sizes share. ``scope`` says over which
-    rows one theta is fitted: "domain and size", "domain" (shared by sizes), "size" (shared by
-    domains) or "all". A group's constants: for each domain, theta then its coefficients.
+    rows one theta is fitted: "domain and size", "domain" (shared by sizes) or "all". A group's
+    constants: for each domain, theta then its coefficients.
     """
 
     def __init__(self, own, shared, n_theta, starts, bounds, scope):
         self.own, self.shared, self.n_theta = own, shared or (lambda theta, P, i: P[:, :0]), n_theta
-        self.starts, self.bounds, self.scope = starts, bounds, scope
+        self.starts, self.bounds, self.scope = np.atleast_2d(starts), bounds, scope
+        probe, first = np.full((1, 5), 0.2), self.starts[0]
+        width = [own(first, probe, i).shape[1] + self.shared(first, probe, i).shape[1] for i in range(5)]
+        self.offsets = np.cumsum([0] + [n_theta + w for w in width])
 
     def _solve(self, theta, shares, losses, domains):
         solution, residuals = {}, []
@@ -283,11 +294,12 @@ class LinearGivenTheta:
                 start += len(own)
             target = np.concatenate([Y[:, i] for Y in losses])
             beta = np.linalg.lstsq(design, target, rcond=None)[0]
-            solution[i] = [np.concatenate([beta[b * n_own:(b + 1) * n_own], beta[n_sizes * n_own:]]) for b in range(n_sizes)]
+            solution[i] = [np.concatenate([beta[b * n_own:(b + 1) * n_own], beta[n_sizes * n_own:]])
+                           for b in range(n_sizes)]
             residuals.append(target - design @ beta)
         return solution, np.concatenate(residuals)
 
-    def fit(self, rows):
+    def fit(self, rows, start=None):
         groups = list(dict.fromkeys(rows.group))
         shares = [_shares(rows[rows.group == g]) for g in groups]
         losses = [rows.loc[rows.group == g, LOSSES].to_numpy(dtype=float) for g in groups]
@@ -295,14 +307,18 @@ class LinearGivenTheta:
         jobs = {
             "domain and size": [([b], [i]) for i in every_domain for b in every_size],
             "domain": [(every_size, [i]) for i in every_domain],
-            "size": [([b], every_domain) for b in every_size],
             "all": [(every_size, every_domain)],
         }[self.scope]
         constants = {}
         for sizes, domains in jobs:
             part = ([shares[b] for b in sizes], [losses[b] for b in sizes])
-            best = fitting.least_squares(lambda theta: self._solve(theta, *part, domains)[1],
-                                         self.starts, bounds=self.bounds, keep=2)
+            starts, keep = self.starts, 2
+            if start is not None and all(g in start for g in groups):
+                at = self.offsets[domains[0]]
+                starts = np.vstack([np.asarray(start[groups[sizes[0]]][at:at + self.n_theta]), self.starts])
+                keep = fitting.WARM_KEEP + 1
+            best = fitting.least_squares(lambda theta: self._solve(theta, *part, domains)[1], starts,
+                                         bounds=self.bounds, keep=keep)
             solution, _ = self._solve(best.params, *part, domains)
             for i in domains:
                 for k, b in enumerate(sizes):
@@ -320,475 +336,682 @@ class LinearGivenTheta:
         return out
 
 
+def linear_fit(rows, start=None):
+    """Linear mixing: per size and domain, least squares of the loss on the five shares."""
+    return {str(g): np.linalg.lstsq(_shares(part), part[LOSSES].to_numpy(dtype=float), rcond=None)[0].T.ravel().tolist()
+            for g, part in rows.groupby("group", sort=False)}
+
+
+def linear_predict(X, params):
+    return _shares(X) @ np.asarray(params, dtype=float).reshape(5, 5).T
+
+
 ones = lambda P: np.ones((len(P), 1))
-EXPONENT = (_EXPONENT_STARTS, _EXPONENT_BOUNDS)
-OFFSET = (fitting.grid_starts(np.log([1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3])), ([np.log(1e-6)], [np.log(3.0)]))
 
 
 def ye_columns(theta, P, i):
     t = np.zeros(5)
-    t[_OTHERS[i]] = theta
+    t[OTHERS[i]] = theta
     return np.hstack([ones(P), np.exp(P @ t)[:, None]])
 
 
 def effective_data_columns(theta, P, i):
     w = np.ones(5)
-    w[_OTHERS[i]] = theta[1:]
+    w[OTHERS[i]] = theta[1:]
     return np.hstack([ones(P), (np.maximum(P @ w, 1e-9) ** -theta[0])[:, None]])
 
 
-own_power = lambda theta, P, i: np.hstack([ones(P), P[:, [i]] ** theta[0]])
-own_power_and_transfer = lambda theta, P, i: np.hstack([ones(P), P[:, [i]] ** theta[0], P[:, _OTHERS[i]]])
-published = lambda theta, P, i: np.hstack([ones(P), P ** theta[0]])
-log_own_and_transfer = lambda theta, P, i: np.hstack([ones(P), -np.log(P[:, [i]] + np.exp(theta[0])), P[:, _OTHERS[i]]])
-
+every_power = lambda theta, P, i: np.hstack([ones(P), P ** theta[0]])
+log_own_and_transfer = lambda theta, P, i: np.hstack([ones(P), -np.log(P[:, [i]] + np.exp(theta[0])), P[:, OTHERS[i]]])
+EXPONENT = (EXPONENT_STARTS, EXPONENT_BOUNDS)
+OFFSET = (fitting.grid_starts(np.log([1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3])), ([np.log(1e-6)], [np.log(3.0)]))
 forms = {
-    "leaderboard": LinearGivenTheta(own_power, None, 1, *EXPONENT, "domain and size"),
     "ye": LinearGivenTheta(ye_columns, None, 4, fitting.grid_starts(*[[-3.0, 0.0, 3.0]] * 4),
                            ([-40.0] * 4, [40.0] * 4), "domain and size"),
-    "published": LinearGivenTheta(published, None, 1, *EXPONENT, "domain and size"),
-    "published, a_i shared": LinearGivenTheta(published, None, 1, *EXPONENT, "domain"),
-    "published, one a": LinearGivenTheta(published, None, 1, *EXPONENT, "all"),
+    "every power": LinearGivenTheta(every_power, None, 1, *EXPONENT, "domain and size"),
+    "every power, a_i shared": LinearGivenTheta(every_power, None, 1, *EXPONENT, "domain"),
+    "every power, one a": LinearGivenTheta(every_power, None, 1, *EXPONENT, "all"),
+    "log own": LinearGivenTheta(log_own_and_transfer, None, 1, *OFFSET, "all"),
     "effective data": LinearGivenTheta(effective_data_columns, None, 5,
                                        fitting.grid_starts([0.1, 0.4], *[[0.01, 0.1]] * 4),
                                        ([1e-3] + [0.0] * 4, [5.0] + [10.0] * 4), "domain"),
-    "own power + transfer": LinearGivenTheta(own_power_and_transfer, None, 1, *EXPONENT, "domain and size"),
-    "one a": LinearGivenTheta(own_power_and_transfer, None, 1, *EXPONENT, "all"),
-    "log own": LinearGivenTheta(log_own_and_transfer, None, 1, *OFFSET, "all"),
 }
 
 
-def each_size_alone(rows):
-    """The chosen law as SLDBench's evaluator fits it: every size on its own (a and u per size)."""
-    return {g: fit(part)[g] for g, part in rows.groupby("group", sort=False)}
+def own_power(name, constants, kind, origin, exponent, transfer):
+    return selection.Candidate(name, constants, own_power_fit(exponent, transfer), own_power_predict,
+                               origin=origin, kind=kind)
 
 
-def candidate(name, constants, origin, key):
-    return fitting.Candidate(name, constants, origin=origin, fit=forms[key].fit, predict=forms[key].predict)
+def generic(name, constants, kind, origin, key):
+    return selection.Candidate(name, constants, forms[key].fit, forms[key].predict, origin=origin, kind=kind)
 
 
-CHOSEN = "c_i + W_i p_i^a + sum u_ij p_j; one a, u_ij shared by sizes"
+CHOSEN_V1 = "one a, u_ij shared by sizes (v1)"
 candidates = [
-    candidate("L_inf_i - a_i p_i^b_i", "15", "SLDBench leaderboard", "leaderboard"),
-    candidate("c_i + k_i exp(sum_j t_ij p_j)", "35 (30 free)", "Ye et al. 2024", "ye"),
-    candidate("b_i + sum_j W_ij p_j^a_i", "35", "best published", "published"),
-    candidate("b_i + sum_j W_ij p_j^a_i; a_i shared by sizes", "35 (5 shared)", "published, shared", "published, a_i shared"),
-    candidate("b_i + sum_j W_ij p_j^a; one a", "31 (1 shared)", "published, shared", "published, one a"),
-    candidate("c_i + k_i (p_i + sum w_ij p_j)^-b_i; b, w shared", "35 (25 shared)", "ours", "effective data"),
-    candidate("c_i + W_i p_i^a_i + sum u_ij p_j", "35", "ours", "own power + transfer"),
-    candidate("c_i + W_i p_i^a + sum u_ij p_j; one a", "31 (1 shared)", "ours", "one a"),
-    fitting.Candidate("c_i + W_i p_i^a + sum u_ij p_j; each size alone", "31", origin="ours (evaluator)",
-                      fit=each_size_alone, predict=predict),
-    fitting.Candidate(CHOSEN, "31 (21 shared)", origin="ours; chosen", fit=fit, predict=predict),
-    candidate("c_i - k_i ln(p_i + e) + sum u_ij p_j; one e", "31 (1 shared)", "ours", "log own"),
+    generic("Ye et al.: c_i + k_i exp(sum_j t_ij p_j)", "30", "published", "Ye et al. 2024", "ye"),
+    own_power("leaderboard: b_i + w_i p_i^e_i + sum_j W_ij p_j", "35", "published", "SLDBench leaderboard",
+              "per size", "per size"),
+    generic("power of every share: b_i + sum_j W_ij p_j^a_i", "35", "published", "SLDBench leaderboard",
+            "every power"),
+    own_power("own share only: c_i + W_i p_i^a_i", "15", "conservative", "reference", "per size", "none"),
+    own_power("own share only, one a", "10 + 1 shared", "conservative", "reference", "one", "none"),
+    selection.Candidate("linear mixing: sum_j beta_ij p_j", "25", linear_fit, linear_predict,
+                        origin="reference", kind="conservative"),
+    own_power(CHOSEN_V1, "10 + 21 shared", "ours", "v1", "one", "shared"),
+    own_power("one a, u_ij per size", "30 + 1 shared", "ours", "ours", "one", "per size"),
+    own_power("a_i shared by sizes, u_ij per size", "30 + 5 shared", "ours", "ours", "per domain", "per size"),
+    own_power("a_i and u_ij shared by sizes", "10 + 25 shared", "ours", "ours", "per domain", "shared"),
+    generic("power of every share, a_i shared by sizes", "30 + 5 shared", "ours", "ours", "every power, a_i shared"),
+    generic("power of every share, one a", "30 + 1 shared", "ours", "ours", "every power, one a"),
+    generic("log own: c_i - k_i ln(p_i + e) + sum u_ij p_j", "30 + 1 shared", "ours", "ours", "log own"),
+    generic("effective data: c_i + k_i (p_i + sum w_ij p_j)^-b_i", "10 + 25 shared", "ours", "ours",
+            "effective data"),
 ]
 
 # %% [markdown]
-# ## Choosing the form by cross-validation over mixtures
+# ## Choosing the law: the selection protocol
 #
-# The held-out rows are new mixtures at the same four sizes, so the protocol holds out
-# mixtures: 5-fold cross-validation over the 20 mixtures, with seeded folds (seed 0), scored
-# with SLDBench's R2 on each fold's held-out rows. **A held-out mixture is held out at all four
-# sizes at once.** Row-level folds within each size (`fitting.kfold(table, 5, seed,
-# by="group")`) would hold a mixture out at one size while the fit still sees it at the other
-# three, and the errors of one mixture are shared by the sizes: the residuals of the best
-# published form, fitted to each size alone, correlate
-# across sizes for the same mixture and domain:
+# Every law in this package is chosen by one protocol on the training split (see the Method
+# page). Here the target is not beyond the data along an axis: the held-out rows are new
+# mixtures at the measured sizes. So the backtests hold out mixtures: 5 folds over the 20
+# training mixtures (seed 0), each fold fitting on 16 mixtures and scoring the 4 it left out,
+# about the share of new mixtures the test split adds to the training set. **A held-out
+# mixture is held out at all four sizes at once**: a mixture's errors are shared by the sizes
+# (v1 measured it: the residuals of one mixture correlate from 0.7 to 0.9 across sizes), and a
+# law that shares constants across sizes would otherwise learn a held-out mixture's quirk from
+# its runs at the other sizes. The protocol reports, per fold, SLDBench's R2 and the mean signed error (bias,
+# in standard deviations of the held losses); the noise ceiling is undefined, since no mixture
+# was run twice at one size.
 
 # %%
-published_fit = forms["published"].fit(table)
-residual = table[LOSSES].to_numpy() - fitting.predict_table(forms["published"].predict, table, published_fit, TASK)
-order = np.argsort(mixture_id.to_numpy(), kind="stable")  # every size's rows in mixture order
-by_size = {size: residual[order][(table.group.to_numpy()[order] == size)].ravel() for size in SIZES}
-pd.DataFrame(np.corrcoef([by_size[s] for s in SIZES]), index=SIZES, columns=SIZES).round(2)
+backtests = selection.folds(table, TASK, 5, seed=0, cluster=SHARES)
+evaluation = selection.evaluate(candidates, backtests, TASK, cluster=SHARES)
+summary = evaluation.summary().drop(columns="kind")
+summary.assign(worst_r2=summary.worst_r2.clip(lower=selection.BLOWN_UP)).round(4)
 
 # %% [markdown]
-# Correlations of 0.69 to 0.86: a mixture that one size "likes" more than the law says, the others
-# like too. A law that shares constants across sizes, as ours does, would learn the held-out
-# mixture's own quirk from its rows at the other sizes and look better than it is. So the folds
-# are built here from seeded permutations of the mixtures (a notebook helper; `fitting.kfold`
-# draws rows):
+# (A worst R2 shown as -1 is below -1: the form blew up in that fold.) Fold by fold:
 
 # %%
-def mixture_folds(rows, k, seed):
-    """Seeded K-fold splits (train, held) over mixtures: a held mixture is held at every size."""
-    mixture = rows.groupby(SHARES, sort=True).ngroup().to_numpy()
-    order = np.random.default_rng(seed).permutation(mixture.max() + 1)
-    for fold in np.array_split(order, k):
-        held = np.isin(mixture, fold)
-        yield rows[~held].copy(), rows[held].copy()
-
-
-splits = list(mixture_folds(table, 5, seed=0))
-validation = fitting.validation_table(candidates, splits, TASK)
-validation.round({"r2": 5, "r2_fold_mean": 5, "r2_fold_std": 5, "nmae": 4})[
-    ["candidate", "constants", "origin", "r2", "r2_fold_mean", "r2_fold_std", "nmae"]
-]
+evaluation.table("r2").clip(lower=selection.BLOWN_UP).round(4)
 
 # %% [markdown]
-# (`r2` pools the out-of-fold predictions of all folds; `r2_fold_mean` and `r2_fold_std` are
-# over the 5 folds.)
+# **The blown-up folds have one cause.** Only one mixture has no domain 5, and it falls in the
+# first fold. When that fold is held out, no training row has $p_5 = 0$, and a form with its own
+# exponent for domain 5 at each size can put that exponent near 0, turning $W p_5^{a}$ into a
+# step that the training rows cannot see; at the held-out mixture the prediction is then wild.
+# The protocol ranks forms by their median over folds, so one such fold is reported, not
+# averaged in. It remains a warning about the chosen law: what it says near $p_5 = 0$ rests on
+# that single mixture.
 #
-# **The chosen law wins**: one exponent for every domain and size, and a transfer matrix shared
-# by the sizes, has the best pooled R2 (0.9923), the best fold mean (0.9935) and the lowest NMAE
-# (0.055), with 4 constants per size fewer than the published form (and 61 free constants for
-# the four sizes, against 124 when each size has its own $a$ and $u_{ij}$). The margins over its
-# two relatives (one $a$ with the transfer per size; each size fitted alone) are small, 0.001 in
-# R2, so the choice rests as much on parsimony as on the score. The effective-data form comes
-# next (0.9915 pooled, a smaller spread over folds but a higher NMAE, 0.072); Ye et al.'s
-# exponential form trails at 0.968; the own-share-only leaderboard law and every form with an
-# exponent per domain and size fail catastrophically in one fold. With a second seed (seeds 0
-# and 1, 10 folds) the chosen law keeps the best fold mean (0.9927) and NMAE, while its pooled
-# R2 (0.99142) ties with the effective-data form's (0.99144); the second seed is left out here to
-# keep the notebook fast.
+# Then the survivors: every form the folds cannot tell from the best one (its excess squared
+# error is within two standard errors, over held-out runs, at the median fold), refitted on all
+# runs, bootstrapped (100 refits on mixtures resampled within each size, seed 0), and compared
+# where the law is used: at new mixtures. The target rows are 60 mixtures between pairs of
+# training mixtures (a random point of the segment between two of them, seed 0), at every
+# size.
 #
-# **The catastrophic rows have one cause.** Only one mixture has no domain 5. When its fold is
-# held out, no training row has $p_5 = 0$, and a form with its own exponent for domain 5 can put
-# that exponent near 0, turning $W p_5^{a}$ into a step that the training rows cannot see. At the
-# held-out mixture the prediction is then wild. Fold by fold, for the published form and the
-# chosen law:
+# A form is refused if its fitted law contradicts what is known of data mixtures: the loss on
+# a domain falls as the domain's share grows, with diminishing returns. That is the shape of Ye
+# et al.'s law ($c_i + k_i e^{t_{ii} p_i + \dots}$, with $k_i > 0$ and $t_{ii} < 0$ for a domain
+# that helps itself) and of every own-share curve in the data above. It is checked at every
+# training mixture and size, on steps of 1% and 2% of the mixture towards the domain.
 
 # %%
-per_fold = []
-for k, (train, held) in enumerate(splits):
-    truth = held[LOSSES].to_numpy()
-    scores = {"fold": k, "holds the mixture without domain 5": bool((held.proportion_domain_5 == 0).any())}
-    for name, fitter, law_predict in [("published", forms["published"].fit, forms["published"].predict),
-                                      ("chosen", fit, predict)]:
-        guess = fitting.predict_table(law_predict, held, fitter(train), TASK)
-        scores[f"R2, {name}"] = round(metrics.r2(truth, guess), 4)
-    per_fold.append(scores)
-pd.DataFrame(per_fold)
+mixtures = table[SHARES].drop_duplicates().to_numpy()
+rng = np.random.default_rng(0)
+pairs = np.array([rng.choice(len(mixtures), 2, replace=False) for _ in range(60)])
+position = rng.uniform(0.25, 0.75, size=(60, 1))
+between = position * mixtures[pairs[:, 0]] + (1 - position) * mixtures[pairs[:, 1]]
+target = pd.DataFrame([{"group": g, **dict(zip(SHARES, m))} for g in SIZES for m in between])
+
+
+def contradicts_the_literature(candidate, constants):
+    """A reason if a domain's loss rises with its own share, or falls faster as the share grows."""
+    for group, values in constants.items():
+        for i in range(5):
+            toward = [mixtures + t * (np.eye(5)[i] - mixtures) for t in (0.0, 0.01, 0.02)]
+            loss = [candidate.predict(dict(zip(SHARES, step.T)), values)[:, i] for step in toward]
+            if np.any(loss[1] >= loss[0]):
+                return f"the loss on domain {i + 1} rises with its own share ({group})"
+            if np.any(loss[2] - 2 * loss[1] + loss[0] < -1e-9):
+                return f"the loss on domain {i + 1} is not convex in its own share ({group})"
+    return None
+
+
+choice = selection.choose(evaluation, table, target, bootstrap=100, seed=0, checks=contradicts_the_literature)
+print(choice.reason)
+print("refused by the check:", choice.excluded or "none")
+choice.at_target.round(4)
 
 # %% [markdown]
-# And the error at that one mixture when it is left out of the fit:
+# The form with an exponent per domain and the transfer both shared by the sizes has the best
+# median R2 (0.9973), ranks first in every fold, and has the best worst fold (0.982, the fold
+# that holds the mixture without domain 5). Three forms survive beside it: one exponent with the
+# transfer per size, exponents per domain with the transfer per size, and the leaderboard's law.
+# Refitted on all runs, they agree with it at new mixtures to within half a bootstrap standard
+# deviation, so the law is that one form, not a combination: where the data cannot choose
+# between these forms, they predict the same. No form was refused by the literature check.
+#
+# **History.** The first version of this law (v1) was $c_i + W_i\,p_i^{\,a} + \sum_{j\ne i} u_{ij}\,p_j$
+# with one exponent for every domain and size and the transfer shared by the sizes (31 constants
+# per size, 21 of them shared), chosen by the R2 of all folds' predictions pooled (0.99229 in
+# 5-fold cross-validation over mixtures). Scored after release on the held-out mixtures, it
+# reached R2 0.99114, below the best honest result on this task (0.993529). Its pool did not
+# hold the form chosen now, the middle ground between one exponent and an exponent per domain
+# and size: each domain keeps the shape of its own-share curve (domain 2's is nearly linear,
+# domain 3's nearly a step), while the four sizes still pool their evidence for it and for the
+# transfer. The protocol also ranks forms by their median fold rather than by pooled
+# predictions, so that one fold in which per-size exponents blow up does not decide; here the
+# chosen form is the best in that fold too. The held-out score was not used to choose anything.
+#
+# ## The law
+#
+# $L_i(\mathbf p) = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j$, with $c_i$ and $W_i$ per
+# model size and the exponents $a_i$ and transfer $u_{ij}$ shared by the sizes: 10 + 25 = 35
+# constants per size (the shared values repeated in each size's vector), the task's limit.
 
-# %%
-no_domain_5 = (table.proportion_domain_5 == 0).to_numpy()
-rows_out = []
-for name, fitter, law_predict in [
-    ("best published, b_i + sum_j W_ij p_j^a_i", forms["published"].fit, forms["published"].predict),
-    ("chosen", fit, predict),
-]:
-    constants = fitter(table[~no_domain_5])
-    guess = fitting.predict_table(law_predict, table[no_domain_5], constants, TASK)
-    error = guess - table.loc[no_domain_5, LOSSES].to_numpy()
-    rows_out.append({"law": name, "largest |error| at that mixture": round(float(np.abs(error).max()), 3),
-                     "RMS error, loss on domain 5": round(float(np.sqrt(np.mean(error[:, 4] ** 2))), 3)})
-pd.DataFrame(rows_out)
+# %% tags=["export"]
+import itertools
+
+import numpy as np
+
+from scalinglaws import data, fitting
+from scalinglaws.law import Law
+
+TASK = data.task("domain_mixture")
+
+FORM = (
+    r"L_i(\mathbf p) = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j,"
+    r"\quad a_i,\ u_{ij}\ \text{shared by all model sizes}"
+)
+_DOMAINS = 5
+_OTHERS = [[j for j in range(_DOMAINS) if j != i] for i in range(_DOMAINS)]
+PARAM_NAMES = (
+    [f"c_{i + 1}" for i in range(_DOMAINS)]
+    + [f"W_{i + 1}" for i in range(_DOMAINS)]
+    + [f"a_{i + 1}" for i in range(_DOMAINS)]
+    + [f"u_{i + 1}_{j + 1}" for i in range(_DOMAINS) for j in _OTHERS[i]]
+)
+
+# Each exponent a_i is the only nonlinear constant of domain i: a fixed grid of 12 starts, the
+# 2 best polished (a warm start and the best of the grid when a bootstrap refit starts there).
+_EXPONENT_STARTS = fitting.grid_starts([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.55, 0.75, 1.0, 1.5, 2.0])
+_EXPONENT_BOUNDS = ([1e-3], [5.0])
+# A share measured at too few levels (two in a model size fitted alone, or three when the
+# transfer terms can bend through them) fits equally well with any exponent: the cost is flat in
+# a_i, and which grid point wins would be decided by rounding. Such an exponent is set to 1/2.
+_PROBES, _UNDETERMINED = (0.3, 0.7, 2.0), 0.5
+
+
+def _shares(X):
+    return np.column_stack([np.asarray(X[name], dtype=float) for name in TASK.input_names])
+
+
+def _unpack(params):
+    """c (5,), W (5,), a (5,), and the transfer matrix U (5, 5) with a zero diagonal."""
+    p = np.asarray(params, dtype=float)
+    transfer = np.zeros((_DOMAINS, _DOMAINS))
+    for i in range(_DOMAINS):
+        transfer[i, _OTHERS[i]] = p[15 + 4 * i : 19 + 4 * i]
+    return p[0:5], p[5:10], p[10:15], transfer
+
+
+def formula(X, params):
+    """The five losses, shape (n, 5), for the proportions in ``X`` with one model size's constants."""
+    c, W, a, transfer = _unpack(params)
+    P = _shares(X)
+    return c + W * P**a + P @ transfer.T
+
+
+def _growth(x):
+    """expm1(x) / x and its derivative, accurate near x = 0."""
+    small = np.abs(x) < 1e-4
+    safe = np.where(small, 1.0, x)
+    value = np.where(small, 1.0 + x / 2 + x**2 / 6, np.expm1(safe) / safe)
+    slope = np.where(small, 0.5 + x / 3 + x**2 / 8, (safe * np.exp(safe) - np.expm1(safe)) / safe**2)
+    return value, slope
+
+
+class _Projection:
+    """Variable projection of one domain's law at a fixed exponent a: the exact least-squares
+    constants, the residual, and its derivative in a (Kaufman's: exact for the gradient).
+
+    The own-share columns E_b p^a (one per size) come close to the span of the intercepts and
+    the other shares in two limits: a -> 0 (p^a -> 1 where no mixture lacks the domain) and
+    a -> 1 (p_i = 1 - sum_j p_j). There a fit is ill-conditioned, and where the rows pin the
+    exponent down only weakly, rounding would decide where it lands. So the columns are
+    replaced by columns that span the same space and stay well conditioned in both limits:
+    h = (p^a - 1 - a (p - 1)) / (a (a - 1)), shared, and the contrasts between sizes
+    (E_b - E_n) (p^a - 1) / a. What the fixed columns explain is taken out once beforehand.
+    """
+
+    def __init__(self, E, own, fixed, y):
+        self.E, self.own, self.fixed = E, own, fixed
+        self.zero = own <= 0
+        self.log_own = np.log(np.where(self.zero, 1.0, own))
+        self.offset = np.linalg.lstsq(fixed, y, rcond=None)[0]
+        self.y = y - fixed @ self.offset
+        self.a = None
+
+    def _columns(self, a):
+        """h, (p^a - 1) / a, and their derivatives in a."""
+        p, L, zero = self.own, self.log_own, self.zero
+        f, df = _growth(a * L)
+        q, dq = L * f, L**2 * df  # (p^a - 1) / a
+        if a < 0.5:
+            h = (q - (p - 1.0)) / (a - 1.0)
+            dh = (dq - h) / (a - 1.0)
+        else:
+            g, dg = _growth((a - 1.0) * L)
+            h = (p * L * g - (p - 1.0)) / a
+            dh = (p * L**2 * dg - h) / a
+        return (np.where(zero, 1.0 / a, h), np.where(zero, -1.0 / a**2, dh),
+                np.where(zero, -1.0 / a, q), np.where(zero, 1.0 / a**2, dq))
+
+    def at(self, a):
+        if a != self.a:
+            h, dh, q, dq = self._columns(a)
+            contrast = self.E[:, :-1] - self.E[:, -1:]
+            X = np.hstack([h[:, None], contrast * q[:, None], self.fixed])
+            Q, R = np.linalg.qr(X)
+            diagonal = np.abs(np.diag(R))
+            if diagonal.min() > 1e-9 * diagonal.max():
+                self.beta = np.linalg.solve(R, Q.T @ self.y)
+                project = lambda v: v - Q @ (Q.T @ v)
+            else:  # a design without full rank (too few distinct mixtures)
+                self.beta = np.linalg.lstsq(X, self.y, rcond=None)[0]
+                project = lambda v: v - X @ np.linalg.lstsq(X, v, rcond=None)[0]
+            self.residual = project(self.y)
+            n = self.E.shape[1]
+            slope = dh * self.beta[0] + (contrast * dq[:, None]) @ self.beta[1:n]
+            self.jacobian = -project(slope)[:, None]
+            self.a = a
+        return self
+
+    def gradient(self, a):
+        at = self.at(a)
+        return float(at.jacobian[:, 0] @ at.residual), float(at.jacobian[:, 0] @ at.jacobian[:, 0])
+
+    def root(self, a):
+        """The exponent where the cost's gradient vanishes, to machine precision.
+
+        A least-squares run stops once the cost no longer falls by more than its rounding, which
+        leaves a weakly pinned exponent wherever rounding let it stop. The gradient locates the
+        optimum far more sharply: Gauss-Newton steps on it, kept while they shrink it, from a
+        start inside the bounds (an exponent at a bound stays there).
+        """
+        low, high = _EXPONENT_BOUNDS[0][0], _EXPONENT_BOUNDS[1][0]
+        if not low < a < high:
+            return a
+        gradient, curvature = self.gradient(a)
+        for _ in range(20):
+            if curvature <= 0:
+                break
+            step = min(max(a - gradient / curvature, low), high)
+            if step == a:
+                break
+            new_gradient, new_curvature = self.gradient(step)
+            if abs(new_gradient) >= abs(gradient):
+                break
+            a, gradient, curvature = step, new_gradient, new_curvature
+        return a
+
+    def constants(self, a):
+        """W per size, c per size and the shared u of the law c_b + W_b p^a + sum_j u_j p_j."""
+        a = a if a != 1.0 else 1.0 - 1e-9  # c + W p^a cannot write the limit a -> 1 itself
+        beta, n = self.at(a).beta, self.E.shape[1]
+        K, gamma = beta[0] / (a * (a - 1.0)), beta[1:n] / a
+        W = np.append(K + gamma, K - gamma.sum())
+        fixed = beta[n:] + self.offset
+        return W, fixed[:n] - K - np.append(gamma, -gamma.sum()), fixed[n:] + beta[0] / (a - 1.0)
+
+
+def fit_constants(table, start=None):
+    """Fit all model sizes jointly by variable projection, one domain at a time.
+
+    For a fixed exponent a_i the law of domain i is linear: c_i and W_i per size, u_ij shared,
+    solved exactly by least squares over all sizes; a_i is found by ``fitting.least_squares``.
+    ``start`` (constants per size, say the fit to all runs) warm-starts each exponent.
+    """
+    groups = list(dict.fromkeys(table[TASK.group_column]))
+    n = len(groups)
+    codes = np.array([groups.index(g) for g in table[TASK.group_column]])
+    indicator = (codes[:, None] == np.arange(n)[None, :]).astype(float)
+    P, Y = _shares(table), table[TASK.target_names].to_numpy(dtype=float)
+    out = np.zeros((n, len(PARAM_NAMES)))
+    for i in range(_DOMAINS):
+        projection = _Projection(indicator, P[:, i], np.hstack([indicator, P[:, _OTHERS[i]]]), Y[:, i])
+        starts, keep = _EXPONENT_STARTS, 2
+        if start is not None and all(str(g) in start for g in groups):
+            starts = np.vstack([[start[str(groups[0])][10 + i]], _EXPONENT_STARTS])
+            keep = fitting.WARM_KEEP + 1
+        costs = [float(np.sum(projection.at(a).residual ** 2)) for a in _PROBES]
+        if max(costs) - min(costs) <= 1e-10 * max(costs):
+            a = _UNDETERMINED  # the rows cannot tell exponents apart: a fixed value, not rounding noise
+        else:
+            a = projection.root(float(fitting.least_squares(
+                lambda theta: projection.at(theta[0]).residual, starts, bounds=_EXPONENT_BOUNDS, keep=keep,
+                jac=lambda theta: projection.at(theta[0]).jacobian,
+            ).params[0]))
+        W, c, u = projection.constants(a)
+        out[:, 5 + i], out[:, i], out[:, 10 + i] = W, c, a
+        out[:, 15 + 4 * i : 19 + 4 * i] = u
+    return {str(g): [float(v) for v in out[b]] for b, g in enumerate(groups)}
+
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+predict, fit = LAW.predict, LAW.fit
 
 # %% [markdown]
-# With one exponent shared by all five domains, domain 5's behaviour near zero is borrowed from
-# the four domains that have zero-share mixtures: the error there falls from 65 nats RMS to 0.2.
-# That fold stays the hardest for the chosen law too (0.978). On the other folds the published
-# form is good, R2 0.995 to 0.997, though below the chosen law in every fold: it is not a bad
-# law, but it depends on the test mixtures sitting on levels the training set already has.
-# Sharing the transfer across sizes then lowers the variance further: four sizes estimate each
-# $u_{ij}$.
-#
-# **What row-level folds would have said.** The same comparison with
-# `fitting.kfold(table, 5, seed=0, by="group")`, for the chosen law, the same form
-# fitted to each size alone, and one $a$ with transfer per size:
+# The exported law is the protocol's choice, not a copy typed beside it: the cell below fails
+# if the protocol picks another form, or if the exported form and fit differ from the
+# candidate it scored.
 
 # %%
-row_splits = list(fitting.kfold(table, 5, seed=0, by="group"))
-kin = {"c_i + W_i p_i^a + sum u_ij p_j; one a", "c_i + W_i p_i^a + sum u_ij p_j; each size alone", CHOSEN}
-row_level = fitting.validation_table([c for c in candidates if c.name in kin], row_splits, TASK)
-row_level.round({"r2": 5, "r2_fold_mean": 5, "r2_fold_std": 5, "nmae": 4})[
-    ["candidate", "constants", "r2", "r2_fold_mean", "r2_fold_std", "nmae"]
-]
+by_name = {c.name: c for c in candidates}
+assert choice.members == ["a_i and u_ij shared by sizes"] and choice.weights == [1.0]
+probe = np.random.default_rng(1).uniform(0.1, 1.0, len(PARAM_NAMES))
+np.testing.assert_allclose(formula(table, probe), by_name[choice.best].predict(table, probe), rtol=1e-12)
+PARAMS_FITTED = choice.fits[choice.best]
+np.testing.assert_allclose(fitting.predict_table(formula, table, fit_constants(table), TASK),
+                           fitting.predict_table(formula, table, PARAMS_FITTED, TASK), rtol=1e-9)
 
 # %% [markdown]
-# Row-level folds flatter the shared law (0.9976 pooled, against 0.9923 over mixtures) because
-# it sees the held mixture at the other sizes, while the forms fitted per size, which cannot,
-# score the same or lower (0.989 to 0.991). Over mixtures, the honest protocol, sharing still
-# wins, by less.
+# ## Fitted on all training runs
 #
-# **How SLDBench's evaluator behaves.** Its `fit_scaling_law(X, y)` sees one model size alone,
-# so with our law it fits $a$ and $u_{ij}$ from that size only: the row "each size alone" above
-# (0.9915 pooled, 0.9927 fold mean, against 0.9923 and 0.9935 for the joint fit). The evaluator
-# can score the law unchanged and loses about 0.001 of cross-validated R2; `fit(table)` with all
-# sizes, the routine that produced the stored constants, is the better fit. Its exponents per
-# size:
+# The protocol's bootstrap resamples mixtures within each model size, each size on its own (the
+# shared machinery draws every group apart). A mixture's errors are shared by the sizes, so for
+# the record the law is bootstrapped once more, resampling whole mixtures: each of the 100
+# refits (seed 0) draws 20 mixtures with replacement, every one with its runs at all four
+# sizes. The exponents, with 95% intervals from those refits:
 
 # %%
-evaluator_exponents = {size: constants[10] for size, constants in each_size_alone(table).items()}
-print("a fitted on each size alone: " + ", ".join(f"{s} {a:.3f}" for s, a in evaluator_exponents.items()))
+PARAMS_FITTED = choice.fits[choice.best]
+draws = fitting.bootstrap(fit_constants, table, n=100, seed=0, by=None, cluster=SHARES, start=PARAMS_FITTED)
+print(f"refits over whole mixtures: {draws.attempted - draws.failed} of {draws.attempted} converged")
+EXPONENTS = [f"a_{i}" for i in range(1, 6)]
+bands = fitting.intervals(PARAMS_FITTED, draws, PARAM_NAMES)
+bands[(bands.group == "410M") & bands.constant.isin(EXPONENTS)].set_index("constant")[
+    ["estimate", "low_95%", "high_95%"]].round(2)
 
 # %% [markdown]
-# ## The law, fitted on all training runs
+# Domains 1, 4 and 5 have exponents between about 0.27 and 0.52, around v1's single one.
+# Domain 2's loss is nearly linear in its share ($a_2 \approx 0.9$, loosely pinned: three levels
+# cannot tell its curvature), and domain 3's exponent goes to 0: the law puts domain 3's whole
+# own-share gain into its first 1/32 and the rest of the slope into the linear terms. The data
+# cannot tell that step from a steep power law (the interval of $a_3$ is wide): no mixture has
+# a share of domain 3 between 0 and 1/32. $a_5$ is loose for another reason: a refit that leaves
+# out the one mixture without domain 5 (about a third of the refits do) cannot see $p_5 = 0$ at
+# all, and then hardly any exponent fits worse than another.
 #
-# $$L_i(\mathbf p) = c_i + W_i\,p_i^{\,a} + \sum_{j\neq i} u_{ij}\,p_j,$$
-#
-# with $c_i$, $W_i$ per model size and $a$, $u_{ij}$ shared by the sizes: 10 + 21 = 31 constants
-# per size (the shared values repeated in each size's vector).
+# The intercepts $c_i$ carry the model size. One by one they are loose where a domain's share
+# is always small ($c_3$ trades against the transfer into domain 3, since
+# $\sum_{j\ne 3} p_j \approx 1$ in every mixture), but their differences between sizes are
+# pinned down, so their trend is shown relative to the smallest model (95% intervals):
 
-# %%
-PARAMS_FITTED = fit(table)
-fitted = pd.DataFrame(PARAMS_FITTED, index=PARAM_NAMES)
-in_sample = fitting.predict_table(predict, table, PARAMS_FITTED, TASK)
-print(f"a = {fitted.loc['a', SIZES[0]]:.4f}; R2 on all training runs {metrics.r2(table[LOSSES].to_numpy(), in_sample):.5f}")
-fitted.iloc[:10].round(4)
-
-# %%
-_, _, _, transfer = _unpack(PARAMS_FITTED[SIZES[0]])
-fig, ax = plt.subplots(figsize=(5.2, 4.2))
-shown = np.where(np.eye(5, dtype=bool), np.nan, transfer)
-image = ax.imshow(shown, cmap="RdBu_r", vmin=-0.6, vmax=0.6)
+# %% tags=["hide-input"]
+fig, ax = plt.subplots(figsize=(6, 3.6))
 for i in range(5):
-    for j in range(5):
-        if i != j:
-            ax.text(j, i, f"{transfer[i, j]:.2f}", ha="center", va="center", fontsize=9)
+    k = PARAM_NAMES.index(f"c_{i + 1}")
+    value = np.array([PARAMS_FITTED[s][k] - PARAMS_FITTED[SIZES[0]][k] for s in SIZES])
+    low, high = np.quantile([draws.draws[s][:, k] - draws.draws[SIZES[0]][:, k] for s in SIZES],
+                            [0.025, 0.975], axis=1)
+    ax.errorbar([PARAMETERS[s] * (1 + 0.03 * (i - 2)) for s in SIZES], value, yerr=[value - low, high - value],
+                fmt="o-", ms=4, capsize=2, label=f"domain {i + 1}")
+ax.set(xscale="log", xlabel="model parameters N", ylabel="c_i(N) - c_i(70M) (nats)",
+       title="The model size lives in the intercepts")
+ax.legend()
+fig.tight_layout()
+plt.show()
+
+# %% [markdown]
+# The intercepts fall with size on every domain, by about half a nat from 70M to 410M, each
+# step in $\log N$ smaller than the last (as a power law towards a floor would).
+#
+# The transfer $u_{ij}$: at a fixed own share $p_i$, moving a share $\delta$ from domain $k$ to
+# domain $j$ changes $L_i$ by $(u_{ij} - u_{ik})\,\delta$. Only these differences within a row are
+# transfer in the strict sense (the common level of a row is a linear own-share term, since
+# $\sum_{j\ne i} p_j = 1 - p_i$), and only they are pinned down; the map shows each row with its
+# mean removed:
+
+# %% tags=["hide-input"]
+transfer = np.full((5, 5), np.nan)
+for i in range(5):
+    row = np.array([PARAMS_FITTED["410M"][PARAM_NAMES.index(f"u_{i + 1}_{j + 1}")] for j in OTHERS[i]])
+    transfer[i, OTHERS[i]] = row - row.mean()
+fig, ax = plt.subplots(figsize=(5.6, 4.2))
+image = ax.imshow(transfer, cmap="RdBu_r", vmin=-0.3, vmax=0.3)
+for i in range(5):
+    for j in OTHERS[i]:
+        ax.text(j, i, f"{transfer[i, j]:+.2f}", ha="center", va="center", fontsize=9)
 ax.set_xticks(range(5), [f"{j + 1}" for j in range(5)])
 ax.set_yticks(range(5), [f"{i + 1}" for i in range(5)])
-ax.set(xlabel="share of domain j", ylabel="loss on domain i", title="Transfer u_ij (shared by sizes); blue helps")
-fig.colorbar(image, ax=ax, label="change of L_i per unit share of j")
+ax.set(xlabel="share of domain j", ylabel="loss on domain i", title="Transfer u_ij - mean of its row (blue helps)")
+fig.colorbar(image, ax=ax, label="nats per unit share")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# How to read the map: at a fixed own share $p_i$, moving a share $\delta$ from domain $k$ to
-# domain $j$ changes $L_i$ by $(u_{ij} - u_{ik})\,\delta$. Only the differences within a row are
-# transfer in the strict sense, since the common part of a row is a linear own-share term
-# ($\sum_{j\ne i} p_j = 1 - p_i$). Domain 2's row is all positive: its own gain is mostly linear
-# in its share (its $W_2$ is small). For domain 3, domain 5 and domain 2 help most and domain 1
-# least (0.18 per unit share between 5 and 1); for domain 1, domains 4 and 5 help more than
-# domain 2; domain 5's loss hardly depends on what fills the rest.
-#
-# Uncertainty by a bootstrap over mixtures: 100 resamples (seed 0) of the 20 mixtures with
-# replacement, each mixture with its rows at all four sizes, since its errors are shared by the
-# sizes. (`fitting.bootstrap` resamples the rows of the table it is given, so it is given a table
-# of mixtures and a fit that expands them into their runs.) 95% percentile intervals, shown for
-# 410M; $a$ and $u_{ij}$ are the same at every size:
-
-# %%
-runs_of_mixture = {m: rows for m, rows in table.groupby(mixture_id, sort=True)}
-mixtures = pd.DataFrame({"mixture": sorted(runs_of_mixture)})
-
-
-def fit_mixtures(sample):
-    return fit(pd.concat([runs_of_mixture[m] for m in sample.mixture], ignore_index=True))
-
-
-draws = fitting.bootstrap(fit_mixtures, mixtures, n=100, seed=0, by=None)
-print(f"bootstrap refits: {draws.attempted - draws.failed} of {draws.attempted} converged")
-bands = fitting.intervals(PARAMS_FITTED, draws, PARAM_NAMES)
-bands[bands.group == SIZES[-1]].drop(columns="group").round(4).set_index("constant")
-
-# %% [markdown]
-# $c_3$ and the $u_{3j}$ are loose one by one (±0.4) but move together: domain 3's share never
-# exceeds 3/32, so $\sum_{j\ne 3} p_j$ is close to 1 in every mixture and the common level of
-# row 3 of $u$ trades off against $c_3$. Their differences, and the predicted losses inside the
-# training box, are much tighter (see the bands below). The same holds, less strongly, for the
-# intercepts of every domain, so their trend with size is shown relative to the smallest model:
-
-# %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
-for name, ax in zip(["c", "W"], axes):
-    for i in range(5):
-        k = PARAM_NAMES.index(f"{name}_{i + 1}")
-        # Intercepts relative to the smallest model: each bootstrap draw refits all sizes at once.
-        reference = PARAMS_FITTED[SIZES[0]][k] if name == "c" else 0.0
-        drawn = draws.draws[SIZES[0]][:, k] if name == "c" else 0.0
-        value = np.array([PARAMS_FITTED[s][k] - reference for s in SIZES])
-        low, high = np.quantile([draws.draws[s][:, k] - drawn for s in SIZES], [0.025, 0.975], axis=1)
-        ax.errorbar([PARAMETERS[s] * (1 + 0.03 * (i - 2)) for s in SIZES], value,
-                    yerr=[value - low, high - value], fmt="o-", ms=4, capsize=2, label=f"domain {i + 1}")
-    ax.set(xscale="log", xlabel="model parameters N")
-axes[0].set(ylabel=f"c_i(N) - c_i({SIZES[0]})", title="Intercepts, relative to the smallest model")
-axes[1].set(ylabel="own-share gain W_i", title="Own-share gains")
-axes[0].legend(fontsize=7)
-fig.suptitle("The size lives in the intercepts; the own-share gain W_i barely moves (95% bootstrap intervals)")
-fig.tight_layout()
-plt.show()
-
-# %% [markdown]
-# The intercepts fall with size on every domain, by 0.48 to 0.59 nats from 70M to 410M, each
-# step in $\log N$ smaller than the last (as a power law towards a floor would), and the
-# bootstrap pins the differences within about 0.01 nats. The own-share gain $W_i$ is nearly
-# flat (domains 1 and 4 lose a little, from about −1.1 to −0.95). The exponent $a \approx 0.29$
-# (interval about 0.24 to 0.34) is well below 1: the
-# slope of $W_i p_i^{a}$ is infinite at $p_i = 0$, which is the big first step of the data.
+# For domain 3, domains 5 and 2 help most and domain 1 hurts most; for domain 2, domains 5 and 3
+# help and domains 4 and 1 hurt; for domain 1, domains 4 and 5 help more than domain 3; domain
+# 5's loss hardly depends on what fills the rest, and domain 4's only on domain 2.
 #
 # Residuals against each domain's own share:
 
-# %%
+# %% tags=["hide-input"]
+in_sample = fitting.predict_table(formula, table, PARAMS_FITTED, TASK)
 residual = table[LOSSES].to_numpy() - in_sample
-fig, axes = plt.subplots(1, 5, figsize=(13, 3.0), sharey=True)
-for i, ax in enumerate(axes):
+print(f"R2 on all training runs: {metrics.r2(table[LOSSES].to_numpy(), in_sample):.4f}; RMS residual per domain "
+      "(nats): " + ", ".join(f"{v:.4f}" for v in np.sqrt((residual**2).mean(0))))
+fig, axes = plt.subplots(2, 3, figsize=(8, 5.2), sharey=True)
+for i, ax in enumerate(axes.flat[:5]):
     for size in SIZES:
         rows = (table.group == size).to_numpy()
         ax.scatter(table.loc[rows, SHARES[i]] * (1 + 0.04 * (SIZES.index(size) - 1.5)), residual[rows, i],
-                   s=10, color=colors[size], label=size)
+                   s=10, color=COLORS[size], label=size)
     ax.axhline(0, color="grey", lw=0.8)
-    ax.set(xlabel=f"share of domain {i + 1}", title=f"loss on domain {i + 1}")
-axes[0].set_ylabel("loss - law (nats)")
-axes[-1].legend(fontsize=7)
-fig.suptitle("Residuals: a few hundredths of a nat, no trend in the own share")
+    ax.set(xlabel=f"share of domain {i + 1}", ylabel="loss - law (nats)", title=f"loss on domain {i + 1}")
+axes.flat[5].axis("off")
+axes.flat[5].legend(*axes.flat[0].get_legend_handles_labels(), title="model size", loc="center")
+fig.suptitle("Residuals: about a hundredth of a nat, no trend in the own share")
 fig.tight_layout()
 plt.show()
-print("RMS residual per domain (nats): " + ", ".join(f"{v:.4f}" for v in np.sqrt((residual**2).mean(0))))
 
 # %% [markdown]
-# The residuals, 0.007 to 0.013 nats RMS per domain, are about the scatter between neighbouring
-# mixtures, and they have no trend in the own share.
+# The residuals, 0.006 to 0.012 nats RMS per domain, are about the scatter between neighbouring
+# mixtures, and they have no trend in the own share. The in-sample R2 (0.9987) is an upper
+# reference; the folds' R2 on mixtures left out (0.997 at the median fold, 0.982 in the hardest)
+# is what to expect of new mixtures.
+#
+# ## Prediction intervals, and how often they cover
+#
+# A 90% prediction interval carries the constants' bootstrap, the residuals' spread, and a
+# term for what a new mixture adds, calibrated on the folds: the smallest that covers 90% of
+# their held-out runs. With no extrapolation axis, that term is the same for every new mixture
+# (`reach={}`). Each fold's coverage below uses the term calibrated on the other four; the
+# width is reported against the spread of each held loss.
+
+# %%
+N_FREE = 16  # constants per size: its own 10 and a quarter of the 25 shared ones
+calibration = selection.calibrate(
+    fit_constants, formula, backtests, TASK, N_FREE, reach={}, level=0.9, bootstrap=30, seed=0, cluster=SHARES,
+)
+print(f"held-out runs inside their 90% interval: {calibration.summary()['covered']:.3f}")
+calibration.coverage.round(3)
+
+# %%
+uncertainty = selection.uncertainty(
+    table, TASK, formula, PARAMS_FITTED, draws, calibration, N_FREE,
+    unit="mixtures, each with its runs at all four sizes",
+)
+
+# %% [markdown]
+# On the folds' held-out runs the intervals cover 88% (the aim is 90%), with a median width of
+# about 0.04 nats, 12% to 21% of the spread of a held loss. One fold is under-covered (69%): its
+# four mixtures are predicted a little worse than the others', and the term calibrated on the
+# other folds is too small for them. Read the 90% intervals on new mixtures as closer to 85%.
 #
 # ## Beyond the training mixtures
 #
-# The law can be evaluated anywhere on the simplex, but it was fitted inside a box: no share
-# above its training maximum. Along one ray per domain (its share from 0 to 1, the rest split
-# equally among the other four) at 410M, with the band of the bootstrap refits (2.5% to 97.5%);
-# the dashed line is the largest training share of that domain:
+# The law can be evaluated anywhere on the simplex, but it was fitted inside the training box.
+# Along one ray per domain (its share from 0 to 1, the rest split equally among the other
+# four) at 410M, the law and its 90% interval; the dashed line is the domain's largest training
+# share:
 
-# %%
+# %% tags=["hide-input"]
+from scalinglaws import records
+
+record = LAW.make_record(PARAMS_FITTED, table, uncertainty=uncertainty, source="notebooks/domain_mixture.py")
 box = table[SHARES].max().to_numpy()
 grid = np.linspace(0.0, 1.0, 101)
-fig, axes = plt.subplots(1, 5, figsize=(13, 3.2))
-for i, ax in enumerate(axes):
+fig, axes = plt.subplots(2, 3, figsize=(8, 5.2))
+for i, ax in enumerate(axes.flat[:5]):
     ray = np.tile((1.0 - grid)[:, None] / 4.0, (1, 5))
     ray[:, i] = grid
-    X = pd.DataFrame(ray, columns=SHARES)
-    curve = predict(X, PARAMS_FITTED[SIZES[-1]])[:, i]
-    band = np.quantile([predict(X, d)[:, i] for d in draws.draws[SIZES[-1]]], [0.025, 0.975], axis=0)
-    ax.plot(grid, curve, color="tab:red")
-    ax.fill_between(grid, *band, color="tab:red", alpha=0.25)
+    with warnings.catch_warnings():  # most of each ray is outside the training box, on purpose
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        band = LAW.predict(dict(zip(SHARES, ray.T)), record, interval=0.9, group="410M")
+    ax.plot(grid, band[LOSSES[i]], color="tab:red")
+    ax.fill_between(grid, band[f"{LOSSES[i]}_low"], band[f"{LOSSES[i]}_high"], color="tab:red", alpha=0.25)
     ax.axvline(box[i], color="grey", ls="--", lw=0.8)
-    ax.set(xlabel=f"share of domain {i + 1}", title=f"loss on domain {i + 1}")
-axes[0].set_ylabel(f"predicted loss, {SIZES[-1]}")
-fig.suptitle("Each loss against its own share (others equal): the band widens past the training maximum (dashed)")
+    ax.set(xlabel=f"share of domain {i + 1}", ylabel="predicted loss, 410M", title=f"loss on domain {i + 1}")
+axes.flat[5].axis("off")
+fig.suptitle("Each loss against its own share (the rest split equally), with the 90% interval")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
 # Inside the box the band is a few hundredths of a nat wide. Beyond it, the transfer terms are
-# straight lines extrapolated and the band opens, most for domain 3, measured only up to 3/32.
+# straight lines extrapolated: on domain 3 the law has the loss keep falling, linearly, to below
+# 1 nat at $p_3 = 1$, which nothing supports (domain 3 was measured up to 3/32), and on domain 2
+# it turns up again. The interval's new-mixture term was calibrated on new mixtures *inside*
+# the box and does not grow beyond it: outside the box the band is a lower bound on the error.
 #
-# A direct check of extrapolation along one share: fit the law without the mixtures at the
-# largest training share of a domain and predict them (domain 5 is left out: its largest share,
-# 3/4, is in 12 of the 20 mixtures).
-
-# %%
-edge = []
-for i in range(4):
-    at_edge = (table[SHARES[i]] == box[i]).to_numpy()
-    guess = fitting.predict_table(predict, table[at_edge], fit(table[~at_edge]), TASK)
-    truth = table.loc[at_edge, LOSSES].to_numpy()
-    edge.append({"held out": f"{SHARES[i]} = {box[i]:g}", "mixtures": int(at_edge.sum() // len(SIZES)),
-                 "fitted up to": f"{table.loc[~at_edge, SHARES[i]].max():g}",
-                 "R2": round(metrics.r2(truth, guess), 4), "RMS error": round(float(np.sqrt(np.mean((truth - guess) ** 2))), 4)})
-pd.DataFrame(edge)
-
-# %% [markdown]
-# Extrapolating the share of domain 1 from 1/4 to 1/2 fails (R2 0.04, a quarter of a nat RMS);
-# the other edges hold (R2 0.96 to 0.99, 0.02 to 0.05 nats RMS).
+# **Where not to trust it.**
 #
-# ## What the law says, and where not to trust it
+# - *Outside the training box* ($p_1 > 1/2$, $p_2 > 3/16$, $p_3 > 3/32$, $p_4 > 1/4$,
+#   $p_5 > 3/4$): the transfer is linear there by assumption, not by evidence, and the rays above
+#   show it running away. The uniform mixture is such a point.
+# - *Between 0 and 1/32 of domain 3*: with $a_3 \approx 0$ the first sliver of domain 3 buys
+#   almost all of its gain. No mixture measured it; a smooth power law fits the data nearly as
+#   well and says otherwise.
+# - *Near $p_5 = 0$*: one mixture carries it.
+# - *Domain 2's curvature* rests on three levels of its share.
+# - *Other model sizes*: $c_i$ and $W_i$ are fitted per size, with no law in the size; another
+#   size needs its own runs.
 #
-# - $c_i$ (per size): the loss on domain $i$ at $p_i \to 0$ with the rest of the mixture in a
-#   domain of zero transfer; it carries the model size and falls with it.
-# - $W_i < 0$ (per size) and $a$ (shared): the gain from domain $i$'s own data, a diminishing
-#   return $p_i^{a}$ with the same shape for all domains and sizes.
-# - $u_{ij}$ (shared): linear transfer from domain $j$ to domain $i$; negative helps.
-#
-# **Do not trust it** outside the training box ($p_1 > 1/2$, $p_2 > 3/16$, $p_3 > 3/32$,
-# $p_4 > 1/4$, $p_5 > 3/4$): transfer is linear there by assumption, not by evidence, and the
-# one extrapolation we could test in domain 1 failed. Domain 2's own-share curve rests
-# on three levels, and domain 5's behaviour near zero on one mixture plus the shared exponent.
-# There is no law in the model size: $c_i$ and $W_i$ are fitted per size, and another size needs
-# its own runs (their trend in $\log N$ is smooth, but it was not validated). The cross-validated
-# R2 on new mixtures is about 0.991 to 0.993; the in-sample 0.9986 is an upper reference, not an
-# expectation for the held-out mixtures.
-#
-# ## The exported law
-#
-# The constants are stored in `laws/domain_mixture.json` with the validation table; the module
-# reads them back as `PARAMS` and builds the leaderboard's `law(input_data, group)` and the
-# evaluator's `fit_scaling_law` / `scaling_law_func` from `predict` and `fit`.
-
-# %%
-stored = contract.save_params(
-    "domain_mixture", PARAMS_FITTED, PARAM_NAMES, table, validation=validation, chosen=CHOSEN,
-    protocol="5-fold CV over mixtures (a mixture held out at every size at once), seed 0",
-)
-print(f"stored the constants in src/scalinglaws/laws/{stored.name}")
-
-# %% tags=["export"]
-PARAMS, law, fit_scaling_law, scaling_law_func = contract.interfaces("domain_mixture", predict, fit)
-
-# %% [markdown]
-# The stored constants are exactly those `fit` finds on the training split, and the
-# leaderboard interface predicts what `predict` does:
-
-# %%
-assert PARAMS == fit(data.load("domain_mixture"))
-uniform = {name: 0.2 for name in SHARES}
-example = law([uniform], "410M")[0]
-assert list(example.values()) == predict(pd.DataFrame([uniform]), PARAMS["410M"])[0].tolist()
-print("predicted losses of a 410M model on the uniform mixture: "
-      + ", ".join(f"{name} {value:.4f}" for name, value in example.items()))
+# The folds' R2 on mixtures left out, about 0.997 at the median and 0.98 for the hardest fold,
+# is what to expect of new mixtures inside the box.
 
 # %% [markdown]
 # ## Using the law: the best mixture
 #
 # Which mixture minimises the mean loss over the five domains (or a weighted loss, for a reader
-# who cares about some domains more) for a model size? With $W_i < 0$ and $0 < a < 1$ the
-# objective $F(\mathbf p) = \sum_i w_i L_i(\mathbf p)$ is strictly convex in the shares of the
-# domains with a positive weight, so the optimum on the simplex is unique and follows from the
-# optimality conditions. With $g_j = \sum_i w_i u_{ij}$ (the transfer the weighted objective gets
-# from domain $j$), $\partial F/\partial p_j = a\,w_j W_j\,p_j^{a-1} + g_j$ rises from $-\infty$ at
-# $p_j = 0$, and at the optimum every share not at a bound has the same slope $\lambda$:
+# who cares about some domains more) for a model size? With weights $w_i$ and
+# $g_j = \sum_i w_i u_{ij}$ (the transfer the weighted objective gets from domain $j$), the
+# objective is separable:
 #
-# $$p_j(\lambda) = \left(\frac{g_j - \lambda}{-a\,w_j W_j}\right)^{1/(a-1)}\ \text{clipped to}\ [0, \bar p_j],$$
+# $$F(\mathbf p) = \sum_i w_i c_i + \sum_j \big(w_j W_j\,p_j^{\,a_j} + g_j\,p_j\big),$$
 #
-# increasing in $\lambda$; $\lambda$ is found by bisection so that the shares sum to 1. A domain
-# with weight 0 enters only through transfer, linearly: it takes its upper bound $\bar p_j$ if
-# $g_j < \lambda$ and nothing otherwise. The upper bounds $\bar p_j$ are the training maxima by
-# default (the law is trusted there), or 1 for the whole simplex.
+# on $\{p_j \ge 0,\ \sum_j p_j = 1,\ p_j \le \bar p_j\}$, with $\bar p_j$ the largest training share
+# of domain $j$ by default (the law is trusted there) or 1 for the whole simplex. Where a term
+# is convex ($W_j < 0$, $0 < a_j < 1$: diminishing returns), its share at the optimum follows
+# from one multiplier $\lambda$, shared by all shares not at a bound:
+# $p_j(\lambda) = \big((g_j - \lambda)/(-a_j w_j W_j)\big)^{1/(a_j - 1)}$ clipped to $[0, \bar p_j]$, increasing
+# in $\lambda$, and $\lambda$ is found by bisection so that the shares sum to 1. A term that is
+# concave (a bootstrap refit can put $a_2$ above 1) takes at most one share strictly inside its
+# bounds at the optimum, so those shares are searched over their bounds and a grid of the
+# one free share, each time with the convex rest solved exactly.
 
 # %% tags=["export"]
-def _optimal_shares(params, weights, upper):
-    """Shares on {p >= 0, sum p = 1, p <= upper} minimising sum_i w_i L_i(p) (w >= 0, sum w = 1)."""
-    _, W, a, transfer = _unpack(params)
-    if not 0.0 < a < 1.0 or np.any(W[weights > 0] >= 0):
-        raise ValueError("the optimum needs 0 < a < 1 and W_i < 0 for the weighted domains")
-    g = transfer.T @ weights
-    scale = np.where(weights > 0, -a * weights * W, 1.0)
+def _responses(slope, s, g, a, upper):
+    """Shares of convex terms s p^a + g p at multiplier ``slope`` (m, 1): argmin of each term minus slope p."""
+    with np.errstate(all="ignore"):
+        inner = np.minimum((np.abs(slope - g) / np.abs(a * s)) ** (1.0 / (a - 1.0)), upper)
+        inner = np.where(np.isfinite(inner), inner, upper)
+    linear = (s == 0) | (a == 1)
+    edge = g + np.where(a == 1, s, 0.0)  # the slope of a linear term
+    falling = a * s < 0  # the term's slope rises from -inf towards g; else from g towards +inf
+    return np.where(linear, np.where(edge < slope, upper, 0.0),
+                    np.where(falling, np.where(slope < g, inner, upper), np.where(slope > g, inner, 0.0)))
 
-    def shares_at(slope):
-        with np.errstate(over="ignore", divide="ignore"):  # a share beyond its bound is clipped anyway
-            inner = (np.maximum(g - slope, 1e-300) / scale) ** (1.0 / (a - 1.0))
-        continuous = np.where(slope < g, np.minimum(inner, upper), upper)
-        return np.where(weights > 0, continuous, np.where(slope > g, upper, 0.0))
 
-    low, high = g.min() - 1.0, g.max() + 1.0
-    while shares_at(low).sum() >= 1.0:
-        low = g.min() - 2.0 * (g.min() - low)
-    for _ in range(200):
-        middle = 0.5 * (low + high)
-        if middle in (low, high):
+def _convex_split(s, g, a, upper, budgets):
+    """For each budget, the shares (m, n) of convex terms that minimise their sum and add up to it."""
+    budgets = np.asarray(budgets, dtype=float)[:, None]
+    if s.size == 0:
+        return np.zeros((len(budgets), 0))
+    low, high, span = np.full_like(budgets, g.min() - 1.0), np.full_like(budgets, g.max() + 1.0), 1.0
+    for _ in range(80):  # bracket the multiplier
+        low_ok = _responses(low, s, g, a, upper).sum(1, keepdims=True) <= budgets
+        high_ok = _responses(high, s, g, a, upper).sum(1, keepdims=True) >= budgets
+        if low_ok.all() and high_ok.all():
             break
-        if shares_at(middle).sum() < 1.0:
-            low = middle
-        else:
-            high = middle
-    below, above = shares_at(low), shares_at(high)
-    jump = above - below  # non-zero only where a share moves between low and high (the marginal domain)
-    return below + (1.0 - below.sum()) * jump / jump.sum()
+        span *= 2.0
+        low, high = np.where(low_ok, low, g.min() - span), np.where(high_ok, high, g.max() + span)
+    for _ in range(200):  # bisection: the shares rise with the multiplier
+        middle = 0.5 * (low + high)
+        moving = (middle > low) & (middle < high)
+        if not moving.any():
+            break
+        short = _responses(middle, s, g, a, upper).sum(1, keepdims=True) < budgets
+        low, high = np.where(moving & short, middle, low), np.where(moving & ~short, middle, high)
+    below, above = _responses(low, s, g, a, upper), _responses(high, s, g, a, upper)
+    jump = above - below  # non-zero only where a share moves between low and high (a linear term)
+    total = jump.sum(1, keepdims=True)
+    shares = below + np.where(total > 0, (budgets - below.sum(1, keepdims=True)) * jump / np.where(total > 0, total, 1.0), 0.0)
+    return np.clip(shares, 0.0, upper)
 
 
-def optimal_mixture(group, weights=None, within_training_range=True):
-    """The mixture of the five domains that minimises the mean (or weighted) loss for a model size.
+def _objective(p, s, g, a):
+    with np.errstate(all="ignore"):
+        return (s * p**a + g * p).sum(-1)
 
-    ``weights``: five non-negative numbers with a positive sum (default: equal, the mean loss).
-    ``within_training_range``: keep every share at most its largest value in the training
-    mixtures (default), or search the whole simplex. Returns the shares, the predicted loss per
-    domain, the weighted loss and that of the uniform mixture, the shares held at their training
-    maximum, and ``warnings``: where the result extrapolates, or where the optimum on the whole
-    simplex would leave the training range.
-    """
-    params = contract.group_params("domain_mixture", PARAMS, group)
+
+def _optimal_shares(s, g, a, upper):
+    """Shares on {0 <= p <= upper, sum p = 1} minimising sum_j s_j p_j^a_j + g_j p_j (a > 0)."""
+    concave = s * a * (a - 1.0) < 0
+    hard, soft = np.flatnonzero(concave), np.flatnonzero(~concave)
+    room = upper[soft].sum()
+    best_value, best = np.inf, None
+    for free in [None, *hard]:  # at most one concave share strictly inside its bounds
+        fixed = [k for k in hard if k != free]
+        for corners in itertools.product([0.0, 1.0], repeat=len(fixed)):
+            rest = 1.0 - float(np.dot(upper[fixed], corners))
+            if free is None:
+                grid = np.zeros(1)
+            else:
+                lo, hi = max(0.0, rest - room), min(upper[free], rest)
+                if hi < lo - 1e-12:
+                    continue
+                grid = np.linspace(lo, max(lo, hi), 65)
+            for _ in range(4):  # the grid of the free share, refined around its best point
+                budgets = rest - grid
+                feasible = (budgets >= -1e-12) & (budgets <= room + 1e-12)
+                p = np.zeros((len(grid), len(s)))
+                p[:, soft] = _convex_split(s[soft], g[soft], a[soft], upper[soft], np.clip(budgets, 0.0, room))
+                p[:, fixed] = upper[fixed] * np.asarray(corners)
+                if free is not None:
+                    p[:, free] = grid
+                values = _objective(p, s, g, a)
+                values = np.where(feasible & np.isfinite(values), values, np.inf)
+                k = int(np.argmin(values))
+                if values[k] < best_value:
+                    best_value, best = values[k], p[k]
+                if free is None or len(grid) < 2:
+                    break
+                step = grid[1] - grid[0]
+                grid = np.linspace(max(grid[0], grid[k] - step), min(grid[-1], grid[k] + step), 17)
+    if best is None:
+        raise data.InputError("no mixture fits under these limits: the largest shares sum to less than 1")
+    return best
+
+
+def _checked_weights(weights):
     if weights is None:
-        weights = [1.0] * _DOMAINS
+        return np.full(_DOMAINS, 1.0 / _DOMAINS)
     if isinstance(weights, (str, bytes)) or not hasattr(weights, "__len__") or len(weights) != _DOMAINS:
         raise data.InputError(f"weights: expected five numbers, one per domain, got {weights!r}")
     for i, value in enumerate(weights):
@@ -799,147 +1022,245 @@ def optimal_mixture(group, weights=None, within_training_range=True):
     w = np.asarray(weights, dtype=float)
     if w.sum() <= 0:
         raise data.InputError("weights must sum to a positive number (at least one domain must count)")
-    w = w / w.sum()
+    return w / w.sum()
+
+
+@LAW.decision(
+    units={
+        "weights": "relative weight of each domain's loss (default: equal)",
+        "within_training_range": "keep every share at most its largest training value",
+        "mixture": "share of each domain", "shares": "share of each domain, in order",
+        "losses": "nats", "weighted_loss": "nats", "uniform_weighted_loss": "nats",
+    },
+    interval=("weighted_loss", "uniform_weighted_loss", "shares"),
+    main=True,
+)
+def optimal_mixture(fitted, weights: list = None, within_training_range: bool = True):
+    """The mixture of the five domains that minimises the mean (or weighted) loss for a model size.
+
+    ``weights``: five non-negative numbers with a positive sum (default: equal, the mean loss).
+    ``within_training_range``: keep every share at most its largest value in the training
+    mixtures (default), or search the whole simplex. Returns the ``mixture`` (and its
+    ``shares`` in order), the predicted ``losses``, the ``weighted_loss``, the
+    ``uniform_weighted_loss`` of the uniform mixture with ``uniform_outside_training_range``
+    (True when the uniform mixture is outside the training range: its loss is then an
+    extrapolation, not a measured reference), the shares ``held_at_training_maximum``, and
+    ``notes`` that say both in words. ``warnings`` name the shares outside the training range
+    when the mixture leaves it.
+    """
+    w = _checked_weights(weights)
     if isinstance(within_training_range, str) or within_training_range not in (0, 1):
         raise data.InputError(f"within_training_range: expected True or False, got {within_training_range!r}")
-    training = contract.load_training_range("domain_mixture")
-    maximum = np.array([training[name][1] for name in TASK.input_names])
-    upper = maximum if within_training_range else np.ones(_DOMAINS)
-    p = _optimal_shares(params, w, upper)
-    shares = dict(zip(TASK.input_names, map(float, p)))
-    if within_training_range:
-        free = _optimal_shares(params, w, np.ones(_DOMAINS))
-        outside = [j for j in range(_DOMAINS) if free[j] > maximum[j] * (1 + 1e-9)]
-        notes = [
-            f"the optimum on the whole simplex has {TASK.input_names[j]} = {free[j]:.4g}, outside the "
-            f"training range [0, {maximum[j]:.4g}]; this mixture holds it at the training maximum "
-            "(the law would want more of that domain but cannot vouch for it)"
-            for j in outside
-        ]
-        for note in notes:
-            warnings.warn(note, decide.ExtrapolationWarning, stacklevel=2)
-    else:
-        notes = decide.range_warnings("domain_mixture", **shares)
-    losses = predict({name: [v] for name, v in shares.items()}, params)[0]
-    uniform = predict({name: [1.0 / _DOMAINS] for name in TASK.input_names}, params)[0]
+    _, W, a, transfer = _unpack(fitted.constants)
+    if np.any(a <= 0):
+        raise data.InputError("the constants have an exponent a_i <= 0: not a law of diminishing returns")
+    ranges = fitted.ranges()
+    maximum = np.array([ranges.get(name, (0.0, 1.0))[1] for name in TASK.input_names])
+    s, g = w * W, transfer.T @ w
+    p = _optimal_shares(s, g, a, maximum if within_training_range else np.ones(_DOMAINS))
+    names = TASK.input_names
+
+    def losses_at(shares):
+        return formula({name: [v] for name, v in zip(names, shares)}, fitted.constants)[0]
+
+    losses, uniform = losses_at(p), losses_at(np.full(_DOMAINS, 1.0 / _DOMAINS))
+    uniform_outside = [j for j in range(_DOMAINS) if 1.0 / _DOMAINS > maximum[j] * (1 + 1e-12)]
+    notes, warnings_out = [], []
+    if uniform_outside:
+        notes.append(
+            "the uniform mixture (1/5 of each domain) is outside the training range ("
+            + ", ".join(f"{names[j]} = 0.2 > {maximum[j]:.4g}" for j in uniform_outside)
+            + "): uniform_weighted_loss is the law extrapolated there, not a measured reference"
+        )
+    held = [j for j in range(_DOMAINS) if within_training_range and p[j] >= maximum[j] * (1 - 1e-9) and maximum[j] < 1]
+    if held:
+        free = _optimal_shares(s, g, a, np.ones(_DOMAINS))
+        for j in held:
+            if free[j] > maximum[j] * (1 + 1e-9):
+                notes.append(
+                    f"{names[j]} is held at its largest training share {maximum[j]:.4g}; without that limit the law "
+                    f"would give it {free[j]:.4g}, a share no training mixture had"
+                )
+    if not within_training_range:
+        warnings_out = fitted.outside(**dict(zip(names, p)))
     return {
-        "group": group,
         "weights": [float(v) for v in w],
         "within_training_range": bool(within_training_range),
-        "mixture": shares,
+        "mixture": dict(zip(names, map(float, p))),
+        "shares": [float(v) for v in p],
         "losses": dict(zip(TASK.target_names, map(float, losses))),
         "weighted_loss": float(losses @ w),
         "uniform_weighted_loss": float(uniform @ w),
-        "held_at_training_maximum": [
-            name for name, v, m in zip(TASK.input_names, p, maximum) if v >= m * (1 - 1e-9)
-        ],
-        "warnings": notes,
+        "uniform_outside_training_range": bool(uniform_outside),
+        "held_at_training_maximum": [names[j] for j in held],
+        "notes": notes,
+        "warnings": warnings_out,
     }
 
 
 # %% [markdown]
 # For each size: the uniform mixture, the best training mixture (measured), the law's optimum
-# inside the training box and on the whole simplex (the last extrapolates: the table says so
-# instead of printing the warning).
+# inside the training box and on the whole simplex. The uniform mixture and the optimum on the
+# whole simplex lie outside the training box, so their losses are the law extrapolated (the
+# table says so instead of printing the warnings).
 
 # %%
-measured_mean = table.assign(mean_loss=table[LOSSES].mean(axis=1))
+measured = table.assign(mean_loss=table[LOSSES].mean(axis=1))
+fitted_only = LAW.make_record(PARAMS_FITTED, table, source="notebooks/domain_mixture.py")  # no bootstrap: no intervals
 rows_out, optima = [], {}
 for size in SIZES:
     with warnings.catch_warnings():  # the optimum on the whole simplex extrapolates; the table marks it
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        inside = optimal_mixture(size)
-        anywhere = optimal_mixture(size, within_training_range=False)
+        inside = optimal_mixture(params=fitted_only, group=size)
+        anywhere = optimal_mixture(within_training_range=False, params=fitted_only, group=size)
     optima[size] = (inside, anywhere)
-    best = measured_mean[measured_mean.group == size].nsmallest(1, "mean_loss").iloc[0]
-    best_predicted = predict(best[SHARES].to_frame().T.astype(float), PARAMS[size])[0].mean()
-    for name, shares, predicted, measured, extrapolates in [
-        ("uniform", [0.2] * 5, inside["uniform_weighted_loss"], np.nan, True),
-        ("best training mixture", best[SHARES].to_numpy(float), best_predicted, best.mean_loss, False),
-        ("optimum in the training box", list(inside["mixture"].values()), inside["weighted_loss"], np.nan, False),
-        ("optimum on the whole simplex", list(anywhere["mixture"].values()), anywhere["weighted_loss"], np.nan,
-         bool(anywhere["warnings"])),
+    runs = measured[measured.group == size]
+    law_mean = formula(runs, PARAMS_FITTED[size]).mean(axis=1)
+    best = int(np.argmin(runs.mean_loss.to_numpy()))
+    for name, shares, predicted, observed, extrapolates in [
+        ("uniform", [0.2] * 5, inside.answer["uniform_weighted_loss"], np.nan,
+         inside.answer["uniform_outside_training_range"]),
+        ("best training mixture", runs[SHARES].iloc[best], law_mean[best], runs.mean_loss.iloc[best], False),
+        ("optimum in the training box", inside.answer["shares"], inside.answer["weighted_loss"], np.nan,
+         bool(inside.warnings)),
+        ("optimum on the whole simplex", anywhere.answer["shares"], anywhere.answer["weighted_loss"], np.nan,
+         bool(anywhere.warnings)),
     ]:
         rows_out.append({"size": size, "mixture": name, "shares": " / ".join(f"{v:.3f}" for v in shares),
-                         "predicted mean loss": round(float(predicted), 4),
-                         "measured mean loss": round(float(measured), 4), "extrapolates": extrapolates})
+                         "law's mean loss": round(float(predicted), 4),
+                         "measured mean loss": round(float(observed), 4), "extrapolates": extrapolates})
+    # The decision's check: inside the box, the law's optimum beats every training mixture by the law.
+    assert inside.answer["weighted_loss"] < law_mean.min()
 pd.DataFrame(rows_out)
 
-# %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharey=True)
+# %% tags=["hide-input"]
+fig, axes = plt.subplots(1, 2, sharey=True)
 for ax, k, title in [(axes[0], 0, "inside the training box"), (axes[1], 1, "on the whole simplex (extrapolates)")]:
     bottom = np.zeros(len(SIZES))
     for j in range(5):
-        heights = np.array([list(optima[s][k]["mixture"].values())[j] for s in SIZES])
+        heights = np.array([optima[s][k].answer["shares"][j] for s in SIZES])
         ax.bar(SIZES, heights, bottom=bottom, label=f"domain {j + 1}")
         bottom += heights
     ax.set(xlabel="model size", title=title)
 axes[0].set_ylabel("share")
-axes[1].legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
-fig.suptitle("The mixture that minimises the mean loss over the five domains, per model size")
+axes[1].legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
+fig.suptitle("The mixture that minimises the mean loss over the five domains")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
 # Inside the box, the best mixture for the mean loss keeps domain 3 at its training maximum at
-# every size (the law "wants more domain 3": on the whole simplex it would take about a
-# quarter), and gives domain 5 a share that grows with size (0.32 at 70M to 0.41 at 410M). The
-# predicted gain over the best training mixture is about 0.01 nats, the size of the residuals
-# (the law's prediction for that mixture is itself 0.002 to 0.012 above its measured loss). The
-# decision mostly says that the best measured mixture is already close to optimal, and that
-# more domain 3 than 3/32 is the one direction the data cannot vouch for. The uniform mixture
-# itself leaves the box (20% of domain 3).
+# every size and gives domain 5 a share that grows with size (0.34 at 70M to 0.42 at 410M);
+# domains 1 and 4 get about 0.18 to 0.21 each and domain 2 the rest. By the law it beats every
+# training mixture (asserted above, at every size), by about 0.012 nats: the size of the
+# residuals. The best measured mixture (1/4, 3/16, 1/16, 1/8, 3/8) is already close to the best
+# one inside the box.
 #
-# How firm is the in-box optimum? The same decision under each bootstrap refit at 410M, 90%
-# intervals of the shares:
+# Two numbers in the table are extrapolations, and the answer says so. On the whole simplex the
+# law would give domain 3 about 0.86: that is the linear transfer running away beyond 3/32, not
+# evidence (the answer's `notes` state the share it would take; the default call does not warn,
+# since the mixture it returns is inside the box). And the uniform mixture's predicted mean loss
+# is lower than the in-box optimum's, but the uniform mixture has 0.2 of domains 2 and 3, beyond
+# their largest training shares: the answer flags it (`uniform_outside_training_range`) and its
+# loss is the law extrapolated, not a sign that the uniform mixture would do better.
+#
+# The decision with the stored record carries intervals: the same optimum under each bootstrap
+# refit (whole mixtures resampled), 80% of them inside the interval. At 410M:
 
 # %%
-upper = box
-equal = np.full(5, 0.2)
-bootstrap_optima = np.array([_optimal_shares(d, equal, upper) for d in draws.draws[SIZES[-1]]])
-pd.DataFrame(np.quantile(bootstrap_optima, [0.05, 0.5, 0.95], axis=0), index=["5%", "median", "95%"],
-             columns=[f"domain {j + 1}" for j in range(5)]).round(3)
+best_mixture = optimal_mixture(params=record, group="410M")
+low, high = np.array(best_mixture.interval["shares"])
+print(f"mean loss {best_mixture.answer['weighted_loss']:.3f} nats, 80% interval "
+      f"[{best_mixture.interval['weighted_loss'][0]:.3f}, {best_mixture.interval['weighted_loss'][1]:.3f}]")
+print(f"uniform mixture outside the training range: {best_mixture.answer['uniform_outside_training_range']}")
+for note in best_mixture.answer["notes"]:
+    print(f"- {note}")
+pd.DataFrame({"share": best_mixture.answer["shares"], "low (10%)": low, "high (90%)": high},
+             index=[f"domain {j + 1}" for j in range(5)]).round(3)
 
 # %% [markdown]
-# Domain 3 sits at its bound in every refit; domain 1 is pinned within about ±0.03, domains 4
-# and 5 within about ±0.06, and domain 2 least (0.04 to 0.19): its loss is nearly linear in its
-# share, so the objective is flat along it.
+# The optimum's mean loss is known to within about ±0.006 nats. Domain 3 sits at its bound in
+# every refit; domain 1 moves by about ±0.02, domains 4 and 5 by about ±0.04, and domain 2 most
+# (0.07 to 0.18): its loss is nearly linear in its share, so the objective is flat along it.
 #
 # A weighted example: a reader who only cares about domain 3, at 410M.
 
 # %%
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always", decide.ExtrapolationWarning)
-    only_3 = optimal_mixture("410M", weights=[0, 0, 1, 0, 0])
-print(f"warnings: {len(caught)}" + "".join(f"\n- {note}" for note in only_3["warnings"]))
-pd.DataFrame({"share": only_3["mixture"].values(), "predicted loss": only_3["losses"].values()},
+only_3 = optimal_mixture(weights=[0, 0, 1, 0, 0], params=record, group="410M")
+print(f"warnings: {len(only_3.warnings)}")
+pd.DataFrame({"share": only_3.answer["shares"], "predicted loss": list(only_3.answer["losses"].values())},
              index=[f"domain {j + 1}" for j in range(5)]).round(4)
 
 # %% [markdown]
 # Domain 3 gets its training maximum, and the rest goes to the domains that help it most:
-# domain 5 up to its own maximum (3/4, $u_{35} = -0.25$) and the remainder to domain 2
-# ($u_{32} = -0.23$). `optimal_mixture` returns plain numbers (JSON-ready), with a clear error
-# for an unknown size, weights that are negative or do not sum to a positive number, and a
-# `warnings` entry (and an `ExtrapolationWarning`) when the result, or the unconstrained
-# optimum, leaves the training range.
+# domain 5 up to its own maximum (3/4) and the remainder to domain 2. The mixture is inside the
+# training box: no warning. `optimal_mixture` returns plain numbers (JSON-ready), with a clear
+# error for an unknown size, and for weights that are negative, not five, or do not sum to a
+# positive number.
+#
+# ## The record
+#
+# The constants, their bootstrap refits, the noise and new-mixture terms of the intervals, the
+# protocol's scores and this page's summary are stored in `laws/domain_mixture.json`
+# (rewritten only when they change beyond what another CPU's rounding moves).
+
+# %%
+low_loss, high_loss = best_mixture.interval["weighted_loss"]
+_ = LAW.store(
+    PARAMS_FITTED, table, uncertainty=uncertainty,
+    validation=selection.validation_record(
+        evaluation, choice, protocol="5 folds over the 20 training mixtures (a mixture held out at every size), seed 0"),
+    summary={
+        "question": "Which mixture of the five domains minimises the mean loss, and what does each share do "
+                    "to every domain's loss?",
+        "headline": (f"At 410M, the best mixture inside the training range has a mean loss of "
+                     f"{best_mixture.answer['weighted_loss']:.3f} nats (80% interval [{low_loss:.3f}, {high_loss:.3f}]), "
+                     f"below every training mixture by the law."),
+        "caveat": "Only inside the training box (no share above its largest training value); near a zero share "
+                  "of domain 5, and between 0 and 1/32 of domain 3, the law rests on one mixture or none.",
+    },
+)
+
+# %% tags=["export"]
+PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
+
+# %% [markdown]
+# The stored constants predict what a refit on the training split predicts, to the contract's
+# tolerance (relative $10^{-6}$ on every training row, on any machine), and the leaderboard
+# interface predicts what `predict` does:
+
+# %%
+refit = fit(data.load("domain_mixture"))
+for size in PARAMS:
+    assert LAW.same_predictions(table)(PARAMS[size], refit[size], size)
+uniform = {name: 0.2 for name in SHARES}
+with warnings.catch_warnings():  # the uniform mixture is outside the training box
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    example = law([uniform], "410M")[0]
+    assert list(example.values()) == predict(pd.DataFrame([uniform]), group="410M")[0].tolist()
+print("predicted losses of a 410M model on the uniform mixture (an extrapolation): "
+      + ", ".join(f"{name} {value:.3f}" for name, value in example.items()))
 
 # %% [markdown]
 # ## Fitting the law to your own runs
 #
-# `scalinglaws.fit` fits this form to any table with the task's columns (a `group` column
-# for model sizes, optional), with the same routine and bootstrap intervals over runs
+# `scalinglaws.fit` fits this form to any table with the task's columns (a `group` column for
+# model sizes, optional), with the same routine and bootstrap intervals over runs
 # (`scalinglaws fit domain_mixture --csv runs.csv` from the command line). Here, as if only
-# the three smaller sizes had been trained, with the 410M runs as the check:
+# the three smaller sizes had been trained:
 
 # %%
 import scalinglaws
 
 small_sizes = table[table.group != "410M"]
-own = scalinglaws.fit("domain_mixture", small_sizes, bootstrap=20, seed=0)
-print(f"fitted to {own.rows} runs of {len(own.constants)} sizes: R2 {own.r2:.5f}")
-own.intervals[own.intervals.constant.isin(["a", "u_3_5", "u_3_2"])].drop_duplicates("constant").round(4)
+own = scalinglaws.fit("domain_mixture", small_sizes, bootstrap=30, seed=0)
+print(f"fitted to {own.rows} runs of {len(own.constants)} sizes: R2 {own.r2:.4f}")
+shared = own.intervals[own.intervals.constant.isin(EXPONENTS)].drop_duplicates("constant").set_index("constant")
+shared[["estimate", "low_95%", "high_95%", "identified"]].round(2)
 
 # %% [markdown]
-# The shared exponent and the transfer into domain 3 come out close to the fit on all four
-# sizes. A law fitted on some sizes has no constants for another size ($c_i$ and $W_i$ are per
-# size): to predict a new size, fit a run or two there, or interpolate $c_i, W_i$ in size.
+# The exponents of domains 1 and 4 come out close to the fit on all four sizes; those of
+# domains 2, 3 and 5 are as loose as there, for the same reasons (three levels of domain 2, no
+# share of domain 3 between 0 and 1/32, one mixture without domain 5). A law fitted on some sizes
+# has no constants for another size ($c_i$ and $W_i$ are per size): to predict a new size, fit
+# runs there.

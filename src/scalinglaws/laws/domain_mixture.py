@@ -12,39 +12,44 @@ proportions, so that a good mixture can be chosen before training on it.
 **Task** `domain_mixture_scaling_law` of SLDBench: the five proportions
 `proportion_domain_1..5` (summing to 1) → the five losses `loss_domain_1..5`, one group per
 model size (70M, 160M, 305M, 410M) with the same 20 training mixtures each. The held-out test
-rows are 6 *other* mixtures at each of the same sizes, so the law has to interpolate between
-mixtures, not extrapolate in size. At most 35 constants per group (7 per domain); SLDBench's R2
-is averaged over the five targets.
+rows are *other* mixtures at the same sizes, so the law has to interpolate between mixtures,
+not extrapolate in size. At most 35 constants per group (7 per domain); SLDBench's R2 is
+averaged over the five targets.
 
 The derivation, the candidate forms and the validation: notebooks/domain_mixture.py.
 """
 
-# notebooks/domain_mixture.py, cell 8
-import warnings
+# notebooks/domain_mixture.py, cell 16
+import itertools
 
 import numpy as np
-import pandas as pd
 
-from scalinglaws import contract, data, decide, fitting
+from scalinglaws import data, fitting
+from scalinglaws.law import Law
 
 TASK = data.task("domain_mixture")
 
 FORM = (
-    r"L_i(\mathbf p) = c_i + W_i\,p_i^{\,a} + \sum_{j\neq i} u_{ij}\,p_j,"
-    r"\quad a,\ u_{ij}\ \text{shared by all model sizes}"
+    r"L_i(\mathbf p) = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j,"
+    r"\quad a_i,\ u_{ij}\ \text{shared by all model sizes}"
 )
 _DOMAINS = 5
 _OTHERS = [[j for j in range(_DOMAINS) if j != i] for i in range(_DOMAINS)]
 PARAM_NAMES = (
     [f"c_{i + 1}" for i in range(_DOMAINS)]
     + [f"W_{i + 1}" for i in range(_DOMAINS)]
-    + ["a"]
+    + [f"a_{i + 1}" for i in range(_DOMAINS)]
     + [f"u_{i + 1}_{j + 1}" for i in range(_DOMAINS) for j in _OTHERS[i]]
 )
 
-# The exponent a is the only nonlinear constant: a fixed grid of 12 starts, the 2 best polished.
+# Each exponent a_i is the only nonlinear constant of domain i: a fixed grid of 12 starts, the
+# 2 best polished (a warm start and the best of the grid when a bootstrap refit starts there).
 _EXPONENT_STARTS = fitting.grid_starts([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.55, 0.75, 1.0, 1.5, 2.0])
 _EXPONENT_BOUNDS = ([1e-3], [5.0])
+# A share measured at too few levels (two in a model size fitted alone, or three when the
+# transfer terms can bend through them) fits equally well with any exponent: the cost is flat in
+# a_i, and which grid point wins would be decided by rounding. Such an exponent is set to 1/2.
+_PROBES, _UNDETERMINED = (0.3, 0.7, 2.0), 0.5
 
 
 def _shares(X):
@@ -52,114 +57,247 @@ def _shares(X):
 
 
 def _unpack(params):
-    """c (5,), W (5,), a, and the transfer matrix U (5, 5) with a zero diagonal."""
+    """c (5,), W (5,), a (5,), and the transfer matrix U (5, 5) with a zero diagonal."""
     p = np.asarray(params, dtype=float)
     transfer = np.zeros((_DOMAINS, _DOMAINS))
     for i in range(_DOMAINS):
-        transfer[i, _OTHERS[i]] = p[11 + 4 * i : 15 + 4 * i]
-    return p[0:5], p[5:10], p[10], transfer
+        transfer[i, _OTHERS[i]] = p[15 + 4 * i : 19 + 4 * i]
+    return p[0:5], p[5:10], p[10:15], transfer
 
 
-def predict(X, params):
+def formula(X, params):
     """The five losses, shape (n, 5), for the proportions in ``X`` with one model size's constants."""
     c, W, a, transfer = _unpack(params)
     P = _shares(X)
     return c + W * P**a + P @ transfer.T
 
 
-def _linear_part(shares, losses, a):
-    """For a fixed exponent the law is linear: per domain, one least-squares solve over all sizes.
+def _growth(x):
+    """expm1(x) / x and its derivative, accurate near x = 0."""
+    small = np.abs(x) < 1e-4
+    safe = np.where(small, 1.0, x)
+    value = np.where(small, 1.0 + x / 2 + x**2 / 6, np.expm1(safe) / safe)
+    slope = np.where(small, 0.5 + x / 3 + x**2 / 8, (safe * np.exp(safe) - np.expm1(safe)) / safe**2)
+    return value, slope
 
-    Per size: columns [1, p_i^a] (c_i, W_i); shared by the sizes: columns p_j, j != i (u_ij).
-    Returns each domain's coefficients and the residuals of all domains.
+
+class _Projection:
+    """Variable projection of one domain's law at a fixed exponent a: the exact least-squares
+    constants, the residual, and its derivative in a (Kaufman's: exact for the gradient).
+
+    The own-share columns E_b p^a (one per size) come close to the span of the intercepts and
+    the other shares in two limits: a -> 0 (p^a -> 1 where no mixture lacks the domain) and
+    a -> 1 (p_i = 1 - sum_j p_j). There a fit is ill-conditioned, and where the rows pin the
+    exponent down only weakly, rounding would decide where it lands. So the columns are
+    replaced by columns that span the same space and stay well conditioned in both limits:
+    h = (p^a - 1 - a (p - 1)) / (a (a - 1)), shared, and the contrasts between sizes
+    (E_b - E_n) (p^a - 1) / a. What the fixed columns explain is taken out once beforehand.
     """
-    n_sizes, n_rows = len(shares), sum(len(P) for P in shares)
-    coefficients, residuals = [], []
-    for i in range(_DOMAINS):
-        design = np.zeros((n_rows, 2 * n_sizes + 4))
-        start = 0
-        for b, P in enumerate(shares):
-            rows = slice(start, start + len(P))
-            design[rows, 2 * b] = 1.0
-            design[rows, 2 * b + 1] = P[:, i] ** a
-            design[rows, 2 * n_sizes :] = P[:, _OTHERS[i]]
-            start += len(P)
-        target = np.concatenate([Y[:, i] for Y in losses])
-        beta = np.linalg.lstsq(design, target, rcond=None)[0]
-        coefficients.append(beta)
-        residuals.append(target - design @ beta)
-    return coefficients, np.concatenate(residuals)
 
+    def __init__(self, E, own, fixed, y):
+        self.E, self.own, self.fixed = E, own, fixed
+        self.zero = own <= 0
+        self.log_own = np.log(np.where(self.zero, 1.0, own))
+        self.offset = np.linalg.lstsq(fixed, y, rcond=None)[0]
+        self.y = y - fixed @ self.offset
+        self.a = None
 
-def fit(table):
-    """Fit all model sizes jointly: c_i, W_i per size; a and u_ij shared (repeated in every size's constants)."""
-    groups = list(dict.fromkeys(table[TASK.group_column]))
-    parts = [table[table[TASK.group_column] == g] for g in groups]
-    shares = [_shares(part) for part in parts]
-    losses = [part[TASK.target_names].to_numpy(dtype=float) for part in parts]
-    best = fitting.least_squares(
-        lambda theta: _linear_part(shares, losses, theta[0])[1],
-        _EXPONENT_STARTS, bounds=_EXPONENT_BOUNDS, keep=2,
-    )
-    a = float(best.params[0])
-    beta, _ = _linear_part(shares, losses, a)
-    n = len(groups)
-    transfer = [float(v) for i in range(_DOMAINS) for v in beta[i][2 * n :]]
-    return {
-        str(g): [float(beta[i][2 * b]) for i in range(_DOMAINS)]
-        + [float(beta[i][2 * b + 1]) for i in range(_DOMAINS)]
-        + [a]
-        + transfer
-        for b, g in enumerate(groups)
-    }
-
-# notebooks/domain_mixture.py, cell 38
-PARAMS, law, fit_scaling_law, scaling_law_func = contract.interfaces("domain_mixture", predict, fit)
-
-# notebooks/domain_mixture.py, cell 42
-def _optimal_shares(params, weights, upper):
-    """Shares on {p >= 0, sum p = 1, p <= upper} minimising sum_i w_i L_i(p) (w >= 0, sum w = 1)."""
-    _, W, a, transfer = _unpack(params)
-    if not 0.0 < a < 1.0 or np.any(W[weights > 0] >= 0):
-        raise ValueError("the optimum needs 0 < a < 1 and W_i < 0 for the weighted domains")
-    g = transfer.T @ weights
-    scale = np.where(weights > 0, -a * weights * W, 1.0)
-
-    def shares_at(slope):
-        with np.errstate(over="ignore", divide="ignore"):  # a share beyond its bound is clipped anyway
-            inner = (np.maximum(g - slope, 1e-300) / scale) ** (1.0 / (a - 1.0))
-        continuous = np.where(slope < g, np.minimum(inner, upper), upper)
-        return np.where(weights > 0, continuous, np.where(slope > g, upper, 0.0))
-
-    low, high = g.min() - 1.0, g.max() + 1.0
-    while shares_at(low).sum() >= 1.0:
-        low = g.min() - 2.0 * (g.min() - low)
-    for _ in range(200):
-        middle = 0.5 * (low + high)
-        if middle in (low, high):
-            break
-        if shares_at(middle).sum() < 1.0:
-            low = middle
+    def _columns(self, a):
+        """h, (p^a - 1) / a, and their derivatives in a."""
+        p, L, zero = self.own, self.log_own, self.zero
+        f, df = _growth(a * L)
+        q, dq = L * f, L**2 * df  # (p^a - 1) / a
+        if a < 0.5:
+            h = (q - (p - 1.0)) / (a - 1.0)
+            dh = (dq - h) / (a - 1.0)
         else:
-            high = middle
-    below, above = shares_at(low), shares_at(high)
-    jump = above - below  # non-zero only where a share moves between low and high (the marginal domain)
-    return below + (1.0 - below.sum()) * jump / jump.sum()
+            g, dg = _growth((a - 1.0) * L)
+            h = (p * L * g - (p - 1.0)) / a
+            dh = (p * L**2 * dg - h) / a
+        return (np.where(zero, 1.0 / a, h), np.where(zero, -1.0 / a**2, dh),
+                np.where(zero, -1.0 / a, q), np.where(zero, 1.0 / a**2, dq))
+
+    def at(self, a):
+        if a != self.a:
+            h, dh, q, dq = self._columns(a)
+            contrast = self.E[:, :-1] - self.E[:, -1:]
+            X = np.hstack([h[:, None], contrast * q[:, None], self.fixed])
+            Q, R = np.linalg.qr(X)
+            diagonal = np.abs(np.diag(R))
+            if diagonal.min() > 1e-9 * diagonal.max():
+                self.beta = np.linalg.solve(R, Q.T @ self.y)
+                project = lambda v: v - Q @ (Q.T @ v)
+            else:  # a design without full rank (too few distinct mixtures)
+                self.beta = np.linalg.lstsq(X, self.y, rcond=None)[0]
+                project = lambda v: v - X @ np.linalg.lstsq(X, v, rcond=None)[0]
+            self.residual = project(self.y)
+            n = self.E.shape[1]
+            slope = dh * self.beta[0] + (contrast * dq[:, None]) @ self.beta[1:n]
+            self.jacobian = -project(slope)[:, None]
+            self.a = a
+        return self
+
+    def gradient(self, a):
+        at = self.at(a)
+        return float(at.jacobian[:, 0] @ at.residual), float(at.jacobian[:, 0] @ at.jacobian[:, 0])
+
+    def root(self, a):
+        """The exponent where the cost's gradient vanishes, to machine precision.
+
+        A least-squares run stops once the cost no longer falls by more than its rounding, which
+        leaves a weakly pinned exponent wherever rounding let it stop. The gradient locates the
+        optimum far more sharply: Gauss-Newton steps on it, kept while they shrink it, from a
+        start inside the bounds (an exponent at a bound stays there).
+        """
+        low, high = _EXPONENT_BOUNDS[0][0], _EXPONENT_BOUNDS[1][0]
+        if not low < a < high:
+            return a
+        gradient, curvature = self.gradient(a)
+        for _ in range(20):
+            if curvature <= 0:
+                break
+            step = min(max(a - gradient / curvature, low), high)
+            if step == a:
+                break
+            new_gradient, new_curvature = self.gradient(step)
+            if abs(new_gradient) >= abs(gradient):
+                break
+            a, gradient, curvature = step, new_gradient, new_curvature
+        return a
+
+    def constants(self, a):
+        """W per size, c per size and the shared u of the law c_b + W_b p^a + sum_j u_j p_j."""
+        a = a if a != 1.0 else 1.0 - 1e-9  # c + W p^a cannot write the limit a -> 1 itself
+        beta, n = self.at(a).beta, self.E.shape[1]
+        K, gamma = beta[0] / (a * (a - 1.0)), beta[1:n] / a
+        W = np.append(K + gamma, K - gamma.sum())
+        fixed = beta[n:] + self.offset
+        return W, fixed[:n] - K - np.append(gamma, -gamma.sum()), fixed[n:] + beta[0] / (a - 1.0)
 
 
-def optimal_mixture(group, weights=None, within_training_range=True):
-    """The mixture of the five domains that minimises the mean (or weighted) loss for a model size.
+def fit_constants(table, start=None):
+    """Fit all model sizes jointly by variable projection, one domain at a time.
 
-    ``weights``: five non-negative numbers with a positive sum (default: equal, the mean loss).
-    ``within_training_range``: keep every share at most its largest value in the training
-    mixtures (default), or search the whole simplex. Returns the shares, the predicted loss per
-    domain, the weighted loss and that of the uniform mixture, the shares held at their training
-    maximum, and ``warnings``: where the result extrapolates, or where the optimum on the whole
-    simplex would leave the training range.
+    For a fixed exponent a_i the law of domain i is linear: c_i and W_i per size, u_ij shared,
+    solved exactly by least squares over all sizes; a_i is found by ``fitting.least_squares``.
+    ``start`` (constants per size, say the fit to all runs) warm-starts each exponent.
     """
-    params = contract.group_params("domain_mixture", PARAMS, group)
+    groups = list(dict.fromkeys(table[TASK.group_column]))
+    n = len(groups)
+    codes = np.array([groups.index(g) for g in table[TASK.group_column]])
+    indicator = (codes[:, None] == np.arange(n)[None, :]).astype(float)
+    P, Y = _shares(table), table[TASK.target_names].to_numpy(dtype=float)
+    out = np.zeros((n, len(PARAM_NAMES)))
+    for i in range(_DOMAINS):
+        projection = _Projection(indicator, P[:, i], np.hstack([indicator, P[:, _OTHERS[i]]]), Y[:, i])
+        starts, keep = _EXPONENT_STARTS, 2
+        if start is not None and all(str(g) in start for g in groups):
+            starts = np.vstack([[start[str(groups[0])][10 + i]], _EXPONENT_STARTS])
+            keep = fitting.WARM_KEEP + 1
+        costs = [float(np.sum(projection.at(a).residual ** 2)) for a in _PROBES]
+        if max(costs) - min(costs) <= 1e-10 * max(costs):
+            a = _UNDETERMINED  # the rows cannot tell exponents apart: a fixed value, not rounding noise
+        else:
+            a = projection.root(float(fitting.least_squares(
+                lambda theta: projection.at(theta[0]).residual, starts, bounds=_EXPONENT_BOUNDS, keep=keep,
+                jac=lambda theta: projection.at(theta[0]).jacobian,
+            ).params[0]))
+        W, c, u = projection.constants(a)
+        out[:, 5 + i], out[:, i], out[:, 10 + i] = W, c, a
+        out[:, 15 + 4 * i : 19 + 4 * i] = u
+    return {str(g): [float(v) for v in out[b]] for b, g in enumerate(groups)}
+
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+predict, fit = LAW.predict, LAW.fit
+
+# notebooks/domain_mixture.py, cell 34
+def _responses(slope, s, g, a, upper):
+    """Shares of convex terms s p^a + g p at multiplier ``slope`` (m, 1): argmin of each term minus slope p."""
+    with np.errstate(all="ignore"):
+        inner = np.minimum((np.abs(slope - g) / np.abs(a * s)) ** (1.0 / (a - 1.0)), upper)
+        inner = np.where(np.isfinite(inner), inner, upper)
+    linear = (s == 0) | (a == 1)
+    edge = g + np.where(a == 1, s, 0.0)  # the slope of a linear term
+    falling = a * s < 0  # the term's slope rises from -inf towards g; else from g towards +inf
+    return np.where(linear, np.where(edge < slope, upper, 0.0),
+                    np.where(falling, np.where(slope < g, inner, upper), np.where(slope > g, inner, 0.0)))
+
+
+def _convex_split(s, g, a, upper, budgets):
+    """For each budget, the shares (m, n) of convex terms that minimise their sum and add up to it."""
+    budgets = np.asarray(budgets, dtype=float)[:, None]
+    if s.size == 0:
+        return np.zeros((len(budgets), 0))
+    low, high, span = np.full_like(budgets, g.min() - 1.0), np.full_like(budgets, g.max() + 1.0), 1.0
+    for _ in range(80):  # bracket the multiplier
+        low_ok = _responses(low, s, g, a, upper).sum(1, keepdims=True) <= budgets
+        high_ok = _responses(high, s, g, a, upper).sum(1, keepdims=True) >= budgets
+        if low_ok.all() and high_ok.all():
+            break
+        span *= 2.0
+        low, high = np.where(low_ok, low, g.min() - span), np.where(high_ok, high, g.max() + span)
+    for _ in range(200):  # bisection: the shares rise with the multiplier
+        middle = 0.5 * (low + high)
+        moving = (middle > low) & (middle < high)
+        if not moving.any():
+            break
+        short = _responses(middle, s, g, a, upper).sum(1, keepdims=True) < budgets
+        low, high = np.where(moving & short, middle, low), np.where(moving & ~short, middle, high)
+    below, above = _responses(low, s, g, a, upper), _responses(high, s, g, a, upper)
+    jump = above - below  # non-zero only where a share moves between low and high (a linear term)
+    total = jump.sum(1, keepdims=True)
+    shares = below + np.where(total > 0, (budgets - below.sum(1, keepdims=True)) * jump / np.where(total > 0, total, 1.0), 0.0)
+    return np.clip(shares, 0.0, upper)
+
+
+def _objective(p, s, g, a):
+    with np.errstate(all="ignore"):
+        return (s * p**a + g * p).sum(-1)
+
+
+def _optimal_shares(s, g, a, upper):
+    """Shares on {0 <= p <= upper, sum p = 1} minimising sum_j s_j p_j^a_j + g_j p_j (a > 0)."""
+    concave = s * a * (a - 1.0) < 0
+    hard, soft = np.flatnonzero(concave), np.flatnonzero(~concave)
+    room = upper[soft].sum()
+    best_value, best = np.inf, None
+    for free in [None, *hard]:  # at most one concave share strictly inside its bounds
+        fixed = [k for k in hard if k != free]
+        for corners in itertools.product([0.0, 1.0], repeat=len(fixed)):
+            rest = 1.0 - float(np.dot(upper[fixed], corners))
+            if free is None:
+                grid = np.zeros(1)
+            else:
+                lo, hi = max(0.0, rest - room), min(upper[free], rest)
+                if hi < lo - 1e-12:
+                    continue
+                grid = np.linspace(lo, max(lo, hi), 65)
+            for _ in range(4):  # the grid of the free share, refined around its best point
+                budgets = rest - grid
+                feasible = (budgets >= -1e-12) & (budgets <= room + 1e-12)
+                p = np.zeros((len(grid), len(s)))
+                p[:, soft] = _convex_split(s[soft], g[soft], a[soft], upper[soft], np.clip(budgets, 0.0, room))
+                p[:, fixed] = upper[fixed] * np.asarray(corners)
+                if free is not None:
+                    p[:, free] = grid
+                values = _objective(p, s, g, a)
+                values = np.where(feasible & np.isfinite(values), values, np.inf)
+                k = int(np.argmin(values))
+                if values[k] < best_value:
+                    best_value, best = values[k], p[k]
+                if free is None or len(grid) < 2:
+                    break
+                step = grid[1] - grid[0]
+                grid = np.linspace(max(grid[0], grid[k] - step), min(grid[-1], grid[k] + step), 17)
+    if best is None:
+        raise data.InputError("no mixture fits under these limits: the largest shares sum to less than 1")
+    return best
+
+
+def _checked_weights(weights):
     if weights is None:
-        weights = [1.0] * _DOMAINS
+        return np.full(_DOMAINS, 1.0 / _DOMAINS)
     if isinstance(weights, (str, bytes)) or not hasattr(weights, "__len__") or len(weights) != _DOMAINS:
         raise data.InputError(f"weights: expected five numbers, one per domain, got {weights!r}")
     for i, value in enumerate(weights):
@@ -170,52 +308,96 @@ def optimal_mixture(group, weights=None, within_training_range=True):
     w = np.asarray(weights, dtype=float)
     if w.sum() <= 0:
         raise data.InputError("weights must sum to a positive number (at least one domain must count)")
-    w = w / w.sum()
+    return w / w.sum()
+
+
+@LAW.decision(
+    units={
+        "weights": "relative weight of each domain's loss (default: equal)",
+        "within_training_range": "keep every share at most its largest training value",
+        "mixture": "share of each domain", "shares": "share of each domain, in order",
+        "losses": "nats", "weighted_loss": "nats", "uniform_weighted_loss": "nats",
+    },
+    interval=("weighted_loss", "uniform_weighted_loss", "shares"),
+    main=True,
+)
+def optimal_mixture(fitted, weights: list = None, within_training_range: bool = True):
+    """The mixture of the five domains that minimises the mean (or weighted) loss for a model size.
+
+    ``weights``: five non-negative numbers with a positive sum (default: equal, the mean loss).
+    ``within_training_range``: keep every share at most its largest value in the training
+    mixtures (default), or search the whole simplex. Returns the ``mixture`` (and its
+    ``shares`` in order), the predicted ``losses``, the ``weighted_loss``, the
+    ``uniform_weighted_loss`` of the uniform mixture with ``uniform_outside_training_range``
+    (True when the uniform mixture is outside the training range: its loss is then an
+    extrapolation, not a measured reference), the shares ``held_at_training_maximum``, and
+    ``notes`` that say both in words. ``warnings`` name the shares outside the training range
+    when the mixture leaves it.
+    """
+    w = _checked_weights(weights)
     if isinstance(within_training_range, str) or within_training_range not in (0, 1):
         raise data.InputError(f"within_training_range: expected True or False, got {within_training_range!r}")
-    training = contract.load_training_range("domain_mixture")
-    maximum = np.array([training[name][1] for name in TASK.input_names])
-    upper = maximum if within_training_range else np.ones(_DOMAINS)
-    p = _optimal_shares(params, w, upper)
-    shares = dict(zip(TASK.input_names, map(float, p)))
-    if within_training_range:
-        free = _optimal_shares(params, w, np.ones(_DOMAINS))
-        outside = [j for j in range(_DOMAINS) if free[j] > maximum[j] * (1 + 1e-9)]
-        notes = [
-            f"the optimum on the whole simplex has {TASK.input_names[j]} = {free[j]:.4g}, outside the "
-            f"training range [0, {maximum[j]:.4g}]; this mixture holds it at the training maximum "
-            "(the law would want more of that domain but cannot vouch for it)"
-            for j in outside
-        ]
-        for note in notes:
-            warnings.warn(note, decide.ExtrapolationWarning, stacklevel=2)
-    else:
-        notes = decide.range_warnings("domain_mixture", **shares)
-    losses = predict({name: [v] for name, v in shares.items()}, params)[0]
-    uniform = predict({name: [1.0 / _DOMAINS] for name in TASK.input_names}, params)[0]
+    _, W, a, transfer = _unpack(fitted.constants)
+    if np.any(a <= 0):
+        raise data.InputError("the constants have an exponent a_i <= 0: not a law of diminishing returns")
+    ranges = fitted.ranges()
+    maximum = np.array([ranges.get(name, (0.0, 1.0))[1] for name in TASK.input_names])
+    s, g = w * W, transfer.T @ w
+    p = _optimal_shares(s, g, a, maximum if within_training_range else np.ones(_DOMAINS))
+    names = TASK.input_names
+
+    def losses_at(shares):
+        return formula({name: [v] for name, v in zip(names, shares)}, fitted.constants)[0]
+
+    losses, uniform = losses_at(p), losses_at(np.full(_DOMAINS, 1.0 / _DOMAINS))
+    uniform_outside = [j for j in range(_DOMAINS) if 1.0 / _DOMAINS > maximum[j] * (1 + 1e-12)]
+    notes, warnings_out = [], []
+    if uniform_outside:
+        notes.append(
+            "the uniform mixture (1/5 of each domain) is outside the training range ("
+            + ", ".join(f"{names[j]} = 0.2 > {maximum[j]:.4g}" for j in uniform_outside)
+            + "): uniform_weighted_loss is the law extrapolated there, not a measured reference"
+        )
+    held = [j for j in range(_DOMAINS) if within_training_range and p[j] >= maximum[j] * (1 - 1e-9) and maximum[j] < 1]
+    if held:
+        free = _optimal_shares(s, g, a, np.ones(_DOMAINS))
+        for j in held:
+            if free[j] > maximum[j] * (1 + 1e-9):
+                notes.append(
+                    f"{names[j]} is held at its largest training share {maximum[j]:.4g}; without that limit the law "
+                    f"would give it {free[j]:.4g}, a share no training mixture had"
+                )
+    if not within_training_range:
+        warnings_out = fitted.outside(**dict(zip(names, p)))
     return {
-        "group": group,
         "weights": [float(v) for v in w],
         "within_training_range": bool(within_training_range),
-        "mixture": shares,
+        "mixture": dict(zip(names, map(float, p))),
+        "shares": [float(v) for v in p],
         "losses": dict(zip(TASK.target_names, map(float, losses))),
         "weighted_loss": float(losses @ w),
         "uniform_weighted_loss": float(uniform @ w),
-        "held_at_training_maximum": [
-            name for name, v, m in zip(TASK.input_names, p, maximum) if v >= m * (1 - 1e-9)
-        ],
-        "warnings": notes,
+        "uniform_outside_training_range": bool(uniform_outside),
+        "held_at_training_maximum": [names[j] for j in held],
+        "notes": notes,
+        "warnings": warnings_out,
     }
+
+# notebooks/domain_mixture.py, cell 44
+PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
     'TASK',
     'FORM',
     'PARAM_NAMES',
+    'formula',
+    'fit_constants',
+    'LAW',
     'predict',
     'fit',
+    'optimal_mixture',
     'PARAMS',
     'law',
     'fit_scaling_law',
     'scaling_law_func',
-    'optimal_mixture',
 ]
