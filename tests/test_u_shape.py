@@ -1,65 +1,68 @@
-"""The U-shape law: its joint fit, its one-benchmark fit, and the recovery decision."""
+"""The U-shape law: its per-benchmark fit, the protocol's record, and the recovery decision."""
 
 import json
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
-from scipy import optimize
 
-from scalinglaws import data, decide, fitting
+import scalinglaws
+from scalinglaws import cli, data, decide, records
 from scalinglaws.laws import u_shape
 
+# What the training split shows (the mean score of each benchmark's largest quarter of models,
+# and of its three smallest), the figures the decision is checked against.
+LARGEST_QUARTER = {"arc": -0.017, "hellaswag": -0.002, "abstract_narrative_understanding": -0.189, "mmlu": -0.542}
+SMALLEST_MODELS = {"abstract_narrative_understanding": -0.684}
+# Still at or near their lowest at their last training model: the recovery is not identified.
+NOT_IDENTIFIED = ["analogical_similarity", "conceptual_combinations", "hindu_knowledge", "mmlu", "parsinlu_qa_mc"]
+# Improving from the smallest model, badness halved within the data.
+IN_THE_DATA = ["abstract_narrative_understanding", "arc", "arithmetic", "hellaswag"]
 
-def quietly(group):
+
+def quietly(function, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        return u_shape.recovery(group)
+        return function(*args, **kwargs)
 
 
-def test_score_never_above_zero_and_recovers_past_the_bottom():
-    grid = {"log_flops": np.linspace(-0.9, 3.5, 400)}
+def test_score_stays_a_negated_brier_score_and_is_monotone():
+    grid = {"log_flops": np.linspace(-0.9, 3.7, 300)}
     for group, constants in u_shape.PARAMS.items():
-        score = u_shape.predict(grid, constants)
-        assert np.all(np.isfinite(score)) and score.max() < 0 and score.min() > -2, group
-        bottom = quietly(group)["bottom_log_flops"]
-        past = score[grid["log_flops"] >= max(bottom, 0.5)]  # the transient is gone beyond ~0.5
-        assert np.all(np.diff(past) >= -1e-12), group
+        score = u_shape.LAW.formula(grid, constants)
+        assert np.all(np.isfinite(score)) and score.max() <= 0 and score.min() >= -2, group
+        steps = np.diff(score)
+        assert np.all(steps >= -1e-12) or np.all(steps <= 1e-12), group
 
 
-def test_alpha_and_w_are_shared():
-    shared = {(c[1], c[4]) for c in u_shape.PARAMS.values()}
-    assert len(shared) == 1
-    (alpha, w), = shared
-    assert 1.0 <= alpha <= 10.0 and w > 0
-
-
-def test_analytic_jacobian_matches_finite_differences():
+def test_largest_models_match_the_data():
     table = data.load("u_shape")
-    groups = list(dict.fromkeys(table.group))
-    first = u_shape.PARAMS[groups[0]]
-    theta = np.r_[first[1], first[4], np.concatenate([np.array(u_shape.PARAMS[g])[[0, 2, 3]] for g in groups])]
-    inputs = {"log_flops": table.log_flops.to_numpy()}
-
-    def residuals(t):
-        own = t[2:].reshape(len(groups), 3)
-        code = table.group.map({g: i for i, g in enumerate(groups)}).to_numpy()
-        constants = [own[code, 0], t[0], own[code, 1], own[code, 2], t[1]]
-        return u_shape.predict(inputs, constants) - table.brier_score.to_numpy()
-
-    numeric = optimize.approx_fprime(theta, residuals, 1e-7)
-    np.testing.assert_allclose(u_shape._jacobian(table)(theta), numeric, atol=2e-5)
+    for group, figure in LARGEST_QUARTER.items():
+        top = table[table.group == group].log_flops.max()
+        assert u_shape.predict({"log_flops": [top]}, group=group)[0] == pytest.approx(figure, abs=0.015), group
 
 
-def test_one_benchmark_alone_keeps_the_shared_constants():
+def test_the_protocol_chose_from_all_three_kinds_and_stored_why():
+    validation = u_shape.LAW.record.validation
+    kinds = {c["kind"] for c in validation["candidates"]}
+    assert {"published", "conservative", "ours"} <= kinds
+    assert validation["chosen"].startswith("monotone saturating")
+    assert validation["members"] == [validation["chosen"]]
+    # The backtests' median R2 of the chosen form (0.855 when chosen), and the published
+    # quadratic with k >= 0 blowing up on them.
+    assert validation["validation_r2"] == pytest.approx(0.855, abs=0.01)
+    quadratic = next(c for c in validation["candidates"] if c["candidate"].startswith("quadratic, k >= 0"))
+    assert quadratic["blown_up"] >= 1 and quadratic["median_r2"] < 0
+    assert u_shape.LAW.record.uncertainty.reach == {"log_flops": u_shape.REACH}
+
+
+def test_one_benchmark_alone_gives_the_joint_constants():
     table = data.load("u_shape")
     mmlu = table[table.group == "mmlu"]
-    alone = u_shape.fit(mmlu)["mmlu"]
-    assert alone[1] == u_shape.PARAMS["mmlu"][1] and alone[4] == u_shape.PARAMS["mmlu"][4]
-    np.testing.assert_allclose(alone, u_shape.PARAMS["mmlu"], atol=1e-4)
-    evaluator = u_shape.fit_scaling_law(mmlu[["log_flops"]].to_numpy(), mmlu.brier_score.to_numpy())
-    np.testing.assert_allclose(evaluator, alone, atol=1e-12)
+    alone = u_shape.fit_scaling_law(mmlu[["log_flops"]].to_numpy(), mmlu.brier_score.to_numpy())
+    x = {"log_flops": mmlu.log_flops.to_numpy()}
+    np.testing.assert_allclose(u_shape.LAW.formula(x, alone), u_shape.LAW.formula(x, u_shape.PARAMS["mmlu"]),
+                               rtol=1e-6)
 
 
 def test_refit_is_deterministic():
@@ -68,55 +71,126 @@ def test_refit_is_deterministic():
     assert u_shape.fit(half) == u_shape.fit(half)
 
 
-def test_recovery_of_a_benchmark_still_in_its_dip():
-    with pytest.warns(decide.ExtrapolationWarning) as caught:
-        result = u_shape.recovery("mmlu")
-    assert any("mmlu's training range" in str(w.message) for w in caught)
-    json.dumps(result, allow_nan=False)  # plain JSON
-    assert result["recovers"] is True
-    bottom, half = result["bottom_log_flops"], result["half_recovery_log_flops"]
-    assert 1.43 < bottom < half  # beyond mmlu's last training model (1.43)
-    w = u_shape.PARAMS["mmlu"][4]
-    assert half - bottom == pytest.approx(np.sqrt(np.log(2) / w))
-    assert result["bottom_flops"] == pytest.approx(1e21 * 10**bottom)
-    # The bottom is the worst score of the dip, and the score rises after it.
-    around = u_shape.predict({"log_flops": [bottom - 0.2, bottom, bottom + 0.2]}, u_shape.PARAMS["mmlu"])
-    assert around[1] < around[0] and around[1] < around[2]
-    assert result["bottom_brier_score"] < result["half_recovery_brier_score"] < 0
-    assert "still sinking" in result["statement"]
-    assert any("outside the training range" in note for note in result["warnings"])
-    assert any("mmlu's training range" in note for note in result["warnings"])
+def test_prediction_interval_beyond_the_data():
+    with pytest.warns(decide.ExtrapolationWarning, match="log_flops"):
+        band = u_shape.predict({"log_flops": [2.83]}, interval=0.9, group="mmlu")
+    assert band.brier_score_low[0] < band.brier_score[0] < band.brier_score_high[0] < 0
+    assert 0.05 < band.brier_score_high[0] - band.brier_score_low[0] < 0.5
 
 
-def test_recovery_of_a_benchmark_already_recovering():
-    result = quietly("abstract_narrative_understanding")
-    assert result["bottom_log_flops"] < -0.9
-    assert "already recovering" in result["statement"]
+@pytest.mark.parametrize("group", NOT_IDENTIFIED)
+def test_recovery_not_identified_where_the_data_do_not_show_it(group):
+    result = u_shape.recovery(group=group)
+    answer = result.answer
+    assert answer["evidence"] == "not identified" and answer["recovers"] is None
+    assert answer["half_recovery_log_flops"] is None and answer["half_recovery_flops"] is None
+    assert answer["statement"].startswith("not identified")
+    assert "assumption, not a measurement" in answer["statement"]
+    assert result.probability["evidence"] >= 0.9
+    json.dumps(result.to_dict(), allow_nan=False)
 
 
-def test_no_recovery_when_the_curvature_is_zero(monkeypatch):
-    flat = list(u_shape.PARAMS["mmlu"])
-    flat[4] = 0.0
-    monkeypatch.setitem(u_shape.PARAMS, "mmlu", flat)
-    result = u_shape.recovery("mmlu")
-    assert result["recovers"] is False
-    assert result["bottom_log_flops"] is None and result["half_recovery_flops"] is None
-    assert result["statement"].startswith("no recovery")
-    json.dumps(result, allow_nan=False)
+def test_mmlu_is_at_its_lowest_at_its_last_model():
+    answer = u_shape.recovery(group="mmlu").answer
+    assert answer["shape"] == "at its lowest at the last model"
+    assert answer["bottom_log_flops"] is None
+    assert answer["lowest_brier_score"] == pytest.approx(LARGEST_QUARTER["mmlu"], abs=0.02)
+    assert "log_flops 1.43" in answer["statement"]
+
+
+@pytest.mark.parametrize("group", IN_THE_DATA)
+def test_recovery_in_the_data(group):
+    result = u_shape.recovery(group=group)
+    answer = result.answer
+    low, high = u_shape.LAW.record.ranges(group)["log_flops"]
+    assert answer["evidence"] == "in the data" and answer["recovers"] is True
+    assert answer["shape"] == "improves from the smallest model"
+    assert low <= answer["half_recovery_log_flops"] <= high
+    assert answer["half_recovery_flops"] == pytest.approx(1e21 * 10 ** answer["half_recovery_log_flops"])
+    # The badness at half recovery is half the worst badness in the data.
+    assert answer["half_recovery_brier_score"] == pytest.approx(answer["lowest_brier_score"] / 2, abs=1e-3)
+    assert not result.warnings
+
+
+def test_abstract_narrative_understanding_recovers_over_three_decades():
+    answer = u_shape.recovery(group="abstract_narrative_understanding").answer
+    assert answer["lowest_brier_score"] == pytest.approx(SMALLEST_MODELS["abstract_narrative_understanding"], abs=0.1)
+    assert 0.0 < answer["half_recovery_log_flops"] < 1.5
+    assert LARGEST_QUARTER["abstract_narrative_understanding"] < answer["beyond_brier_score"] < 0
+
+
+class _Curve:
+    """A stand-in for a fitted law whose curve dips and turns inside the data."""
+
+    def __init__(self, bottom, depth, width):
+        self.bottom, self.depth, self.width = bottom, depth, width
+
+    def ranges(self):
+        return {"log_flops": (-0.9, 2.3)}
+
+    def predict(self, X):
+        x = np.asarray(X["log_flops"], dtype=float)
+        return -self.depth * np.exp(-((x - self.bottom) / self.width) ** 2) - 0.01
+
+
+def test_recovery_finds_a_dip_inside_the_data():
+    function = u_shape.LAW.decisions["recovery"].function
+    answer = function(_Curve(bottom=0.5, depth=0.5, width=0.8))
+    assert answer["shape"] == "dips and turns" and answer["evidence"] == "in the data"
+    assert answer["bottom_log_flops"] == pytest.approx(0.5, abs=0.01)
+    assert 0.5 < answer["half_recovery_log_flops"] < 2.3
+    shallow = function(_Curve(bottom=1.5, depth=0.5, width=2.0))
+    assert shallow["shape"] == "dips and turns" and shallow["evidence"] == "not identified"
+    assert shallow["half_recovery_log_flops"] is None and "not halved" in shallow["statement"]
+
+
+def test_recovery_from_constants_fitted_to_own_runs(tmp_path):
+    table = data.load("u_shape")
+    runs = table.loc[table.group == "mmlu", ["log_flops", "brier_score"]]
+    path = scalinglaws.fit("u_shape", runs, bootstrap=5, seed=0).save(tmp_path / "mmlu.json")
+    record = records.read(path)
+    result = u_shape.recovery(params=record)
+    assert result.group == "all_data" and result.answer["evidence"] == "not identified"
+    assert result.answer["lowest_brier_score"] == pytest.approx(
+        u_shape.recovery(group="mmlu").answer["lowest_brier_score"], abs=1e-6)
+
+
+def test_cli_reaches_the_decision(capsys, tmp_path):
+    assert cli.main(["optimize", "u_shape", "recovery", "--group", "mmlu", "--json"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert body["group"] == "mmlu" and body["evidence"] == "not identified"
+    for key in ("shape", "recovers", "bottom_log_flops", "half_recovery_log_flops", "lowest_brier_score",
+                "beyond_brier_score", "beyond_brier_score_interval", "evidence_probability", "statement", "units"):
+        assert key in body, key
+    assert cli.main(["optimize", "u_shape", "--group", "arc", "--json"]) == 0  # the main decision
+    assert json.loads(capsys.readouterr().out)["evidence"] == "in the data"
+    table = data.load("u_shape")
+    runs = table.loc[table.group == "arc", ["log_flops", "brier_score"]]
+    path = scalinglaws.fit("u_shape", runs, bootstrap=0).save(tmp_path / "arc.json")
+    assert cli.main(["optimize", "u_shape", "recovery", "--constants", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["evidence"] == "in the data"
 
 
 @pytest.mark.parametrize("group", ["no-such-benchmark", 3, None])
 def test_unknown_group_is_refused(group):
     with pytest.raises(data.InputError, match="mmlu"):
-        u_shape.recovery(group)
+        u_shape.recovery(group=group)
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(data.InputError, match="recovery.*fraction"):
+        u_shape.recovery(fraction=0.5, group="mmlu")
+    with pytest.raises(data.InputError, match="recovery"):
+        u_shape.recovery(0.5, group="mmlu")
+    with pytest.raises(data.InputError, match="constants"):
+        u_shape.recovery(params=[1.0, 2.0], group="mmlu")
 
 
 def test_user_table_without_groups_fits_one_benchmark():
-    import scalinglaws
-
     table = data.load("u_shape")
-    runs = table.loc[table.group == "parsinlu_qa_mc", ["log_flops", "brier_score"]]
-    own = scalinglaws.fit("u_shape", runs, bootstrap=0)
-    np.testing.assert_allclose(own.constants["all_data"], u_shape.PARAMS["parsinlu_qa_mc"], atol=1e-4)
-    assert isinstance(own.predict(pd.DataFrame({"log_flops": [3.0]})), np.ndarray)
-    assert fitting.predict_table(u_shape.predict, table, u_shape.PARAMS, "u_shape").max() < 0
+    rows = table[table.group == "parsinlu_qa_mc"]
+    own = scalinglaws.fit("u_shape", rows[["log_flops", "brier_score"]], bootstrap=0)
+    x = {"log_flops": rows.log_flops.to_numpy()}
+    np.testing.assert_allclose(u_shape.LAW.formula(x, own.constants["all_data"]),
+                               u_shape.LAW.formula(x, u_shape.PARAMS["parsinlu_qa_mc"]), rtol=1e-6)
+    assert quietly(own.predict, {"log_flops": [3.0]})[0] < 0

@@ -19,170 +19,170 @@ benchmark's training models. A law may have at most 6 constants per benchmark.
 The derivation, the candidate forms and the validation: notebooks/u_shape.py.
 """
 
-# notebooks/u_shape.py, cell 6
-import warnings
-
+# notebooks/u_shape.py, cell 19
 import numpy as np
 
-from scalinglaws import contract, data, decide, fitting
+from scalinglaws import data, fitting
+from scalinglaws.law import Law
 
 TASK = data.task("u_shape")
 
-FORM = (
-    r"\mathrm{brier\_score} = -\left[A\,e^{-\alpha\,(x+1)} + "
-    r"\exp\!\big(\min\{l + v\,(x-1) - w\,(x-1)^2,\ 0\}\big)\right],\quad x = \mathrm{log\_flops}"
-)
-PARAM_NAMES = ["A", "alpha", "l", "v", "w"]
+FORM = r"\mathrm{brier\_score} = c + B\,e^{-r\,(x + 1)},\quad x = \mathrm{log\_flops}"
+PARAM_NAMES = ["c", "B", "r"]
 
-# alpha and w are shared by all benchmarks; A, l and v are each benchmark's own. A fit's
-# vector is [alpha, w, then A, l, v of each benchmark] (fitting.fit_shared's layout).
-# Four fixed starts (alpha in {2, 4} x w in {0.05, 0.3}); all reach the same optimum.
-_STARTS = fitting.grid_starts([2.0, 4.0], [0.05, 0.3], [0.2], [np.log(0.4)], [0.0])
-_BOUNDS = ([1.0, 0.0, 0.0, -12.0, -5.0], [10.0, 5.0, 2.0, 0.0, 5.0])
-# A benchmark fitted alone keeps alpha and w at the packaged shared values.
-_OWN_STARTS = fitting.grid_starts([0.05, 0.5], [np.log(0.1), np.log(0.5)], [0.0])
+#: How far beyond a benchmark's data the law was backtested (decades of compute): the spread
+#: of the tops of the benchmarks' training ranges.
+REACH = 1.4
+
+# The plateau c is a score (at most 0, at least -2); B is free in sign; the rate r per decade
+# is positive (at 20 the transient is gone within the first tenth of a decade).
+_BOUNDS = ([-2.0, -5.0, 0.05], [0.0, 5.0, 20.0])
+_RATES = (0.3, 1.0, 3.0, 8.0)
 
 
-def predict(X, params):
-    """Score of the easiest third of a benchmark's questions at ``X["log_flops"]``.
-
-    The badness (minus the score) is a transient that decays from the smallest models,
-    plus a log-normal bump: the dip and its recovery. The bump is capped at badness 1,
-    so the score never falls below -1 from the bump alone.
-    """
-    A, alpha, l, v, w = params
+def formula(X, params):
+    """The easy-question score at ``X["log_flops"]``: monotone from the smallest models to a plateau c."""
+    c, B, r = params
     x = np.asarray(X["log_flops"], dtype=float)
-    u = x - 1.0
-    return -(A * np.exp(-alpha * (x + 1.0)) + np.exp(np.minimum(l + v * u - w * u * u, 0.0)))
+    return c + B * np.exp(-r * (x + 1.0))
 
 
-def _arrange(shared, own):
-    return [own[0], shared[0], own[1], own[2], shared[1]]
-
-
-def _jacobian(table):
-    """The analytic Jacobian of fit_shared's residuals for ``table`` (its layout and row order)."""
-    groups = list(dict.fromkeys(table[TASK.group_column]))
-    code = table[TASK.group_column].map({g: i for i, g in enumerate(groups)}).to_numpy()
-    x = table["log_flops"].to_numpy(dtype=float)
-    u, rows = x - 1.0, np.arange(len(x))
-
-    def jacobian(theta):
-        alpha, w = theta[0], theta[1]
-        own = theta[2:].reshape(len(groups), 3)
-        transient = np.exp(-alpha * (x + 1.0))
-        q = own[code, 1] + own[code, 2] * u - w * u * u
-        bump = np.where(q < 0.0, np.exp(np.minimum(q, 0.0)), 0.0)  # flat where capped
-        J = np.zeros((len(x), theta.size))
-        J[:, 0] = own[code, 0] * (x + 1.0) * transient
-        J[:, 1] = bump * u * u
-        J[rows, 2 + 3 * code] = -transient
-        J[rows, 3 + 3 * code] = -bump
-        J[rows, 4 + 3 * code] = -bump * u
-        return J
+def _jacobian(x):
+    def jacobian(params):
+        c, B, r = params
+        decay = np.exp(-r * (x + 1.0))
+        return np.column_stack([np.ones_like(x), decay, -B * (x + 1.0) * decay])
 
     return jacobian
 
 
-def fit(table):
-    """Fit all benchmarks jointly: alpha and w shared, A, l, v per benchmark.
-
-    A table with a single benchmark (SLDBench's evaluator fits one group at a time) keeps
-    alpha and w at the packaged values fitted on all nine benchmarks, and fits A, l, v.
-    """
-    groups = table[TASK.group_column].unique()
-    if len(groups) == 1:
-        packaged = next(iter(contract.load_params("u_shape").values()))
-        alpha, w = packaged[1], packaged[4]
-
-        def alone(X, own):
-            return predict(X, [own[0], alpha, own[1], own[2], w])
-
-        fitted = fitting.fit_groups(alone, table, TASK, _OWN_STARTS, bounds=(_BOUNDS[0][2:], _BOUNDS[1][2:]))
-        return {g: [own[0], alpha, own[1], own[2], w] for g, own in fitted.items()}
-    return fitting.fit_shared(predict, table, TASK, 2, _arrange, _STARTS, bounds=_BOUNDS, jac=_jacobian(table))
-
-# notebooks/u_shape.py, cell 25
-PARAMS, law, fit_scaling_law, scaling_law_func = contract.interfaces("u_shape", predict, fit)
-
-# notebooks/u_shape.py, cell 29
-def _dip_points(params):
-    """(bottom, half recovery) of the bump in log_flops; (None, None) when w = 0 (no recovery)."""
-    A, alpha, l, v, w = params
-    if w <= 0:
-        return None, None
-    bottom = 1.0 + v / (2.0 * w)
-    return bottom, bottom + float(np.sqrt(np.log(2.0) / w))
+def fit_constants(table, start=None):
+    """Fit each benchmark on its own: for each of four rates, c and B by linear least squares;
+    the two best of these starts (and ``start``, if given) then optimised in all three."""
+    fitted = {}
+    for group, rows in table.groupby(TASK.group_column, sort=False):
+        x = rows["log_flops"].to_numpy(dtype=float)
+        y = rows["brier_score"].to_numpy(dtype=float)
+        starts = [list(start[str(group)])] if start is not None and str(group) in start else []
+        for r in _RATES:
+            basis = np.column_stack([np.ones_like(x), np.exp(-r * (x + 1.0))])
+            c, B = np.linalg.lstsq(basis, y, rcond=None)[0]
+            starts.append([min(c, -1e-3), B, r])
+        try:
+            result = fitting.least_squares(
+                lambda params, x=x, y=y: formula({"log_flops": x}, params) - y, np.array(starts),
+                bounds=_BOUNDS, keep=2, jac=_jacobian(x),
+            )
+        except fitting.FitError as error:
+            raise fitting.FitError(f"group {group!r}: {error}") from error
+        fitted[str(group)] = result.params.tolist()
+    return fitted
 
 
-def _benchmark_range(group):
-    """log_flops range of the benchmark's training rows, as stored with the constants."""
-    return contract.load_training_range(TASK.module, group)["log_flops"]
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+predict, fit = LAW.predict, LAW.fit
+
+# notebooks/u_shape.py, cell 32
+#: Scores closer than this to the lowest count as the lowest: far below the models' scatter.
+_LEVEL = 0.01
 
 
 def _flops(log_flops):
-    with np.errstate(over="ignore"):
-        value = 1e21 * 10.0 ** float(log_flops)
-    return value if np.isfinite(value) else None
+    return None if log_flops is None else float(1e21 * 10.0 ** log_flops)
 
 
-def recovery(group):
-    """Where the law predicts a benchmark's easy-question score to bottom out and to recover.
+def _first_above(x, score, level):
+    """The first x where ``score`` reaches ``level`` (linear between grid points), or None."""
+    above = np.flatnonzero(score >= level)
+    if above.size == 0:
+        return None
+    i = int(above[0])
+    if i == 0:
+        return float(x[0])
+    step = (level - score[i - 1]) / (score[i] - score[i - 1])
+    return float(x[i - 1] + step * (x[i] - x[i - 1]))
 
-    Returns a dict with the compute (``*_log_flops`` and ``*_flops``) and the predicted score
-    of the dip's bottom and of half recovery (half of the dip's badness gone), whether the law
-    predicts a recovery at all (``recovers``; False when the curvature w is 0, and the points
-    are then None), a ``statement`` in words, and ``warnings`` naming every point beyond the
-    training range of all benchmarks or of this one.
+
+@LAW.decision(
+    units={"shape": "what the law does over the benchmark's data",
+           "bottom_log_flops": "log10(FLOPs / 1e21)", "bottom_flops": "FLOPs",
+           "bottom_brier_score": "negated Brier score", "lowest_brier_score": "negated Brier score",
+           "half_recovery_log_flops": "log10(FLOPs / 1e21)", "half_recovery_flops": "FLOPs",
+           "half_recovery_brier_score": "negated Brier score", "beyond_brier_score": "negated Brier score",
+           "recovers": "True: the data show it; None: not identified", "evidence": "in the data / not identified"},
+    interval=("lowest_brier_score", "beyond_brier_score", "evidence"),
+    main=True,
+)
+def recovery(fitted):
+    """Where a benchmark's easy-question score bottoms out and recovers, when its data show it.
+
+    Reads the law over the benchmark's training range of log_flops. Returns the ``shape``
+    there ("improves from the smallest model", "dips and turns", "at its lowest at the last
+    model"), the ``bottom`` (the lowest score, when inside the data) and the
+    ``half_recovery`` (the first compute past the lowest point where the badness, minus the
+    score, is halved, when the data reach it), each as ``*_log_flops``, ``*_flops`` and
+    ``*_brier_score`` (None when not identified); ``recovers`` (True when the data show the
+    half recovery, None when they do not), ``evidence`` ("in the data" or "not
+    identified"), ``lowest_brier_score`` (the law's lowest score in the data),
+    ``beyond_brier_score`` (what the law predicts 1.4 decades beyond the data: its
+    assumption, not a measurement) and a ``statement`` in words.
     """
-    constants = contract.group_params(TASK.module, PARAMS, group)
-    low, high = _benchmark_range(group)
-    bottom, half = _dip_points(constants)
-    result = {"group": group, "recovers": bottom is not None}
-    if bottom is None:
-        v = constants[3]
-        result["statement"] = (
-            "no recovery: the fitted curvature w is 0, so the law's badness "
-            + ("grows for ever and the score keeps falling with compute" if v > 0 else
-               "keeps falling (the score improves throughout) with no dip to recover from")
+    low, high = fitted.ranges()["log_flops"]
+    x = np.linspace(low, high, 401)
+    score = fitted.predict({"log_flops": x})
+    lowest = float(score.min())
+    beyond = float(fitted.predict({"log_flops": [high + REACH]})[0])
+    answer = {"shape": "at its lowest at the last model", "recovers": None, "evidence": "not identified",
+              "lowest_brier_score": lowest, "beyond_brier_score": beyond}
+    for point in ("bottom", "half_recovery"):
+        answer.update({f"{point}_log_flops": None, f"{point}_flops": None, f"{point}_brier_score": None})
+    assumption = (f"beyond its data the law predicts {beyond:.2f} at log_flops {high + REACH:.2f}, "
+                  "which is the form's assumption, not a measurement")
+    if score[-1] < lowest + _LEVEL:
+        answer["statement"] = (
+            f"not identified: the score is at its lowest ({score[-1]:.2f}) at the benchmark's last training "
+            f"model (log_flops {high:.2f}); the data do not show where, or whether, it recovers; {assumption}"
         )
-        for point in ("bottom", "half_recovery"):
-            result.update({f"{point}_log_flops": None, f"{point}_flops": None, f"{point}_brier_score": None})
-        result["warnings"] = []
-        return result
-    for point, x in (("bottom", bottom), ("half_recovery", half)):
-        result[f"{point}_log_flops"] = float(x)
-        result[f"{point}_flops"] = _flops(x)
-        result[f"{point}_brier_score"] = float(predict({"log_flops": [x]}, constants)[0])
-    if bottom < low:
-        where = "the dip's bottom lies before the benchmark's smallest model: the score is already recovering"
-    elif bottom <= high:
-        where = "the dip bottoms out inside the benchmark's data"
+        return answer
+    bottom = int(np.argmin(score))
+    if score[0] < lowest + _LEVEL:
+        answer["shape"] = "improves from the smallest model"
+        where = f"its smallest model (log_flops {low:.2f}; no dip in the data)"
     else:
-        where = "the score is still sinking at the benchmark's largest model; the bottom is an extrapolation"
-    result["statement"] = (
-        f"{where}; bottom at log_flops {bottom:.2f}, half recovery at log_flops {half:.2f}"
+        answer.update({"shape": "dips and turns", "bottom_log_flops": float(x[bottom]),
+                       "bottom_flops": _flops(float(x[bottom])), "bottom_brier_score": lowest})
+        where = f"its bottom at log_flops {x[bottom]:.2f}"
+    half = _first_above(x[bottom:], score[bottom:], lowest / 2.0)
+    if half is None:
+        answer["statement"] = (
+            f"not identified: the score rises from {where}, score {lowest:.2f}, to {score[-1]:.2f} at the last "
+            f"training model (log_flops {high:.2f}), but its badness is not halved; {assumption}"
+        )
+        return answer
+    answer.update({"recovers": True, "evidence": "in the data", "half_recovery_log_flops": half,
+                   "half_recovery_flops": _flops(half),
+                   "half_recovery_brier_score": float(fitted.predict({"log_flops": [half]})[0])})
+    answer["statement"] = (
+        f"recovers in the data: from {where}, score {lowest:.2f}, the badness is halved by log_flops {half:.2f}"
     )
-    notes = decide.range_warnings(TASK.module, log_flops=[bottom, half])
-    overall = contract.load_training_range(TASK.module)["log_flops"]
-    for point, x in (("bottom", bottom), ("half_recovery", half)):
-        if overall[0] <= x <= overall[1] and not low <= x <= high:
-            message = (f"{point} log_flops = {x:.4g} is outside {group}'s training range "
-                       f"[{low:.4g}, {high:.4g}]: the result extrapolates")
-            warnings.warn(message, decide.ExtrapolationWarning, stacklevel=2)
-            notes.append(message)
-    result["warnings"] = notes
-    return result
+    return answer
+
+# notebooks/u_shape.py, cell 38
+PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
     'TASK',
     'FORM',
     'PARAM_NAMES',
+    'REACH',
+    'formula',
+    'fit_constants',
+    'LAW',
     'predict',
     'fit',
+    'recovery',
     'PARAMS',
     'law',
     'fit_scaling_law',
     'scaling_law_func',
-    'recovery',
 ]
