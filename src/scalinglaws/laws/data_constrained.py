@@ -18,212 +18,295 @@ The derivation, the candidate forms and the validation: notebooks/data_constrain
 """
 
 # notebooks/data_constrained.py, cell 7
-import warnings
+import itertools
 
 import numpy as np
-import pandas as pd
-from scipy import optimize
 
-from scalinglaws import contract, data, decide, fitting
+from scalinglaws import data, decide, fitting
 
 TASK = data.task("data_constrained")
 
-FORM = (
-    r"L = E + A\,n^{-\alpha} + B\,D'^{\,-\beta} + P\,\ln\!\left(1 + \tfrac{N}{U}\right)"
-    r"\left(1 - e^{-(D/U - 1)/R_D}\right),\quad D' = U + U R_D\left(1 - e^{-(D/U - 1)/R_D}\right),"
-    r"\quad n = \frac{N}{10^9},\ D', U, D \text{ in } 10^9 \text{ tokens}"
-)
-PARAM_NAMES = ["E", "A", "alpha", "B", "beta", "R_D", "P"]
 
-# The fit works on [E, A, alpha, B, beta, ln R_D, P]. Bounds keep every scale and exponent
-# positive and P >= 0 (repetition cannot help beyond the credit D' gives it).
-_LOWER = np.array([0.0, 0.0, 0.01, 0.0, 0.01, -3.0, 0.0])
-_UPPER = np.array([10.0, 1e3, 3.0, 1e3, 3.0, 8.0, 10.0])
-# A grid of 36 starts over (alpha, beta, ln R_D); E, A, B and P enter linearly and are solved
-# at each by non-negative least squares; the 4 best starts are optimised.
-_GRID = fitting.grid_starts([0.2, 0.4, 0.7], [0.2, 0.4, 0.7], [0.0, 1.5, 2.7, 4.0])
-_LINEAR = [0, 1, 3, 6]
-_KEEP = 4
+def _billions(X):
+    """Unique tokens seen, parameters and tokens, in units of 10^9.
+
+    A run shorter than its data (tokens < unique_tokens) sees only ``tokens`` unique tokens
+    and repeats nothing, so the unique tokens seen are min(U, D).
+    """
+    tokens = np.asarray(X["tokens"], dtype=float) / 1e9
+    unique = np.minimum(np.asarray(X["unique_tokens"], dtype=float) / 1e9, tokens)
+    return unique, np.asarray(X["params"], dtype=float) / 1e9, tokens
+
+
+def _used_share(unique, tokens, scale):
+    """1 - exp(-(D/U - 1)/R): the share of a repetition budget of scale R (epochs) used up."""
+    return -np.expm1(-(tokens / unique - 1.0) / scale)
+
+
 _HUBER_SCALE = 0.05
 
 
-def _scaled(X):
-    return (
-        np.asarray(X["unique_tokens"], dtype=float) / 1e9,
-        np.asarray(X["params"], dtype=float) / 1e9,
-        np.asarray(X["tokens"], dtype=float) / 1e9,
-    )
+def seeded_fit(formula, bounds, grid, linear, logs=(), keep=6, seed_formula=None):
+    """The fitting routine of every form here: ``fit(table, start=None) -> {group: constants}``.
+
+    ``grid`` maps the index of each nonlinear constant to its start values; the constants in
+    ``linear`` are solved at each grid point by non-negative least squares (on ``seed_formula``
+    when the form is not linear in them); those in ``logs`` are fitted in log. The ``keep``
+    best starts are optimised with a Huber loss on log residuals; with ``start`` (the fit to
+    all runs, for a bootstrap refit), only that start, so that the refit stays in its basin.
+    """
+    from scipy import optimize
+
+    lower, upper = (np.array(b, dtype=float) for b in bounds)
+    logs = np.array(logs, dtype=int)
+    low, high = lower.copy(), upper.copy()
+    low[logs], high[logs] = np.log(lower[logs]), np.log(upper[logs])
+    middle = (np.clip(low, -5, 5) + np.clip(high, -5, 5)) / 2
+    axes, linear = sorted(grid), list(linear)
+    seeder = seed_formula or formula
+
+    def natural(theta):
+        out = np.array(theta, dtype=float)
+        out[logs] = np.exp(out[logs])
+        return out
+
+    def internal(constants):
+        out = np.array(constants, dtype=float)
+        out[logs] = np.log(np.maximum(out[logs], 1e-300))
+        return np.clip(out, low, high)
+
+    def seeds(X, y):
+        starts, costs = [], []
+        with np.errstate(all="ignore"):
+            for values in itertools.product(*(grid[i] for i in axes)):
+                theta = middle.copy()
+                theta[axes] = [np.log(v) if i in logs else v for i, v in zip(axes, values)]
+                theta[linear] = 0.0
+                base = seeder(X, natural(theta))
+                columns = []
+                for i in linear:
+                    one = theta.copy()
+                    one[i] = 1.0
+                    columns.append(seeder(X, natural(one)) - base)
+                basis = np.column_stack(columns)
+                if not (np.all(np.isfinite(basis)) and np.all(np.isfinite(base))):
+                    continue
+                theta[linear] = np.clip(optimize.nnls(basis, y - base)[0], low[linear] + 1e-6, high[linear] - 1e-6)
+                cost = float(np.sum((formula(X, natural(theta)) - y) ** 2))
+                if np.isfinite(cost):
+                    starts.append(theta)
+                    costs.append(cost)
+        if not starts:
+            raise fitting.FitError("no finite starting point on the grid")
+        return np.array(starts)[np.argsort(costs, kind="stable")]
+
+    def fit_group(X, y, warm):
+        log_y = np.log(y)
+        starts = seeds(X, y)[:keep] if warm is None else internal(warm)[None, :]
+        # Constants the predictions do not depend on at these runs (the repetition constants,
+        # when no run repeats its data) are held where they start: no direction to search.
+        # (Probed strictly inside the bounds, so that a scale at zero does not hide its exponent.)
+        first = starts[0]
+        probe = np.clip(first, low + 1e-3 * (high - low), high - 1e-3 * (high - low))
+        with np.errstate(all="ignore"):
+            base = formula(X, natural(probe))
+            free = np.array([not np.array_equal(formula(X, natural(np.where(np.arange(probe.size) == i, probe + 0.5, probe))), base)
+                             for i in range(probe.size)])
+
+        def residuals(theta):
+            full = first.copy()
+            full[free] = theta
+            return np.log(np.maximum(formula(X, natural(full)), 1e-6)) - log_y
+
+        result = fitting.least_squares(residuals, starts[:, free], bounds=(low[free], high[free]), loss="huber",
+                                       f_scale=_HUBER_SCALE, max_nfev=2000)
+        constants = first.copy()
+        constants[free] = result.params
+        return [float(v) for v in natural(constants)]
+
+    def fit(table, start=None):
+        fitted = {}
+        for group, rows in table.groupby(TASK.group_column, sort=False):
+            X = {name: rows[name].to_numpy(dtype=float) for name in TASK.input_names}
+            y = rows[TASK.target_names[0]].to_numpy(dtype=float)
+            if np.any(y <= 0):
+                raise data.InputError(f"group {group!r}: this law is fitted on log(loss); every loss must be positive")
+            warm = None if start is None or str(group) not in start else start[str(group)]
+            try:
+                fitted[str(group)] = fit_group(X, y, warm)
+            except fitting.FitError as error:
+                raise fitting.FitError(f"group {group!r}: {error}") from error
+        return fitted
+
+    return fit
 
 
-def _law_and_jacobian(theta, u, n, d):
-    """The law at internal constants ``theta`` and its derivatives in them (analytic)."""
-    E, A, alpha, B, beta, log_r, P = theta
-    r = np.exp(log_r)
-    repeats = d / u - 1.0
-    fresh_share = np.exp(-repeats / r)
-    used = 1.0 - fresh_share
-    effective = u + u * r * used
-    overfit = np.log1p(n / u)
-    size_term = n**-alpha
-    data_term = effective**-beta
-    value = E + A * size_term + B * data_term + P * overfit * used
-    d_used = -fresh_share * repeats / r  # d used / d ln R_D
-    d_effective = u * (r * used - fresh_share * repeats)  # d D' / d ln R_D
-    jacobian = np.column_stack([
-        np.ones_like(value),
-        size_term,
-        -A * size_term * np.log(n),
-        data_term,
-        -B * data_term * np.log(effective),
-        -beta * B * data_term / effective * d_effective + P * overfit * d_used,
-        overfit * used,
-    ])
-    return value, jacobian
+def fresh_equivalent(predict, unique_tokens, params, tokens):
+    """The fresh tokens worth as much as ``tokens`` trained on ``unique_tokens`` (vectorised).
+
+    ``predict(X)`` is a law with its constants. The answer is the D_f whose one-epoch loss
+    (U = D = D_f) equals the loss predicted for the run, by bisection on ln D_f between 10^6
+    and 10^16 tokens (a one-epoch loss falls with D_f).
+    """
+    unique, size, trained = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (unique_tokens, params, tokens)))
+    shape, size = unique.shape, size.ravel()
+    target = predict({"unique_tokens": unique.ravel(), "params": size, "tokens": trained.ravel()})
+    low, high = np.full(target.shape, np.log(1e6)), np.full(target.shape, np.log(1e16))
+    for _ in range(52):
+        middle = 0.5 * (low + high)
+        fresh = np.exp(middle)
+        short = predict({"unique_tokens": fresh, "params": size, "tokens": fresh}) > target
+        low, high = np.where(short, middle, low), np.where(short, high, middle)
+    return np.exp(0.5 * (low + high)).reshape(shape)
 
 
-def predict(X, params):
+def repeat_value(predict, unique_tokens, params, epochs, step=1e-4):
+    """What the next token at ``epochs`` (D/U) is worth in fresh tokens: dD_f/dD (vectorised)."""
+    epochs = np.asarray(epochs, dtype=float)
+    tokens = epochs * unique_tokens
+    now = fresh_equivalent(predict, unique_tokens, params, tokens)
+    later = fresh_equivalent(predict, unique_tokens, params, tokens * (1.0 + step))
+    return (later - now) / (tokens * step)
+
+
+def repetition_summary(predict, unique_tokens, params, most=1e4):
+    """The worth of 4 epochs of repeated data (D_f / D), and the epochs at which a repeated
+    token falls below half (``half_value_epoch``) and 1/e (``knee_epoch``) of a fresh one
+    (infinite if it does not within ``most`` epochs)."""
+    grid = np.geomspace(1.0, most, 161)
+    value = repeat_value(predict, unique_tokens, params, grid)
+
+    def crossing(level):
+        below = np.flatnonzero(value < level)
+        if not below.size:
+            return float("inf")
+        i = below[0]
+        if i == 0:
+            return 1.0
+        # linear in ln(epochs) between the two grid points around the crossing
+        share = (value[i - 1] - level) / (value[i - 1] - value[i])
+        return float(np.exp(np.log(grid[i - 1]) + share * (np.log(grid[i]) - np.log(grid[i - 1]))))
+
+    worth = float(fresh_equivalent(predict, unique_tokens, params, 4.0 * unique_tokens)) / (4.0 * unique_tokens)
+    return {"worth_of_4_epochs": worth, "half_value_epoch": crossing(0.5), "knee_epoch": crossing(np.exp(-1.0))}
+
+# notebooks/data_constrained.py, cell 20
+from scalinglaws.law import Law
+
+FORM = (
+    r"L = E + A\,n^{-\alpha} + B\,D^{-\beta} + P\,\ln\!\left(1 + \tfrac{N}{U}\right)"
+    r"\left(1 - e^{-(D/U - 1)/R_D}\right),\quad n = \frac{N}{10^9},\ D, U \text{ in } 10^9"
+    r" \text{ tokens},\ U \to \min(U, D)"
+)
+PARAM_NAMES = ["E", "A", "alpha", "B", "beta", "R_D", "P"]
+
+
+def formula(X, params):
     """Loss for inputs ``X`` (columns unique_tokens, params, tokens) with constants ``params``."""
     E, A, alpha, B, beta, R_D, P = params
-    u, n, d = _scaled(X)
-    used = 1.0 - np.exp(-(d / u - 1.0) / R_D)
-    effective = u + u * R_D * used
-    return E + A * n**-alpha + B * effective**-beta + P * np.log1p(n / u) * used
+    unique, size, tokens = _billions(X)
+    return E + A * size**-alpha + B * tokens**-beta + P * np.log1p(size / unique) * _used_share(unique, tokens, R_D)
 
 
-def _fit_rows(u, n, d, y):
-    starts, costs = [], []
-    with np.errstate(all="ignore"):
-        for alpha, beta, log_r in _GRID:
-            theta = np.array([1.0, 1.0, alpha, 1.0, beta, log_r, 1.0])
-            _, basis = _law_and_jacobian(theta, u, n, d)
-            theta[_LINEAR] = optimize.nnls(basis[:, _LINEAR], y)[0]
-            value, _ = _law_and_jacobian(theta, u, n, d)
-            cost = float(np.sum((value - y) ** 2))
-            starts.append(theta)
-            costs.append(cost if np.isfinite(cost) else np.inf)
-    best_starts = np.array(starts)[np.argsort(costs, kind="stable")[:_KEEP]]
-    log_y = np.log(y)
+# Bounds keep every scale and exponent positive, P >= 0 (repetition cannot lower the loss
+# below fresh data) and R_D in [0.05, 3000] epochs (fitted in log). A grid of 36 starts over
+# (alpha, beta, R_D); E, A, B and P are solved at each by NNLS; the 6 best are optimised.
+fit_constants = seeded_fit(
+    formula,
+    bounds=([0, 0, 0.01, 0, 0.01, 0.05, 0], [10, 1e3, 3, 1e3, 3, 3000, 10]),
+    grid={2: [0.2, 0.4, 0.7], 4: [0.2, 0.4, 0.7], 5: [1.0, 4.5, 15.0, 55.0]},
+    linear=[0, 1, 3, 6],
+    logs=[5],
+)
 
-    def residuals(theta):
-        value, _ = _law_and_jacobian(theta, u, n, d)
-        return np.log(np.maximum(value, 1e-12)) - log_y
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+predict, fit = LAW.predict, LAW.fit
 
-    def jacobian(theta):
-        value, J = _law_and_jacobian(theta, u, n, d)
-        return J / np.maximum(value, 1e-12)[:, None]
-
-    result = fitting.least_squares(
-        residuals, best_starts, bounds=(_LOWER, _UPPER), loss="huber", f_scale=_HUBER_SCALE,
-        jac=jacobian, max_nfev=3000,
-    )
-    constants = result.params.copy()
-    constants[5] = np.exp(constants[5])
-    return [float(v) for v in constants]
-
-
-def fit(table):
-    """Fit each group on its own: Huber loss on log residuals, NNLS-seeded multi-start."""
-    fitted = {}
-    for group, rows in table.groupby(TASK.group_column, sort=False):
-        u, n, d = _scaled(rows)
-        y = rows[TASK.target_names[0]].to_numpy(dtype=float)
-        try:
-            fitted[str(group)] = _fit_rows(u, n, d, y)
-        except fitting.FitError as error:
-            raise fitting.FitError(f"group {group!r}: {error}") from error
-    return fitted
-
-# notebooks/data_constrained.py, cell 26
-PARAMS, law, fit_scaling_law, scaling_law_func = contract.interfaces("data_constrained", predict, fit)
-
-# notebooks/data_constrained.py, cell 30
-# The training table's range of the two derived quantities the decision depends on
-# (the notebook checks them against the data): epochs D/U and parameters per unique token.
-_TRAINED_EPOCHS = (1.0, 3000.0)
-_TRAINED_PARAMS_PER_UNIQUE_TOKEN = (0.0, 11.0)
-
-
-def _repeat_value(epochs, params, unique_tokens, constants):
-    E, A, alpha, B, beta, R_D, P = constants
-    u, n = unique_tokens / 1e9, params / 1e9
-    fresh_share = np.exp(-(np.asarray(epochs, dtype=float) - 1.0) / R_D)
-    effective = u + u * R_D * (1.0 - fresh_share)
-    fresh_gain = beta * B * effective ** (-beta - 1.0)
-    return fresh_share * (1.0 - P * np.log1p(n / u) / (R_D * u * fresh_gain))
-
-
-def _half_value_epoch(params, unique_tokens, constants, fraction=0.5):
-    value = lambda e: float(_repeat_value(e, params, unique_tokens, constants)) - fraction
-    if value(1.0) < 0:
-        return 1.0
-    # v falls while positive and stays below the fraction afterwards: one crossing in [1, 1 + 50 R_D].
-    return float(optimize.brentq(value, 1.0, 1.0 + 50.0 * constants[5], xtol=1e-9))
+# notebooks/data_constrained.py, cell 33
+# The training runs' range of the two derived quantities the plan depends on (the notebook
+# checks them against the table): epochs D/U and parameters per unique token N/U.
+_TRAINED = {"epochs": (1.0, 3000.0), "params_per_unique_token": (0.003297, 10.96)}
+_SOURCE = "notebooks/data_constrained.py"
 
 
 def _epoch_grid(most):
-    steps = [e for k in range(40) for e in (2**k, 3 * 2**k) if e < most]
-    return np.array(sorted({1.0, *map(float, steps), most}))
+    steps = [e for k in range(40) for e in (2**k, 3 * 2**k) if 1 < e < most]
+    return np.array(sorted({1.0, *map(float, steps), most})) if most >= 1 else np.array([most])
 
 
-def _derived_warnings(**values):
-    ranges = {"epochs": _TRAINED_EPOCHS, "params_per_unique_token": _TRAINED_PARAMS_PER_UNIQUE_TOKEN}
-    notes = []
-    for name, value in values.items():
-        low, high = ranges[name]
-        if not low <= value <= high:
-            notes.append(f"{name} = {value:.4g} is outside the training range [{low:.4g}, {high:.4g}] "
-                         "of the data_constrained law: the result extrapolates")
-    for note in notes:
-        warnings.warn(note, decide.ExtrapolationWarning, stacklevel=3)
-    return notes
+@LAW.decision(
+    units={"epochs": "epochs (D/U)", "loss": "nats", "repeat_value": "fresh tokens per repeated token",
+           "fresh_equivalent": "tokens", "best_epochs": "epochs", "best_loss": "nats",
+           "half_value_epoch": "epochs", "knee_epoch": "epochs", "worth_of_4_epochs": "fresh tokens per token"},
+    interval=("best_epochs", "best_loss", "half_value_epoch", "knee_epoch", "worth_of_4_epochs"),
+    main=True,
+)
+def epochs_plan(fitted, unique_tokens: float, tokens: float, parameters: float):
+    """How many epochs of unique_tokens to train a model of that many parameters on, within a budget of tokens.
 
+    For each number of epochs from 1 to ``tokens / unique_tokens``: ``epochs``, the predicted
+    ``loss``, ``repeat_value`` (a repeated token's worth in fresh tokens: 1 as good, 0
+    useless, negative harmful) and ``fresh_equivalent`` (the fresh tokens worth as much as the
+    run). Then the loss-minimising ``best_epochs`` within the budget and its ``best_loss``;
+    ``half_value_epoch`` and ``knee_epoch``, beyond which a repeated token is worth less than
+    half and 1/e of a fresh one (whether or not within the budget); ``worth_of_4_epochs``,
+    the fresh tokens 4 epochs are worth per token trained.
 
-def epochs_plan(unique_tokens, tokens, params, group="all_data"):
-    """How many epochs of ``unique_tokens`` to train a ``params`` model on, within ``tokens``.
-
-    Returns a dict with, for each number of epochs from 1 to ``tokens / unique_tokens``:
-    ``epochs``, the predicted ``loss``, and ``repeat_value`` (the worth of a repeated token
-    against a fresh one: 1 is as good, 0 useless, negative harmful); the loss-minimising
-    ``best_epochs`` within the budget and its ``best_loss``; ``half_value_epoch``, beyond which
-    a repeated token is worth less than half a fresh one (whether or not it is within the
-    budget); and ``warnings`` for inputs outside the training range.
+    (The model size is ``parameters``, not ``params``: every decision takes ``params=`` for
+    the constants it decides with.)
     """
-    u = decide.positive("unique_tokens", unique_tokens)
-    d = decide.positive("tokens", tokens)
-    n = decide.positive("params", params)
-    if d < u:
-        raise data.InputError(
-            f"tokens = {d:.4g} is less than unique_tokens = {u:.4g}: nothing would be repeated; "
-            "ask for at least one epoch (tokens >= unique_tokens)"
-        )
-    constants = contract.group_params("data_constrained", PARAMS, group)
-    most = d / u
-    notes = decide.range_warnings("data_constrained", unique_tokens=u, tokens=[u, d], params=n)
-    notes += _derived_warnings(epochs=most, params_per_unique_token=n / u)
+    params = decide.positive("parameters", parameters)
+    most = tokens / unique_tokens
+    notes = []
+    if most < 1:
+        notes.append(f"tokens = {tokens:.4g} is less than unique_tokens = {unique_tokens:.4g}: one partial "
+                     "epoch, nothing is repeated, and the plan is to train on all the tokens")
     grid = _epoch_grid(most)
-    at = lambda e: predict({"unique_tokens": np.full(e.size, u), "params": np.full(e.size, n), "tokens": e * u},
-                           constants)
-    fine = np.geomspace(1.0, most, 2001)
+
+    def at(e):
+        e = np.asarray(e, dtype=float)
+        return fitted.predict({"unique_tokens": np.full(e.size, unique_tokens),
+                               "params": np.full(e.size, params), "tokens": e * unique_tokens})
+
+    fine = np.geomspace(1.0, most, 2001) if most > 1 else np.array([most])
     fine_loss = at(fine)
     best = int(np.argmin(fine_loss))
+    summary = repetition_summary(fitted.predict, unique_tokens, params)
+    record = fitted.record
+    if record is not None and record.provenance.get("source") == _SOURCE:
+        for name, value in (("epochs", most), ("params_per_unique_token", params / unique_tokens)):
+            low, high = _TRAINED[name]
+            if not low <= value <= high:
+                notes.append(f"{name} = {value:.4g} is outside the training range [{low:.4g}, {high:.4g}] "
+                             "of the data_constrained law: the result extrapolates")
     return {
-        "group": group, "unique_tokens": u, "tokens": d, "params": n,
+        "unique_tokens": unique_tokens, "tokens": tokens, "params": params,
         "epochs": grid.tolist(), "loss": at(grid).tolist(),
-        "repeat_value": _repeat_value(grid, n, u, constants).tolist(),
+        "repeat_value": repeat_value(fitted.predict, unique_tokens, params, grid).tolist(),
+        "fresh_equivalent": fresh_equivalent(fitted.predict, unique_tokens, params, grid * unique_tokens).tolist(),
         "best_epochs": float(fine[best]), "best_loss": float(fine_loss[best]),
-        "half_value_epoch": _half_value_epoch(n, u, constants),
-        "warnings": notes,
+        **summary, "warnings": notes,
     }
+
+# notebooks/data_constrained.py, cell 44
+PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
     'TASK',
+    'seeded_fit',
+    'fresh_equivalent',
+    'repeat_value',
+    'repetition_summary',
     'FORM',
     'PARAM_NAMES',
+    'formula',
+    'fit_constants',
+    'LAW',
     'predict',
     'fit',
+    'epochs_plan',
     'PARAMS',
     'law',
     'fit_scaling_law',
     'scaling_law_func',
-    'epochs_plan',
 ]
