@@ -18,154 +18,353 @@ group: one doubling past the training data. At most 4 constants per group, one f
 The derivation, the candidate forms and the validation: notebooks/sft.py.
 """
 
-# notebooks/sft.py, cell 10
+# notebooks/sft.py, cell 12
 import numpy as np
-import pandas as pd
 
-from scalinglaws import contract, data, decide, fitting
+from scalinglaws import data, fitting
 
 TASK = data.task("sft")
+
+#: Every form reads the data size as x = ln(D / 10^4).
+_D_SCALE = 1e4
+
+#: Levenberg-Marquardt iterations shared by all groups before a group is handed to fitting.least_squares.
+_LM_ITERATIONS = 40
+
+#: A group has converged when the Gauss-Newton model promises less than this fraction of its cost.
+_LM_TOLERANCE = 1e-14
+
+
+def _project(basis, t, W, floor=None):
+    """Weighted least squares of t ~ c0 + c1 * basis along the last axis (squared weights W), with
+    c1 >= 0 (and c0 >= floor if given). Returns c0, c1 and where the floor holds c0."""
+    S, St = W.sum(-1), (W * t).sum(-1)
+    Sp, Spp, Spt = (W * basis).sum(-1), (W * basis * basis).sum(-1), (W * basis * t).sum(-1)
+    det = S * Spp - Sp * Sp
+    with np.errstate(all="ignore"):
+        c1 = (S * Spt - Sp * St) / det
+        c0 = (St - c1 * Sp) / S
+    singular = ~np.isfinite(c1) | (det <= 1e-14 * S * np.maximum(Spp, 1e-300))
+    c1, c0 = np.where(singular, 0.0, c1), np.where(singular, St / S, c0)
+    at_floor = np.zeros(np.shape(c0), dtype=bool)
+    if floor is not None:
+        at_floor = c0 < floor
+        with np.errstate(all="ignore"):
+            c1_at_floor = np.maximum((Spt - floor * Sp) / np.maximum(Spp, 1e-300), 0.0)
+        c0, c1 = np.where(at_floor, floor, c0), np.where(at_floor, c1_at_floor, c1)
+    flat = c1 <= 0  # the data want c1 < 0: the best the form can do is a flat curve
+    return np.where(flat, St / S, c0), np.where(flat, 0.0, c1), at_floor & ~flat
+
+
+def separable(basis, grid, bounds, *, log, weight_power=0.0, floor=None, tail=None, ridge=0.0):
+    """``(predict, fit)`` of a form T(L) = c0 + c1 basis(x, *theta), T = ln or the identity.
+
+    Constants per group: ``[c0, c1, *theta]``. ``fit(table, start=None)`` fits each group on
+    its own, its residuals weighted by (D / D_max)^weight_power, on its ``tail`` largest sizes
+    only if given; theta (none if ``grid`` is None) from the best point of ``grid`` (or the
+    warm ``start``), within ``bounds``. ``ridge`` adds ridge * ln(theta[0])^2 to each group's cost
+    (theta[0] > 0: a rate, which the ridge pulls towards 1 where the data leave it free).
+    """
+    lower, upper = (None, None) if bounds is None else (np.asarray(b, dtype=float) for b in bounds)
+    root = np.sqrt(ridge)
+
+    def predict(X, params):
+        x = np.log(np.asarray(X["sft_data_size"], dtype=float) / _D_SCALE)
+        value = params[0] + params[1] * basis(x, *params[2:])
+        return np.exp(value) if log else value
+
+    def parts(theta, x, t, w, W):
+        """Basis, c0, c1, floor flags and weighted residuals; theta (..., k) against rows (..., n)."""
+        with np.errstate(all="ignore"):
+            phi = basis(x, *(theta[..., j, None] for j in range(theta.shape[-1])))
+            c0, c1, at_floor = _project(phi, t, W, floor)
+            residuals = w * (c0[..., None] + c1[..., None] * phi - t)
+        if ridge:  # one more residual: root * ln(theta[0])
+            with np.errstate(all="ignore"):
+                extra = root * np.log(theta[..., :1]) + 0.0 * residuals[..., :1]
+            residuals = np.concatenate([residuals, extra], axis=-1)
+        return phi, c0, c1, at_floor, residuals
+
+    def jacobian(theta, x, w, W, phi, c1, at_floor):
+        """Kaufman's Jacobian: c1 times the derivative of the basis, projected off the linear
+        columns (its product with the residuals is the exact gradient)."""
+        k = theta.shape[-1]
+        J = np.empty(phi.shape + (k,))
+        S, Sp, Spp = W.sum(-1), (W * phi).sum(-1), (W * phi * phi).sum(-1)
+        for j in range(k):
+            h = 1e-6 * np.maximum(1.0, np.abs(theta[..., j]))
+            up, down = theta.copy(), theta.copy()
+            up[..., j] += h
+            down[..., j] -= h
+            with np.errstate(all="ignore"):
+                v = c1[..., None] * (basis(x, *(up[..., i, None] for i in range(k)))
+                                     - basis(x, *(down[..., i, None] for i in range(k)))) / (2 * h[..., None])
+                Sv, Spv = (W * v).sum(-1), (W * phi * v).sum(-1)
+                a1 = np.where(at_floor, Spv / Spp, (S * Spv - Sp * Sv) / (S * Spp - Sp * Sp))
+                a0 = np.where(at_floor, 0.0, (Sv - a1 * Sp) / S)
+                J[..., j] = w * (v - a0[..., None] - a1[..., None] * phi)
+        J = np.where(np.isfinite(J), J, 0.0)
+        if ridge:
+            row = np.zeros(phi.shape[:-1] + (1, k))
+            row[..., 0, 0] = root / theta[..., 0]
+            J = np.concatenate([J, row], axis=-2)
+        return J
+
+    def least_squares(x, t, w, theta):
+        """One group with the package's routine, from theta."""
+        W = w * w
+
+        def residuals(theta):
+            return parts(np.asarray(theta, dtype=float), x, t, w, W)[4]
+
+        def gradient(theta):
+            theta = np.asarray(theta, dtype=float)
+            phi, _, c1, at_floor, _ = parts(theta, x, t, w, W)
+            return jacobian(theta, x, w, W, phi, c1, at_floor)
+
+        return fitting.least_squares(residuals, theta, bounds=(lower, upper), jac=gradient).params
+
+    def fit(table, start=None):
+        D_all = table["sft_data_size"].to_numpy(dtype=float)
+        loss_all = table["sft_loss"].to_numpy(dtype=float)
+        codes, names = table[TASK.group_column].factorize()
+        groups = [str(g) for g in names]
+        rows = [np.flatnonzero(codes == i) for i in range(len(groups))]
+        if tail is not None:
+            rows = [r[D_all[r] >= np.unique(D_all[r])[-min(tail, len(np.unique(D_all[r])))]] for r in rows]
+        # Groups as rows of padded arrays (padding has weight 0).
+        G, n = len(groups), max(len(r) for r in rows)
+        x, t, w = np.zeros((G, n)), np.zeros((G, n)), np.zeros((G, n))
+        for i, r in enumerate(rows):
+            D, loss = D_all[r], loss_all[r]
+            if log and np.any(~(loss > 0)):
+                raise data.InputError(f"group {groups[i]!r}: sft_loss must be positive (the law is fitted to its log)")
+            x[i, : len(r)] = np.log(D / _D_SCALE)
+            t[i, : len(r)] = np.log(loss) if log else loss
+            w[i, : len(r)] = (D / D.max()) ** weight_power
+        W = w * w
+        if grid is None:
+            c0, c1, _ = _project(basis(x), t, W, floor)
+            return {g: [float(c0[i]), float(c1[i])] for i, g in enumerate(groups)}
+
+        # The grid (and the warm start, first) screened at once; each group starts at its best point.
+        k = grid.shape[1]
+        points = np.broadcast_to(grid, (G, *grid.shape))
+        if start is not None:
+            warm = np.array([np.asarray(start[g], dtype=float)[2:] if g in start else grid[0] for g in groups])
+            points = np.concatenate([warm[:, None, :], points], axis=1)
+        screen = parts(points, x[:, None, :], t[:, None, :], w[:, None, :], W[:, None, :])[4]
+        cost = np.sum(screen * screen, axis=-1)
+        theta = np.clip(points[np.arange(G), np.argmin(np.where(np.isfinite(cost), cost, np.inf), axis=1)],
+                        lower, upper)
+
+        # Levenberg-Marquardt on every group at once (More's scaling; a constant on a bound that
+        # its gradient pushes outward is held).
+        phi, c0, c1, at_floor, r = parts(theta, x, t, w, W)
+        cost = np.sum(r * r, axis=-1)
+        damping, scale = np.full(G, 1e-3), np.zeros((G, k))
+        converged = np.zeros(G, dtype=bool)
+        eye = np.eye(k)
+        for _ in range(_LM_ITERATIONS):
+            J = jacobian(theta, x, w, W, phi, c1, at_floor)
+            g = np.einsum("gnk,gn->gk", J, r)
+            H = np.einsum("gnk,gnl->gkl", J, J)
+            held = ((theta <= lower) & (g > 0)) | ((theta >= upper) & (g < 0))
+            H = H * ~held[:, :, None] * ~held[:, None, :] + eye * held[:, :, None]
+            g = np.where(held, 0.0, g)
+            scale = np.maximum(scale, np.einsum("gkk->gk", H))
+            scaled = np.maximum(scale, 1e-300)
+            newton = -np.linalg.solve(H + 1e-12 * scaled[:, :, None] * eye, g[:, :, None])[:, :, 0]
+            promised = np.maximum(-0.5 * np.sum(g * newton, axis=1), 0.0)
+            converged |= (promised <= _LM_TOLERANCE * cost) | (c1 <= 0)
+            if converged.all():
+                break
+            step = -np.linalg.solve(H + (damping[:, None] * scaled)[:, :, None] * eye, g[:, :, None])[:, :, 0]
+            trial = np.clip(theta + step, lower, upper)
+            t_phi, t_c0, t_c1, t_floor, t_r = parts(trial, x, t, w, W)
+            t_cost = np.sum(t_r * t_r, axis=-1)
+            better = ~converged & (t_cost < cost)
+            theta = np.where(better[:, None], trial, theta)
+            phi, r = np.where(better[:, None], t_phi, phi), np.where(better[:, None], t_r, r)
+            c0, c1, at_floor = np.where(better, t_c0, c0), np.where(better, t_c1, c1), np.where(better, t_floor, at_floor)
+            cost = np.where(better, t_cost, cost)
+            damping = np.where(better, damping / 3.0, np.where(converged, damping, damping * 4.0))
+        for i in np.flatnonzero(~converged):
+            used = w[i] > 0
+            try:
+                theta[i] = least_squares(x[i, used], t[i, used], w[i, used], theta[i])
+            except fitting.FitError as error:
+                raise fitting.FitError(f"group {groups[i]!r}: {error}") from error
+        _, c0, c1, _, _ = parts(theta, x, t, w, W)
+        return {g: [float(c0[i]), float(c1[i]), *map(float, theta[i])] for i, g in enumerate(groups)}
+
+    return predict, fit
+
+# notebooks/sft.py, cell 22
+from scalinglaws.law import Law
 
 FORM = r"L(D) = A\,\left(1 + (D/D_0)^{b}\right)^{-c}"
 PARAM_NAMES = ["A", "D0", "b", "c"]
 
-# The break is searched for in (b, x0), x0 = ln(D0 / 1e4): a fixed 7 x 15 grid screened to
-# its best point, then bounded trf. D0 may lie far outside the data (0.06 to 1.6e9): below
-# it for a pure power law, above it for a curve still speeding up at its largest size.
-_D_SCALE = 1e4
-_STARTS = fitting.grid_starts([0.1, 0.2, 0.35, 0.6, 1.0, 1.7, 3.0], np.linspace(-6.0, 8.0, 15))
+# The break (b, x0 = ln(D0 / 10^4)) starts from the best point of a 7 x 15 grid and stays within
+# these bounds: D0 from 0.06 to 1.6e9 examples, below the data for a pure power law, above it
+# for a curve still speeding up at its largest size.
+_GRID = fitting.grid_starts([0.1, 0.2, 0.35, 0.6, 1.0, 1.7, 3.0], np.linspace(-6.0, 8.0, 15))
 _BOUNDS = ([0.01, -12.0], [10.0, 12.0])
+_WEIGHT_POWER = 0.25
+
+# Where the data leave the sharpness of the break undetermined (no sizes near a sharp break, or
+# a pure power law that any break far enough away fits), the b nearest 1 among equally good
+# fits: a ridge of 3e-8 (ln b)^2 on each group's cost, far below what the data decide (a group's
+# cost is 1e-6 to 1e-3), so it moves no identified fit.
+_RIDGE = 3e-8
 
 
-def _softplus(z):
-    return np.logaddexp(0.0, z)
+def _softplus_basis(x, b, x0):
+    """ln L = ln A + c * (this): -softplus(b (x - x0)), x = ln(D / 10^4)."""
+    return -np.logaddexp(0.0, b * (x - x0))
 
 
-def predict(X, params):
+_, _fit_in_logs = separable(_softplus_basis, _GRID, _BOUNDS, log=True, weight_power=_WEIGHT_POWER, ridge=_RIDGE)
+
+
+def formula(X, params):
     """Fine-tuning loss at ``X["sft_data_size"]`` with one group's constants [A, D0, b, c]."""
-    A, D0, b, c = (float(v) for v in params)
+    A, D0, b, c = params
     D = np.asarray(X["sft_data_size"], dtype=float)
-    return A * np.exp(-c * _softplus(b * (np.log(D) - np.log(D0))))
+    return A * np.exp(-c * np.logaddexp(0.0, b * (np.log(D) - np.log(D0))))
 
 
-def _projection(p, t, w):
-    """Weighted least squares of t ~ a - c p for each row of p, with c >= 0: (a, c, residuals)."""
-    W = w * w
-    S, St = W.sum(), (W * t).sum()
-    Sp, Spp, Spt = (W * p).sum(1), (W * p * p).sum(1), (W * p * t).sum(1)
-    det = S * Spp - Sp * Sp
-    with np.errstate(all="ignore"):
-        slope = (S * Spt - Sp * St) / det
-    usable = np.isfinite(slope) & (det > 1e-14 * S * np.maximum(Spp, 1e-300)) & (slope <= 0)
-    slope = np.where(usable, slope, 0.0)  # c = 0 (a flat curve) when the fit wants c < 0
-    a = np.where(usable, (St - slope * Sp) / S, St / S)
-    return a, -slope, w * (a[:, None] + slope[:, None] * p - t)
+def _in_logs(constants):
+    """[A, D0, b, c] -> [ln A, c, b, x0], the constants of the fit in logs."""
+    A, D0, b, c = constants
+    return [float(np.log(A)), float(c), float(b), float(np.log(D0 / _D_SCALE))]
 
 
-def _fit_curve(D, loss):
-    x, t = np.log(D / _D_SCALE), np.log(loss)
-    w = np.sqrt(D / D.max())
-
-    def residuals(theta):
-        return _projection(_softplus(theta[0] * (x - theta[1]))[None, :], t, w)[2][0]
-
-    # The whole grid is screened at once (the projection is vectorised over its rows); the
-    # best point (the first, on ties) starts the bounded trf polish.
-    screen = _projection(_softplus(_STARTS[:, :1] * (x[None, :] - _STARTS[:, 1:])), t, w)[2]
-    cost = np.where(np.isfinite(screen).all(1), (screen * screen).sum(1), np.inf)
-    b, x0 = fitting.least_squares(residuals, _STARTS[np.argmin(cost)], bounds=_BOUNDS).params
-    a, c, _ = _projection(_softplus(b * (x - x0))[None, :], t, w)
-    return [float(np.exp(a[0])), float(_D_SCALE * np.exp(x0)), float(b), float(c[0])]
+def _from_logs(constants):
+    """[ln A, c, b, x0] -> [A, D0, b, c]."""
+    a, c, b, x0 = constants
+    return [float(np.exp(a)), float(_D_SCALE * np.exp(x0)), float(b), float(c)]
 
 
-def fit(table):
-    """Fit each group on its own: weighted least squares on ln L, weights sqrt(D / D_max)."""
-    fitted = {}
-    for group, rows in table.groupby(TASK.group_column, sort=False):
-        D = rows["sft_data_size"].to_numpy(dtype=float)
-        loss = rows["sft_loss"].to_numpy(dtype=float)
-        if np.any(~(loss > 0)):
-            raise data.InputError(f"group {group!r}: sft_loss must be positive (the law is fitted to its log)")
-        try:
-            fitted[str(group)] = _fit_curve(D, loss)
-        except fitting.FitError as error:
-            raise fitting.FitError(f"group {group!r}: {error}") from error
-    return fitted
+def fit_constants(table, start=None):
+    """Each group on its own: least squares on ln L, residuals weighted by (D / D_max)^(1/4)."""
+    warm = None if start is None else {g: _in_logs(v) for g, v in start.items()}
+    return {g: _from_logs(v) for g, v in _fit_in_logs(table, start=warm).items()}
 
-# notebooks/sft.py, cell 29
-PARAMS, law, fit_scaling_law, scaling_law_func = contract.interfaces("sft", predict, fit)
 
-# notebooks/sft.py, cell 33
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+predict, fit = LAW.predict, LAW.fit
+
+# notebooks/sft.py, cell 40
+from scalinglaws import decide
+
+#: A best base model named by fewer refits than this is a close call, and the answer says so.
+SEPARATED = 0.9
+
+
 def _model_and_dataset(group):
     model, dataset = group.strip()[1:-1].rsplit(",", 1)
     return model.strip().strip("'\""), dataset.strip().strip("'\"")
 
 
-def _datasets():
-    return sorted({_model_and_dataset(group)[1] for group in PARAMS})
+def _groups_on(params, dataset):
+    datasets = sorted({_model_and_dataset(g)[1] for g in params})
+    if not isinstance(dataset, str) or dataset not in datasets:
+        raise data.InputError(f"dataset: unknown dataset {dataset!r}; the datasets are: {', '.join(datasets)}")
+    return [g for g in params if _model_and_dataset(g)[1] == dataset]
 
 
-def rank_base_models(dataset, sft_data_size):
-    """Base models ranked by their predicted fine-tuning loss on ``dataset`` at ``sft_data_size`` examples.
+def _refits(fitted):
+    """The bootstrap refits of every group when the decision runs on a record's own constants
+    (None on one refit, or on constants without a bootstrap)."""
+    record = fitted.record
+    if record is None or record.uncertainty is None or fitted.params != record.params:
+        return None
+    return record.uncertainty.draws
 
-    Returns a dict with the ``ranking`` (best first: model, group, predicted ``sft_loss``), the
-    ``best`` model, the ``margin`` of the best over the second (in loss; margins below the
-    law's forecast error, about 0.02 one doubling past the data, are not resolved), and
-    ``warnings`` when the data size lies outside the training range.
+
+@LAW.decision(
+    units={"sft_data_size": "fine-tuning examples", "ranking": "base models, best first, with predicted sft_loss",
+           "best": "base model", "runner_up": "base model", "margin": "sft_loss, runner-up minus best",
+           "contenders": "share of bootstrap refits naming each base model best"},
+    interval=("best",), main=True, per_group=False,
+)
+def rank_base_models(fitted, dataset: str, sft_data_size: float):
+    """Which base model to fine-tune on a dataset: the base models ranked by predicted loss at a data size.
+
+    Returns the ``ranking`` (best first: model, group, predicted ``sft_loss``), the ``best`` model,
+    the ``runner_up`` and the ``margin`` between them; with the stored constants (or a record with
+    a bootstrap), ``contenders``: the share of refits in which each model comes out best, and a
+    warning when the best is named by fewer than 90% of them.
     """
-    known = _datasets()
-    if not isinstance(dataset, str) or dataset not in known:
-        raise data.InputError(f"unknown dataset {dataset!r}; the datasets are: {', '.join(known)}")
-    size = decide.positive("sft_data_size", sft_data_size)
-    notes = decide.range_warnings("sft", sft_data_size=size)
-    ranking = []
-    for group, constants in PARAMS.items():
-        model, on = _model_and_dataset(group)
-        if on == dataset:
-            loss = float(predict({"sft_data_size": [size]}, constants)[0])
-            ranking.append({"model": model, "group": group, "sft_loss": loss})
-    ranking.sort(key=lambda entry: entry["sft_loss"])
-    return {
-        "dataset": dataset, "sft_data_size": size, "ranking": ranking, "best": ranking[0]["model"],
-        "margin": ranking[1]["sft_loss"] - ranking[0]["sft_loss"], "warnings": notes,
-    }
+    groups = _groups_on(fitted.params, dataset)
+    if len(groups) < 2:
+        raise data.InputError(f"dataset: {dataset!r} has one base model only; nothing to rank")
+    size = {"sft_data_size": np.array([sft_data_size])}
+    loss = {g: float(fitted.predict(size, g)[0]) for g in groups}
+    order = sorted(groups, key=loss.get)
+    ranking = [{"model": _model_and_dataset(g)[0], "group": g, "sft_loss": loss[g]} for g in order]
+    best, runner_up = ranking[0]["model"], ranking[1]["model"]
+    answer = {"dataset": dataset, "sft_data_size": sft_data_size, "ranking": ranking, "best": best,
+              "runner_up": runner_up, "margin": ranking[1]["sft_loss"] - ranking[0]["sft_loss"], "warnings": []}
+    refits = _refits(fitted)
+    if refits is not None and all(g in refits for g in groups):
+        count = min(len(refits[g]) for g in groups)
+        with np.errstate(all="ignore"):
+            named = [_model_and_dataset(min(groups, key=lambda g: float(fitted.law.formula(size, refits[g][b])[0])))[0]
+                     for b in range(count)]
+        shares = {m: named.count(m) / count for m in sorted(set(named), key=lambda m: (-named.count(m), m))}
+        answer["contenders"] = shares
+        if shares.get(best, 0.0) < SEPARATED:
+            other = next((m for m in shares if m != best), runner_up)
+            answer["warnings"].append(
+                f"the refits cannot separate {best} from {other} on {dataset} at {sft_data_size:.0f} examples: "
+                f"{best} is best in {shares.get(best, 0.0):.0%} of {count} refits, {other} in {shares.get(other, 0.0):.0%}")
+    return answer
 
 
-def data_for_loss(group, target_loss):
-    """The fine-tuning data size at which ``group``'s law reaches ``target_loss`` (closed form).
+@LAW.decision(units={"target_loss": "sft_loss", "sft_data_size": "fine-tuning examples"}, interval=("sft_data_size",))
+def data_for_loss(fitted, target_loss: float):
+    """How many fine-tuning examples a base model needs to reach a target loss on a dataset.
 
     Refuses a target the law cannot reach by fine-tuning: one at or above the group's plateau
     ``A`` (no fine-tuning data are needed, and the law is not fitted for that), or one below
-    what a flat fit (c = 0) or any finite data size gives. Returns a dict with
-    ``sft_data_size`` and ``warnings`` when it lies outside the training range.
+    what a flat fit (c = 0) or any finite data size gives.
     """
-    A, D0, b, c = contract.group_params("sft", PARAMS, group)
     target = decide.positive("target_loss", target_loss)
+    A, D0, b, c = (float(v) for v in fitted.constants)
     if target >= A:
         raise data.InputError(
-            f"target_loss {target:.4g} is not below the plateau A = {A:.4g} of {group}: the base "
+            f"target_loss {target:.4g} is not below the plateau A = {A:.4g} of {fitted.group}: the base "
             "model is predicted to reach it without fine-tuning data")
     if c <= 0:
-        raise data.InputError(f"target_loss {target:.4g} is unreachable for {group}: its fitted curve is flat")
+        raise data.InputError(f"target_loss {target:.4g} is unreachable for {fitted.group}: its fitted curve is flat")
     z = np.log(A / target) / c  # softplus(b ln(D / D0)) = z
     log_size = np.log(D0) + (z + np.log(-np.expm1(-z))) / b  # ln(expm1(z)) without overflow
     if not np.isfinite(log_size) or log_size > 700:
         raise data.InputError(
-            f"target_loss {target:.4g} is unreachable for {group}: it needs more than any finite data size")
-    size = float(np.exp(log_size))
-    notes = decide.range_warnings("sft", sft_data_size=size)
-    return {"group": group, "target_loss": target, "sft_data_size": size, "warnings": notes}
+            f"target_loss {target:.4g} is unreachable for {fitted.group}: it needs more than any finite data size")
+    return {"target_loss": target, "sft_data_size": float(np.exp(log_size))}
+
+# notebooks/sft.py, cell 48
+PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
     'TASK',
+    'separable',
     'FORM',
     'PARAM_NAMES',
+    'formula',
+    'fit_constants',
+    'LAW',
     'predict',
     'fit',
+    'SEPARATED',
+    'rank_base_models',
+    'data_for_loss',
     'PARAMS',
     'law',
     'fit_scaling_law',
     'scaling_law_func',
-    'rank_base_models',
-    'data_for_loss',
 ]
