@@ -1,5 +1,5 @@
 # %% [markdown]
-# # Learning rate and batch size: a valley made of three power laws
+# # Learning rate and batch size: where the valley lies, and how deep
 #
 # Which peak learning rate and which batch size should a language model of $N$ parameters,
 # trained on $D$ tokens, use, and what loss will it reach? Li et al. (2025, "Predictable
@@ -16,7 +16,7 @@
 # This notebook is the source of `scalinglaws.laws.lr_bsz`: the cells tagged `export` are
 # written into that module by `scalinglaws export`.
 
-# %%
+# %% tags=["hide-input"]
 import warnings
 
 import matplotlib.pyplot as plt
@@ -24,50 +24,49 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import Normalize
 
-from scalinglaws import contract, data, decide, fitting, metrics
+from scalinglaws import data, decide, fitting, metrics, selection
 
-pd.set_option("display.precision", 6)
-pd.set_option("display.max_colwidth", 80)
-pd.set_option("display.width", 170)
-plt.rcParams["figure.figsize"] = (9, 3.6)
-plt.rcParams["figure.dpi"] = 80
+pd.set_option("display.precision", 4)
+pd.set_option("display.max_colwidth", 70)
+pd.set_option("display.width", 160)
+plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("lr_bsz")
 TASK = data.task("lr_bsz")
-by_slice = table.groupby(["non_embedding_param_size", "data_size"])
-summary = by_slice.agg(
+N_, D_ = "non_embedding_param_size", "data_size"
+by_slice = table.groupby([N_, D_])
+slices = by_slice.agg(
     runs=("lm_loss", "size"), lr_min=("lr", "min"), lr_max=("lr", "max"),
     bsz_min=("bsz", "min"), bsz_max=("bsz", "max"), best_loss=("lm_loss", "min"),
 ).reset_index()
-summary.insert(0, "N", [f"{n / 1e6:.0f}M" for n in summary.non_embedding_param_size])  # 1074M = 1.07B
-summary.insert(1, "D", [f"{d / 1e9:.3g}B" for d in summary.data_size])
-summary.drop(columns=["non_embedding_param_size", "data_size"]).round({"lr_min": 6, "lr_max": 5, "best_loss": 4})
+slices.insert(0, "N", [f"{n / 1e6:.0f}M" for n in slices[N_]])  # 1074M = 1.07B
+slices.insert(1, "D", [f"{d / 1e9:.3g}B" for d in slices[D_]])
+slices.assign(lr_min=[f"{v:.2e}" for v in slices.lr_min], lr_max=[f"{v:.2e}" for v in slices.lr_max]).drop(
+    columns=[N_, D_]).round({"best_loss": 4})
 
 # %% [markdown]
 # ## The data
 #
 # Seventeen (N, D) slices, each a grid of learning rates ($2^{-12}$ to $2^{-5.5}$, in half
-# octaves) and ten batch sizes (from 16 to 2048 sequences; each slice has its own ten). Each panel
-# below is one slice; the colour is how far a run's loss lies above the best run of its slice
-# (blank: no run), and the dots mark the runs within 0.5% of the best: the *basin* that a choice
-# of (lr, bsz) should land in.
+# octaves) and about ten batch sizes (from 16 to 2048 sequences). Six of them below, the
+# smallest and largest data of the smallest, a middle and the largest model; the colour is how
+# far a run's loss lies above the best run of its slice (blank: no run), and the dots mark the
+# runs within 0.5% of the best: the *basin* that a choice of (lr, bsz) should land in.
 
-# %%
-sizes = np.sort(table.non_embedding_param_size.unique())
+# %% tags=["hide-input"]
+sizes = np.sort(table[N_].unique())
 half_octave = np.round(np.log2(table.lr) * 2) / 2  # the lr grid, in half octaves (2^-6.49 joins 2^-6.5)
 lr_edges = 2.0 ** (np.arange(-12.25, -5.0, 0.5))
+shade = Normalize(0, 5)
 
 
 def excess_grid(rows):
-    """Cell edges in bsz, and the percent above the slice's best loss on its (half-octave lr) × (bsz) grid."""
-    levels = np.sort(rows.bsz.unique())  # each slice has its own 10 batch sizes
+    """Cell edges in bsz, and the percent above the slice's best loss on its (half-octave lr) x (bsz) grid."""
+    levels = np.sort(rows.bsz.unique())
     padded = np.r_[levels[0] ** 2 / levels[1], levels, levels[-1] ** 2 / levels[-2]]
     excess = 100 * (rows.lm_loss / rows.lm_loss.min() - 1)
     grid = excess.groupby([half_octave[rows.index], rows.bsz]).mean().unstack()
     return np.sqrt(padded[:-1] * padded[1:]), grid.reindex(index=np.arange(-12, -5.25, 0.5), columns=levels).to_numpy().T
-
-
-shade = Normalize(0, 5)
 
 
 def size_label(N):
@@ -78,35 +77,30 @@ def tokens_label(D):
     return f"{D / 1e9:.3g}B" if D < 1e12 else f"{D / 1e12:.3g}T"
 
 
-fig, axes = plt.subplots(len(sizes), 4, figsize=(12, 13))
-for i, size in enumerate(sizes):
-    runs_of_size = table[table.non_embedding_param_size == size]
-    tokens = np.sort(runs_of_size.data_size.unique())
-    for j in range(4):
-        ax = axes[i, j]
-        if j >= len(tokens):
-            ax.axis("off")
-            continue
-        rows = runs_of_size[runs_of_size.data_size == tokens[j]]
-        bsz_edges, excess = excess_grid(rows)
-        mesh = ax.pcolormesh(lr_edges, bsz_edges, excess, cmap="viridis", norm=shade)
-        basin = rows[rows.lm_loss <= 1.005 * rows.lm_loss.min()]
-        ax.plot(basin.lr, basin.bsz, ".", color="white", ms=4)
-        best = rows.loc[rows.lm_loss.idxmin()]
-        ax.plot(best.lr, best.bsz, "*", color="red", ms=10)
-        ax.set(xscale="log", yscale="log", xlim=(lr_edges[0], lr_edges[-1]), ylim=(11, 3000),
-               xlabel="learning rate", ylabel="batch size (sequences)")
-        ax.set_title(f"N = {size_label(size)}, D = {tokens_label(tokens[j])}", fontsize=9)
-        ax.set_xticks([1e-3, 1e-2], ["$10^{-3}$", "$10^{-2}$"])  # fixed ticks: log locators are slow for 17 panels
-        ax.set_yticks([16, 64, 256, 1024], ["16", "64", "256", "1024"])
-        ax.minorticks_off()
-        ax.tick_params(labelsize=7)
-        ax.xaxis.label.set_fontsize(8)
-        ax.yaxis.label.set_fontsize(8)
-fig.subplots_adjust(left=0.07, right=0.9, bottom=0.05, top=0.94, hspace=0.5, wspace=0.35)
-fig.colorbar(mesh, cax=fig.add_axes([0.92, 0.3, 0.015, 0.4]), label="loss above the slice's best run (%)")
-fig.suptitle("Loss landscapes: a tilted valley that moves to larger batches with more data "
-             "(red star: best run; white dots: within 0.5%)")
+shown_slices = [(sizes[0], 4e9), (sizes[0], 1e11), (sizes[3], 1e10), (sizes[3], 5e10), (sizes[4], 2e10),
+                (sizes[4], 5.69e10)]
+fig, axes = plt.subplots(3, 2, figsize=(8, 9.2), sharex=True, sharey=True)
+for ax, (size, tokens) in zip(axes.ravel(), shown_slices):
+    rows = table[(table[N_] == size) & (table[D_] == tokens)]
+    bsz_edges, excess = excess_grid(rows)
+    mesh = ax.pcolormesh(lr_edges, bsz_edges, excess, cmap="viridis", norm=shade)
+    basin = rows[rows.lm_loss <= 1.005 * rows.lm_loss.min()]
+    ax.plot(basin.lr, basin.bsz, ".", color="white", ms=5)
+    best = rows.loc[rows.lm_loss.idxmin()]
+    ax.plot(best.lr, best.bsz, "*", color="red", ms=12)
+    ax.set(xscale="log", yscale="log", xlim=(lr_edges[0], lr_edges[-1]), ylim=(11, 3000),
+           title=f"N = {size_label(size)}, D = {tokens_label(tokens)}")
+    ax.set_xticks([1e-3, 1e-2], ["$10^{-3}$", "$10^{-2}$"])
+    ax.set_yticks([16, 64, 256, 1024], ["16", "64", "256", "1024"])
+    ax.minorticks_off()
+for ax in axes[-1]:
+    ax.set_xlabel("learning rate")
+for ax in axes[:, 0]:
+    ax.set_ylabel("batch size (sequences)")
+fig.subplots_adjust(left=0.1, right=0.86, bottom=0.06, top=0.92, hspace=0.3, wspace=0.12)
+fig.colorbar(mesh, cax=fig.add_axes([0.88, 0.25, 0.02, 0.5]), label="loss above the slice's best run (%)")
+fig.suptitle("Loss landscapes: a tilted valley that moves to larger batches with more data\n"
+             "(red star: best run; white dots: within 0.5% of it)")
 plt.show()
 
 # %% [markdown]
@@ -114,9 +108,9 @@ plt.show()
 # against the learning rate at several batch sizes, and against the batch size at several
 # learning rates.
 
-# %%
-rows = table[(table.non_embedding_param_size == sizes[0]) & (table.data_size == 1e11)]
-fig, axes = plt.subplots(1, 2)
+# %% tags=["hide-input"]
+rows = table[(table[N_] == sizes[0]) & (table[D_] == 1e11)]
+fig, axes = plt.subplots(1, 2, sharey=True)
 for bsz, color in zip([64, 256, 1024], ["tab:blue", "tab:orange", "tab:green"]):
     section = rows[rows.bsz == bsz].sort_values("lr")
     axes[0].plot(section.lr, section.lm_loss, "o-", color=color, ms=3, label=f"bsz {bsz}")
@@ -125,10 +119,9 @@ for lr_exponent, color in zip([-11.0, -9.5, -8.0], ["tab:blue", "tab:orange", "t
     axes[1].plot(section.bsz, section.lm_loss, "o-", color=color, ms=3, label=f"lr 2^{lr_exponent:g}")
 axes[0].set(xscale="log", xlabel="learning rate", ylabel="final loss", ylim=(2.33, 2.5),
             title="Along lr: gentle below, steep above")
-axes[1].set(xscale="log", xlabel="batch size (sequences)", ylim=(2.33, 2.5),
-            title="Along bsz: steep for large batches")
+axes[1].set(xscale="log", xlabel="batch size (sequences)", title="Along bsz: steep for large batches")
 for ax in axes:
-    ax.legend(fontsize=8)
+    ax.legend()
 fig.suptitle("215M parameters, 100B tokens: the best lr rises with the batch size")
 fig.tight_layout()
 plt.show()
@@ -141,7 +134,7 @@ plt.show()
 # floor: the RMSE of a separate quartic in the two logs for each slice (15 constants per slice),
 # which no smooth law of all slices can beat.
 
-# %%
+# %% tags=["hide-input"]
 def local_shape(rows):
     u, b, y = np.log(rows.lr.to_numpy()), np.log(rows.bsz.to_numpy()), rows.lm_loss.to_numpy()
     near = y < y.min() + 0.08
@@ -152,7 +145,7 @@ def local_shape(rows):
     quartic = np.column_stack([u**i * b**j for i in range(5) for j in range(5 - i)])
     floor = y - quartic @ np.linalg.lstsq(quartic, y, rcond=None)[0]
     return pd.Series({
-        "N": rows.non_embedding_param_size.iloc[0], "D": rows.data_size.iloc[0],
+        "N": rows[N_].iloc[0], "D": rows[D_].iloc[0],
         "lr*": np.exp(u_opt), "bsz*": np.exp(b_opt), "curvature lr": hessian[0, 0],
         "curvature bsz": hessian[1, 1], "tilt": -hessian[0, 1] / hessian[0, 0],
         "noise floor": np.sqrt(np.mean(floor**2)),
@@ -160,37 +153,40 @@ def local_shape(rows):
 
 
 shapes = pd.DataFrame([local_shape(rows) for _, rows in by_slice])
-shown = shapes.assign(N=[f"{n / 1e6:.0f}M" for n in shapes.N], D=[f"{d / 1e9:.3g}B" for d in shapes.D])
 print(f"noise floor over all runs (RMSE of the per-slice quartics): "
       f"{np.sqrt(np.average(shapes['noise floor'] ** 2, weights=by_slice.size().to_numpy())):.4f}")
-shown.round({"lr*": 5, "bsz*": 0, "curvature lr": 4, "curvature bsz": 4, "tilt": 2, "noise floor": 4})
+shapes.assign(N=[size_label(n) for n in shapes.N], D=[tokens_label(d) for d in shapes.D]).round(
+    {"lr*": 5, "bsz*": 0, "curvature lr": 4, "curvature bsz": 4, "tilt": 2, "noise floor": 4})
 
-# %%
+# %% tags=["hide-input"]
 def step_law_lr(N, D):
+    """Step Law's optimal learning rate (Li et al. 2025): 1.79 N^-0.713 D^0.307."""
     return 1.79 * np.asarray(N, dtype=float) ** -0.713 * np.asarray(D, dtype=float) ** 0.307
 
 
 def step_law_bsz(N, D):
-    """Step Law's batch size (it does not depend on N), converted from tokens to sequences of 2048."""
-    return 0.58 * np.asarray(D, dtype=float) ** 0.571 / 2048
+    """Step Law's optimal batch size, 0.58 D^0.571 tokens (no N), in sequences of 2048 tokens."""
+    return 0.58 * np.asarray(D, dtype=float) ** 0.571 / 2048 + 0.0 * np.asarray(N, dtype=float)
 
 
 colors = dict(zip(sizes, plt.get_cmap("viridis")(np.linspace(0, 0.9, len(sizes)))))
 tokens_grid = np.geomspace(3e9, 1.2e11, 20)
-fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+fig, axes = plt.subplots(3, 1, figsize=(8, 9), sharex=True)
 for size, rows in shapes.groupby("N"):
-    label = f"{size / 1e6:.0f}M"
+    label = size_label(size)
     axes[0].plot(rows.D, rows["lr*"], "o", color=colors[size], label=label)
     axes[0].plot(tokens_grid, step_law_lr(size, tokens_grid), "--", color=colors[size], lw=0.8)
     axes[1].plot(rows.D, rows["bsz*"], "o", color=colors[size], label=label)
     axes[2].plot(rows.D, rows["curvature lr"], "o", color=colors[size], label=label)
 axes[1].plot(tokens_grid, step_law_bsz(1e9, tokens_grid), "--", color="grey", lw=0.8, label="Step Law")
-axes[0].set(title="Optimal lr (dashed: Step Law)", ylabel="lr* of the local quadratic")
-axes[1].set(title="Optimal batch size (dashed: Step Law)", ylabel="bsz* (sequences)")
-axes[2].set(title="The lr basin widens with D", ylabel="curvature in ln lr")
+axes[0].set(title="Optimal learning rate of each slice (dashed: Step Law, one line per N)",
+            ylabel="lr* of the local quadratic")
+axes[1].set(title="Optimal batch size of each slice (dashed: Step Law, the same for every N)",
+            ylabel="bsz* (sequences)")
+axes[2].set(title="The lr basin widens with D", ylabel="curvature in ln lr", xlabel="tokens D")
 for ax in axes:
-    ax.set(xscale="log", yscale="log", xlabel="tokens D")
-    ax.legend(fontsize=7, title="N", title_fontsize=7)
+    ax.set(xscale="log", yscale="log")
+    ax.legend(title="N", ncols=3)
 fig.tight_layout()
 plt.show()
 
@@ -215,145 +211,84 @@ plt.show()
 # ## Candidate forms
 #
 # In the formulas, $x = \mathrm{lr}/10^{-3}$, $b = \mathrm{bsz}/256$, $d = D/(2\cdot 10^{10})$ and
-# $n = N/(5 \cdot 10^8)$; $u, \beta, \delta, \nu$ are their logarithms.
+# $n = N/(5 \cdot 10^8)$; $u, \beta, \delta, \nu$ are their logarithms. Every nonlinear form is
+# fitted by least squares on the loss (the metric is on the loss), from a few fixed starts.
 #
-# 1. **(a) The leaderboard law** (SLDBench): $\ln L$ a full quadratic polynomial in
-#    $(u, \beta, \delta, \nu)$, 15 constants, fitted by ordinary least squares.
-# 2. **(b) The best published approach** (SLDBench's best agent): a ridge regression of $L$ on 24
-#    features: the four logs, their 10 squares and products, four cubic terms for the skew of the
-#    valley ($u^3, \beta^3, u^2\beta, u\beta^2$), $n^{-0.34}$ and $d^{-0.28}$, and $r, ur, u^2r, \beta r$
-#    with $r = (\text{steps}/10^4)^{-1/2}$, steps $= D / (2048\,\mathrm{bsz})$; the ridge strength is
-#    chosen by leave-one-model-size-out cross-validation inside the fitting rows (25 constants
-#    with the intercept). Its published 0.983 was fitted on 2702 runs; ours has 1730.
-# 3. **(c) Structured laws**: $L = E + A n^{-\alpha} + B d^{-\beta} + $ a penalty in
-#    $\Delta u = u - u^*(N, D)$ and $\Delta\beta = \beta - \beta^*(D)$, with power laws
-#    $u^* = u_0 + a_N \nu + a_D \delta$ and $\beta^* = b_0 + b_D \delta$ as Step Law reports them:
-#    - (c0) the penalty $c_u \Delta u^2 + c_b \Delta\beta^2$ around Step Law's *published* optima (7);
-#    - (c1) the same with fitted optima (12);
-#    - (c2) separate curvatures above and below $\mathrm{lr}^*$ (13), because too high a learning
-#      rate hurts more;
-#    - (c3) instead a smooth asymmetric LINEX penalty $2(e^{s\Delta u} - 1 - s\Delta u)/s^2$ in lr (13);
-#    - (c4) c3 with a tilted valley, $u^*$ moving with the batch size as $k\,\Delta\beta$ (14);
-#    - (c5) c4 with the lr curvature falling as $d^{-\gamma}$ and a LINEX penalty in bsz too (16);
-#    - (c6) c5 with $\beta^*$ depending on $N$ (17).
-# 4. **(d) Our own: sums of power laws.** The penalty as a sum of a few monomials in
-#    (lr, bsz, D, N), each a mechanism:
+# *Published:*
+#
+# 1. **The leaderboard law** (SLDBench): $\ln L$ a full quadratic polynomial in
+#    $(u, \beta, \delta, \nu)$, 15 constants, by ordinary least squares.
+# 2. **The best published approach** (SLDBench's best agent): a ridge regression of $L$ on 24
+#    features (the four logs, their 10 squares and products, four cubic terms for the skew of
+#    the valley, $n^{-0.34}$, $d^{-0.28}$, and four terms in $r = (\text{steps}/10^4)^{-1/2}$), the
+#    ridge strength chosen by leaving one model size out (25 constants). Its published 0.983
+#    was fitted on 2702 runs; ours has 1730.
+# 3. **Step Law's optima** (Li et al. 2025): a floor $E + A n^{-\alpha} + B d^{-\beta}$ plus
+#    $c_u \Delta u^2 + c_b \Delta\beta^2$ around Step Law's *published*
+#    $\mathrm{lr}^* = 1.79\,N^{-0.713} D^{0.307}$ and $B^* = 0.58\,D^{0.571}$ tokens (7).
+# 4. **Step Law's structure refitted**: the same with the optima's power laws
+#    $u^* = u_0 + a_N \nu + a_D \delta$, $\beta^* = b_0 + b_D \delta$ fitted (12).
+#
+# *Conservative* (it promises less beyond the data):
+#
+# 5. **A fixed landscape**: the floor $E + A n^{-\alpha} + B d^{-\beta}$ plus a penalty in lr and
+#    bsz alone (three monomials $x^{p} b^{q}$, $x^{p'} b^{q'}$, $(x/b)^{p''}$), the same at every $N$
+#    and $D$: the optimum does not move, only the floor falls (13).
+#
+# *Ours:*
+#
+# 6. **An asymmetric tilted valley**: form 4 with LINEX penalties (steeper above the optimum than
+#    below) in both inputs, $u^*$ moving with $\Delta\beta$ (the tilt), an lr curvature falling as
+#    $d^{-\gamma}$ and $\beta^*$ moving with $N$ (17).
+# 7. **Sums of power laws, v1** (this law's first version): the penalty as a sum of monomials in
+#    (lr, bsz, D, N), each a mechanism (14):
 #
 #    $$L = E + A n^{-\alpha} + e^{c_1} x^{p_1} b^{q_1} d^{r_1} + e^{c_2} x^{p_2} (b/d)^{q_2} n^{r_2} + e^{c_3} (x/b)^{p_3} n^{r_3}.$$
 #
 #    The first term is *under-training*: it falls as the learning rate and the data grow. The
 #    second is *too few steps at a high learning rate*: $b/d$ is proportional to 1/steps. The
 #    third is *update noise*: it grows with the "temperature" lr/bsz (Adam's square-root-like
-#    coupling) and with the model size. Variants: (d1) three free monomials in all four inputs (18);
-#    (d2) the first term free (15); (d3) the first term tied to lr × steps (13); **(d4) the form
-#    above (14)**; (d5) d4 plus a data term $B d^{-\beta}$ (16).
-#
-# Form d4 is the one this notebook ends up choosing, so its cell is the law's exported code.
-
-# %% tags=["export"]
-import numpy as np
-
-from scalinglaws import contract, data, decide, fitting
-
-TASK = data.task("lr_bsz")
-
-FORM = (
-    r"L = E + A\,n^{-\alpha} + e^{c_1} x^{p_1} b^{q_1} d^{r_1}"
-    r" + e^{c_2} x^{p_2} (b/d)^{q_2} n^{r_2} + e^{c_3} (x/b)^{p_3} n^{r_3},"
-    r"\quad x=\frac{\mathrm{lr}}{10^{-3}},\ b=\frac{\mathrm{bsz}}{256},"
-    r"\ d=\frac{D}{2\cdot10^{10}},\ n=\frac{N}{5\cdot10^{8}}"
-)
-PARAM_NAMES = ["E", "A", "alpha", "c1", "p1", "q1", "r1", "c2", "p2", "q2", "r2", "c3", "p3", "r3"]
-
-# Inputs are used as logs of these ratios (u, b, d, n): the constants are on a scale near 1.
-_SCALE = {"lr": 1e-3, "bsz": 256.0, "data_size": 2e10, "non_embedding_param_size": 5e8}
-# Exponents of the three penalty terms on (u, b, d, n): term k's log is c_k + logs @ _TERMS[k] @ theta_k.
-_TERMS = (
-    np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]], dtype=float),  # x^p1 b^q1 d^r1
-    np.array([[1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1]], dtype=float),  # x^p2 (b/d)^q2 n^r2
-    np.array([[1, 0], [-1, 0], [0, 0], [0, 1]], dtype=float),  # (x/b)^p3 n^r3
-)
-# Four fixed starts (alpha in {0.2, 0.4}, all penalty terms scaled by 1 or 1/e); all reach one optimum.
-_START = np.array([1.0, 0.6, 0.3, -0.9, -0.2, 0.1, -0.2, -3.0, 0.4, 0.5, 0.3, -1.9, 0.35, 0.2])
-_STARTS = np.array([
-    _START + np.r_[0.0, 0.0, alpha - _START[2], shift, 0, 0, 0, shift, 0, 0, 0, shift, 0, 0]
-    for alpha in (0.2, 0.4) for shift in (0.0, -1.0)
-])
-# Only the floor, its scale and the size exponent are bounded; the penalty exponents are free
-# because their signs are what the data decide.
-_BOUNDS = (np.r_[0.0, 0.0, 0.01, np.full(11, -np.inf)], np.r_[3.0, 10.0, 2.0, np.full(11, np.inf)])
+#    coupling) and with the model size.
+# 8. v1 plus a data term $B d^{-\beta}$ in the floor (16).
+# 9. v1 with the noise falling with data, $e^{c_3} (x/b)^{p_3} n^{r_3} d^{s_3}$ (15): at the end of
+#    a longer run the updates' noise has been averaged over more steps.
+# 10. form 9 with the steps term given its own exponent of $D$, $x^{p_2} (b/d)^{q_2} d^{t_2} n^{r_2}$ (16),
+#     testing the tie of $b$ and $d$ in "steps".
+# 11. form 9 plus a **divergence wall** $e^{c_4} x^{p_4} n^{r_4}$ (18): a steep rise at high learning
+#     rates, earlier for larger models, where runs begin to diverge.
+# 12. form 10 plus the wall (19).
+# 13. **Three free monomials**, each with an exponent for all four inputs (18).
+# %% tags=["hide-input"]
+SCALE = {"lr": 1e-3, "bsz": 256.0, "data_size": 2e10, "non_embedding_param_size": 5e8}
 
 
-def _logs(X):
-    """The inputs as an (n, 4) array of logs u, b, d, n of the scaled lr, bsz, D, N."""
-    return np.column_stack([np.log(np.asarray(X[name], dtype=float) / scale) for name, scale in _SCALE.items()])
+def logs_of(X):
+    """The inputs as an (n, 4) array of the logs u, b, d, n of lr/1e-3, bsz/256, D/2e10, N/5e8."""
+    return np.column_stack([np.log(np.asarray(X[name], dtype=float) / scale) for name, scale in SCALE.items()])
 
 
-def _loss_and_jacobian(logs, params):
-    params = np.asarray(params, dtype=float)
-    size = np.exp(-params[2] * logs[:, 3])
-    loss = params[0] + params[1] * size
-    columns = [np.ones(len(logs)), size, -params[1] * logs[:, 3] * size]
-    i = 3
-    for design in _TERMS:
-        projected = logs @ design
-        term = np.exp(np.clip(params[i] + projected @ params[i + 1 : i + 1 + design.shape[1]], -50.0, 50.0))
-        loss = loss + term
-        columns += [term, *(term[:, None] * projected).T]
-        i += 1 + design.shape[1]
-    return loss, np.column_stack(columns)
+def per_group(solve):
+    """A fitter applying ``solve(rows) -> constants`` to each group (a warm start is not used)."""
+    return lambda rows, start=None: {str(g): list(solve(part)) for g, part in rows.groupby("group", sort=False)}
 
 
-def predict(X, params):
-    """Final loss for inputs ``X`` (columns lr, bsz, data_size, non_embedding_param_size)."""
-    return _loss_and_jacobian(_logs(X), params)[0]
-
-
-def _fit(table, starts):
-    fitted = {}
-    for group, rows in table.groupby(TASK.group_column, sort=False):
-        logs, loss = _logs(rows), rows["lm_loss"].to_numpy(dtype=float)
-        try:
-            result = fitting.least_squares(
-                lambda theta: _loss_and_jacobian(logs, theta)[0] - loss, starts, bounds=_BOUNDS,
-                jac=lambda theta: _loss_and_jacobian(logs, theta)[1],
-            )
-        except fitting.FitError as error:
-            raise fitting.FitError(f"group {group!r}: {error}") from error
-        fitted[str(group)] = result.params.tolist()
-    return fitted
-
-
-def fit(table):
-    """Least squares on the loss itself (analytic Jacobian), from four fixed starts, per group."""
-    return _fit(table, _STARTS)
-
-
-# %%
-def _per_group(solve):
-    """A fitter that applies ``solve(rows) -> constants`` to each group of a table."""
-    return lambda rows: {str(g): list(solve(part)) for g, part in rows.groupby("group", sort=False)}
-
-
-# (a) the leaderboard law: log L quadratic in the four logs
-def _quadratic_design(X):
-    z = _logs(X)
-    products = [z[:, i] * z[:, j] for i in range(4) for j in range(i, 4)]
-    return np.column_stack([np.ones(len(z)), z, *products])
+# Published: the leaderboard law, ln L quadratic in the four logs (ordinary least squares).
+def quadratic_design(X):
+    z = logs_of(X)
+    return np.column_stack([np.ones(len(z)), z, *[z[:, i] * z[:, j] for i in range(4) for j in range(i, 4)]])
 
 
 def quadratic_predict(X, params):
-    return np.exp(_quadratic_design(X) @ np.asarray(params))
+    return np.exp(quadratic_design(X) @ np.asarray(params))
 
 
-quadratic_fit = _per_group(
-    lambda rows: np.linalg.lstsq(_quadratic_design(rows), np.log(rows.lm_loss.to_numpy()), rcond=None)[0]
-)
+quadratic_fit = per_group(lambda rows: np.linalg.lstsq(quadratic_design(rows), np.log(rows.lm_loss.to_numpy()),
+                                                       rcond=None)[0])
 
 
-# (b) the published ridge regression on 24 features
-def _ridge_features(X):
-    z = _logs(X)
+# Published: the best published approach, a ridge regression on 24 features.
+def ridge_features(X):
+    z = logs_of(X)
     u, b, d, n = z.T
     products = [z[:, i] * z[:, j] for i in range(4) for j in range(i, 4)]
     steps = np.asarray(X["data_size"], dtype=float) / (2048 * np.asarray(X["bsz"], dtype=float))
@@ -362,8 +297,8 @@ def _ridge_features(X):
                             np.exp(-0.28 * d), r, u * r, u**2 * r, b * r])
 
 
-def _ridge_solve(features, y, strength):
-    """Ridge on standardised features; the constants are [mean (24), sd (24), intercept, weights (24)]."""
+def ridge_solve(features, y, strength):
+    """Ridge on standardised features; stored as [mean (24), sd (24), intercept, weights (24)]."""
     mean, sd = features.mean(0), features.std(0)
     z = (features - mean) / sd
     weights = np.linalg.solve(z.T @ z + strength * len(y) * np.eye(z.shape[1]), z.T @ (y - y.mean()))
@@ -372,644 +307,950 @@ def _ridge_solve(features, y, strength):
 
 def ridge_predict(X, params):
     params = np.asarray(params)
-    return params[48] + ((_ridge_features(X) - params[:24]) / params[24:48]) @ params[49:]
+    return params[48] + ((ridge_features(X) - params[:24]) / params[24:48]) @ params[49:]
 
 
-def _ridge_fit_rows(rows):
-    features, y = _ridge_features(rows), rows.lm_loss.to_numpy()
-    sizes_of_rows = rows.non_embedding_param_size.to_numpy()
+def ridge_fit_rows(rows):
+    features, y = ridge_features(rows), rows.lm_loss.to_numpy()
+    size = rows.non_embedding_param_size.to_numpy()
     errors = {}
-    for strength in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2):  # leave one model size out
+    for strength in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2):  # chosen by leaving one model size out
         errors[strength] = sum(
-            np.sum((y[m] - ridge_predict(rows[m], _ridge_solve(features[~m], y[~m], strength))) ** 2)
-            for m in (sizes_of_rows == s for s in np.unique(sizes_of_rows))
-        )
-    return _ridge_solve(features, y, min(errors, key=errors.get))
+            np.sum((y[m] - ridge_predict(rows[m], ridge_solve(features[~m], y[~m], strength))) ** 2)
+            for m in (size == s for s in np.unique(size)))
+    return ridge_solve(features, y, min(errors, key=errors.get))
 
 
-ridge_fit = _per_group(_ridge_fit_rows)
-
-
-# (c) structured laws: optimum power laws and a penalty around them
-def _linex(x, s):
+# Valleys: a Chinchilla floor plus a penalty around power-law optima (Step Law's structure).
+def linex(x, s):
     """x^2 near 0; for s > 0 it grows exponentially for x > 0 and linearly for x < 0."""
     s = np.where(np.abs(s) < 1e-6, 1e-6, s)
     z = np.clip(s * x, -50, 50)
     return 2.0 * (np.expm1(z) - z) / s**2
 
 
-_VALLEY = {  # name: (lower bound, upper bound, start)
+VALLEY = {  # name: (lower bound, upper bound, start)
     "E": (0.0, 3.0, 1.5), "A": (0.0, 10.0, 0.4), "alpha": (0.01, 2.0, 0.4), "B": (0.0, 10.0, 0.4),
     "beta": (0.01, 2.0, 0.3), "u0": (-5, 5, 0.4), "aN": (-3, 3, -0.7), "aD": (-3, 3, 0.3),
     "b0": (-5, 5, 0.0), "bD": (-3, 3, 0.5), "bN": (-3, 3, 0.0), "cu": (0.0, 5.0, 0.02),
-    "cu_hi": (0.0, 5.0, 0.05), "s": (0.0, 10.0, 1.0), "gamma": (-2, 2, 0.3), "cb": (0.0, 5.0, 0.02),
-    "sb": (0.0, 10.0, 0.5), "k": (-2, 2, 0.3),
+    "s": (0.0, 10.0, 1.0), "gamma": (-2, 2, 0.3), "cb": (0.0, 5.0, 0.02), "sb": (0.0, 10.0, 0.5),
+    "k": (-2, 2, 0.3),
 }
 
 
-def valley(lr_side="symmetric", tilt=False, gamma=False, bsz_linex=False, bsz_n=False, step_law=False):
-    """(names, predict, fit) of a Chinchilla-like L_opt plus a penalty around power-law optima."""
-    names = ["E", "A", "alpha", "B", "beta"]
-    if not step_law:
-        names += ["u0", "aN", "aD", "b0", "bD"] + (["bN"] if bsz_n else [])
-    names += ["cu"] + {"symmetric": [], "split": ["cu_hi"], "linex": ["s"]}[lr_side]
-    names += (["gamma"] if gamma else []) + ["cb"] + (["sb"] if bsz_linex else []) + (["k"] if tilt else [])
+def valley(step_law=False, asymmetric=False):
+    """(number of constants, predict, fit) of a floor E + A n^-alpha + B d^-beta plus a penalty in
+    du = u - u*(N, D) and db = b - b*(N, D): symmetric and quadratic, or (asymmetric) a LINEX penalty
+    in both, a tilted valley (u* moves with db), an lr curvature falling as d^-gamma and b* moving with N."""
+    names = ["E", "A", "alpha", "B", "beta"] + ([] if step_law else ["u0", "aN", "aD", "b0", "bD"])
+    names += ["cu", "cb"] + (["bN", "s", "gamma", "sb", "k"] if asymmetric else [])
 
     def law(X, params):
         q = dict(zip(names, params))
-        u, b, d, n = _logs(X).T
-        loss = q["E"] + q["A"] * np.exp(-q["alpha"] * n) + q["B"] * np.exp(-q["beta"] * d)
+        u, b, d, n = logs_of(X).T
+        floor = q["E"] + q["A"] * np.exp(-q["alpha"] * n) + q["B"] * np.exp(-q["beta"] * d)
         if step_law:
             N, D = np.asarray(X["non_embedding_param_size"]), np.asarray(X["data_size"])
             u_opt, b_opt = np.log(step_law_lr(N, D) / 1e-3), np.log(step_law_bsz(N, D) / 256)
         else:
             u_opt = q["u0"] + q["aN"] * n + q["aD"] * d
-            b_opt = q["b0"] + q["bD"] * d + (q["bN"] * n if bsz_n else 0.0)
+            b_opt = q["b0"] + q["bD"] * d + (q["bN"] * n if asymmetric else 0.0)
         db = b - b_opt
-        du = u - u_opt - (q["k"] * db if tilt else 0.0)
-        cu = q["cu"] * (np.exp(-q["gamma"] * d) if gamma else 1.0)
-        if lr_side == "linex":
-            penalty = cu * _linex(du, q["s"])
-        elif lr_side == "split":
-            penalty = np.where(du > 0, q["cu_hi"] / q["cu"], 1.0) * cu * du**2
-        else:
-            penalty = cu * du**2
-        return loss + penalty + q["cb"] * (_linex(db, q["sb"]) if bsz_linex else db**2)
+        if not asymmetric:
+            return floor + q["cu"] * (u - u_opt) ** 2 + q["cb"] * db**2
+        du = u - u_opt - q["k"] * db
+        return floor + q["cu"] * np.exp(-q["gamma"] * d) * linex(du, q["s"]) + q["cb"] * linex(db, q["sb"])
 
-    lower, upper, start = (np.array([_VALLEY[k][i] for k in names], dtype=float) for i in range(3))
+    lower, upper, start = (np.array([VALLEY[k][i] for k in names], dtype=float) for i in range(3))
     starts = np.repeat(start[None], 4, axis=0)
     starts[:, [names.index("alpha"), names.index("beta")]] = fitting.grid_starts([0.2, 0.5], [0.2, 0.5])
-    fitter = lambda rows: fitting.fit_groups(law, rows, TASK, starts, bounds=(lower, upper), keep=1)
-    return names, law, fitter
+
+    def fit(rows, start=None):
+        return fitting.fit_groups(law, rows, TASK, starts, bounds=(lower, upper), keep=1, start=start)
+
+    return len(names), law, fit
 
 
-# (d) sums of power laws: the terms as exponent designs on (u, b, d, n), like the exported law's
-_FREE = np.eye(4)
+# Sums of power laws: a floor plus terms exp(c_k + theta_k . (design_k^T logs)), each a monomial.
+LOW = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]], float)       # x^p1 b^q1 d^r1: under-training
+STEPS = np.array([[1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1]], float)    # x^p2 (b/d)^q2 n^r2: too few steps
+NOISE = np.array([[1, 0], [-1, 0], [0, 0], [0, 1]], float)                # (x/b)^p3 n^r3: update noise
+NOISE_D = np.array([[1, 0, 0], [-1, 0, 0], [0, 0, 1], [0, 1, 0]], float)  # (x/b)^p3 n^r3 d^s3
+STEPS_D = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, -1, 1, 0], [0, 0, 0, 1]], float)  # x^p2 (b/d)^q2 d^t2 n^r2
+WALL = np.array([[1, 0], [0, 0], [0, 0], [0, 1]], float)                  # x^p4 n^r4: divergence
+FREE = np.eye(4)                                                          # x^p b^q d^r n^s
+FIXED_LOW, FIXED_NOISE = np.array([[1, 0], [0, 1], [0, 0], [0, 0]], float), NOISE[:, :1]  # lr and bsz only
 
 
-def power_terms(designs, start, data_term=False):
-    """(predict, fit) of E + A n^-alpha [+ B d^-beta] + sum_k exp(c_k + logs @ designs[k] @ theta_k)."""
-    head = 5 if data_term else 3
+def power_terms(designs, term_starts, floor="size"):
+    """(number of constants, predict, fit) of a floor plus a sum of power-law terms.
 
-    def value(logs, params):
+    ``floor`` is ``size`` (E + A n^-alpha) or ``chinchilla`` (+ B d^-beta). Least squares on the loss
+    with an analytic Jacobian from four starts (alpha 0.2 or 0.4, the terms at their start or 1/e of
+    it), the two best screened; a warm start (a bootstrap refit) starts there alone.
+    """
+    head = 5 if floor == "chinchilla" else 3
+
+    def value(z, params, jacobian=True):
         params = np.asarray(params, dtype=float)
-        size = np.exp(-params[2] * logs[:, 3])
+        size = np.exp(-params[2] * z[:, 3])
         loss = params[0] + params[1] * size
-        columns = [np.ones(len(logs)), size, -params[1] * logs[:, 3] * size]
-        if data_term:
-            tokens = np.exp(-params[4] * logs[:, 2])
+        columns = [np.ones(len(z)), size, -params[1] * z[:, 3] * size]
+        if floor == "chinchilla":
+            tokens = np.exp(-params[4] * z[:, 2])
             loss = loss + params[3] * tokens
-            columns += [tokens, -params[3] * logs[:, 2] * tokens]
+            columns += [tokens, -params[3] * z[:, 2] * tokens]
         i = head
         for design in designs:
-            projected = logs @ design
-            term = np.exp(np.clip(params[i] + projected @ params[i + 1 : i + 1 + design.shape[1]], -50, 50))
+            projected = z @ design
+            term = np.exp(np.clip(params[i] + projected @ params[i + 1: i + 1 + design.shape[1]], -50, 50))
             loss = loss + term
-            columns += [term, *(term[:, None] * projected).T]
+            if jacobian:
+                columns += [term, *(term[:, None] * projected).T]
             i += 1 + design.shape[1]
-        return loss, np.column_stack(columns)
+        return loss, (np.column_stack(columns) if jacobian else None)
 
-    def fit_rows(rows):
-        logs, loss = _logs(rows), rows.lm_loss.to_numpy()
-        positions = np.cumsum([head] + [1 + design.shape[1] for design in designs])[:-1]  # where each c_k sits
-        starts = np.repeat(np.asarray(start, dtype=float)[None], 4, axis=0)
-        starts[:, 2] = [0.2, 0.2, 0.4, 0.4]
-        starts[:, positions] += np.array([0.0, -1.0, 0.0, -1.0])[:, None]
-        lower = np.r_[0.0, 0.0, 0.01, [0.0, 0.01] if data_term else [], np.full(len(start) - head, -np.inf)]
-        upper = np.r_[3.0, 10.0, 2.0, [10.0, 2.0] if data_term else [], np.full(len(start) - head, np.inf)]
-        return fitting.least_squares(lambda q: value(logs, q)[0] - loss, starts, bounds=(lower, upper),
-                                     jac=lambda q: value(logs, q)[1], keep=2).params
+    start = np.r_[[1.0, 0.6, 0.3], [0.3, 0.3] if floor == "chinchilla" else [], np.concatenate(term_starts)]
+    offsets = np.cumsum([head] + [1 + design.shape[1] for design in designs])[:-1]
+    starts = np.repeat(start[None], 4, axis=0)
+    starts[:, 2] = [0.2, 0.2, 0.4, 0.4]
+    starts[:, offsets] += np.array([0.0, -1.0, 0.0, -1.0])[:, None]
+    lower = np.r_[0.0, 0.0, 0.01, [0.0, 0.01] if floor == "chinchilla" else [], np.full(len(start) - head, -np.inf)]
+    upper = np.r_[3.0, 10.0, 2.0, [10.0, 2.0] if floor == "chinchilla" else [], np.full(len(start) - head, np.inf)]
 
-    return (lambda X, params: value(_logs(X), params)[0]), _per_group(fit_rows)
+    def fit(rows, start=None):
+        fitted = {}
+        for group, part in rows.groupby("group", sort=False):
+            z, loss = logs_of(part), part.lm_loss.to_numpy()
+            warm = start is not None and str(group) in start
+            result = fitting.least_squares(
+                lambda q: value(z, q, False)[0] - loss, np.atleast_2d(start[str(group)]) if warm else starts,
+                bounds=(lower, upper), jac=lambda q: value(z, q)[1], keep=None if warm else 2)
+            fitted[str(group)] = result.params.tolist()
+        return fitted
 
-
-LOW, STEPS, NOISE = _TERMS
-LOW_STEPS = np.array([[1, 0], [-1, 0], [1, 0], [0, 1]], dtype=float)  # (x d / b)^p1 n^r1: lr × steps
-# Starts: the floor, then each term's log-coefficient and exponents (free terms start from a rough fit).
-HEAD, FREE_LOW, FREE_STEPS, FREE_NOISE = [1.0, 0.6, 0.3], [-1.7, -0.4, 0.13, -0.28, -0.15], \
-    [-3.0, 0.34, 0.54, -0.65, 0.35], [-2.2, 0.38, -0.37, -0.11, 0.22]
-TIED_LOW, TIED_STEPS, TIED_NOISE, LOW_BY_STEPS = list(_START[3:7]), list(_START[7:11]), list(_START[11:]), [-0.9, -0.2, -0.07]
-
-
-def valley_candidate(name, origin, **options):
-    names, law, fitter = valley(**options)
-    return fitting.Candidate(name, str(len(names)), fit=fitter, predict=law, origin=origin)
+    return len(start), (lambda X, params: value(logs_of(X), params, False)[0]), fit
 
 
-def power_candidate(name, constants, origin, designs, start, data_term=False):
-    law, fitter = power_terms(designs, start, data_term)
-    return fitting.Candidate(name, constants, fit=fitter, predict=law, origin=origin)
+# Starting exponents of each term (from a rough fit), shared by the variants.
+T_LOW, T_STEPS, T_NOISE = [-0.9, -0.2, 0.1, -0.2], [-3.0, 0.4, 0.5, 0.3], [-1.9, 0.35, 0.2]
+T_FREE_LOW, T_FREE_STEPS, T_FREE_NOISE = ([-1.7, -0.4, 0.13, -0.28, -0.15], [-3.0, 0.34, 0.54, -0.65, 0.35],
+                                          [-2.2, 0.38, -0.37, -0.11, 0.22])
 
 
-CHOSEN = "(d4) power terms: low lr, steps, noise"
+def candidate(name, kind, origin, built):
+    count, predict, fit = built
+    return selection.Candidate(name, str(count), fit=fit, predict=predict, origin=origin, kind=kind)
+
+
 candidates = [
-    fitting.Candidate("(a) log L quadratic in the logs", "15", fit=quadratic_fit, predict=quadratic_predict,
-                      origin="SLDBench leaderboard law"),
-    fitting.Candidate("(b) ridge on 24 features", "25", fit=ridge_fit, predict=ridge_predict,
-                      origin="best published approach"),
-    valley_candidate("(c0) Step Law optima, symmetric penalty", "Li et al. 2025", step_law=True),
-    valley_candidate("(c1) fitted optima, symmetric penalty", "Step Law's structure"),
-    valley_candidate("(c2) c1 + split lr curvature", "ours", lr_side="split"),
-    valley_candidate("(c3) c1 + LINEX in lr", "ours", lr_side="linex"),
-    valley_candidate("(c4) c3 + tilted valley", "ours", lr_side="linex", tilt=True),
-    valley_candidate("(c5) c4 + lr curvature d^-gamma + LINEX in bsz", "ours", lr_side="linex", tilt=True,
-                     gamma=True, bsz_linex=True),
-    valley_candidate("(c6) c5 + bsz* depends on N", "ours", lr_side="linex", tilt=True, gamma=True,
-                     bsz_linex=True, bsz_n=True),
-    power_candidate("(d1) power terms, three free monomials", "18", "ours", [_FREE, _FREE, _FREE],
-                    HEAD + FREE_LOW + FREE_STEPS + FREE_NOISE),
-    power_candidate("(d2) power terms, first term free", "15", "ours", [_FREE, STEPS, NOISE],
-                    HEAD + FREE_LOW + TIED_STEPS + TIED_NOISE),
-    power_candidate("(d3) power terms, first term in lr × steps", "13", "ours", [LOW_STEPS, STEPS, NOISE],
-                    HEAD + LOW_BY_STEPS + TIED_STEPS + TIED_NOISE),
-    fitting.Candidate(CHOSEN, "14", fit=fit, predict=predict, origin="ours; chosen"),
-    power_candidate("(d5) d4 + B d^-beta", "16", "ours", [LOW, STEPS, NOISE],
-                    HEAD + [0.3, 0.3] + TIED_LOW + TIED_STEPS + TIED_NOISE, data_term=True),
+    candidate("leaderboard: ln L quadratic in the four logs", "published", "SLDBench leaderboard",
+              (15, quadratic_predict, quadratic_fit)),
+    candidate("best published: ridge on 24 features", "published", "SLDBench best agent",
+              (25, ridge_predict, per_group(ridge_fit_rows))),
+    candidate("Step Law's optima, symmetric valley", "published", "Li et al. 2025", valley(step_law=True)),
+    candidate("Step Law's structure refitted", "published", "Li et al. 2025", valley()),
+    candidate("fixed landscape: the valley does not move", "conservative", "reference",
+              power_terms([FIXED_LOW, FIXED_LOW, FIXED_NOISE], [T_LOW[:3], [-3.0, 0.4, 0.5], T_NOISE[:2]],
+                          floor="chinchilla")),
+    candidate("asymmetric tilted valley", "ours", "ours", valley(asymmetric=True)),
+    candidate("v1: low lr + steps + noise", "ours", "v1 of this law",
+              power_terms([LOW, STEPS, NOISE], [T_LOW, T_STEPS, T_NOISE])),
+    candidate("v1 + B d^-beta", "ours", "ours",
+              power_terms([LOW, STEPS, NOISE], [T_LOW, T_STEPS, T_NOISE], floor="chinchilla")),
+    candidate("v1, noise falling with D", "ours", "ours",
+              power_terms([LOW, STEPS, NOISE_D], [T_LOW, T_STEPS, T_NOISE + [0.0]])),
+    candidate("v1, noise and steps with own D", "ours", "ours",
+              power_terms([LOW, STEPS_D, NOISE_D], [T_LOW, T_STEPS + [0.0], T_NOISE + [0.0]])),
+    candidate("v1, noise falling with D + wall", "ours", "ours",
+              power_terms([LOW, STEPS, NOISE_D, WALL], [T_LOW, T_STEPS, T_NOISE + [0.0], [-8.0, 3.0, 0.0]])),
+    candidate("v1, noise and steps with own D + wall", "ours", "ours",
+              power_terms([LOW, STEPS_D, NOISE_D, WALL], [T_LOW, T_STEPS + [0.0], T_NOISE + [0.0], [-8.0, 3.0, 0.0]])),
+    candidate("three free monomials", "ours", "ours",
+              power_terms([FREE, FREE, FREE], [T_FREE_LOW, T_FREE_STEPS, T_FREE_NOISE])),
 ]
-
 # %% [markdown]
-# ## Choosing the form by validation
+# ## Choosing the law: the selection protocol
 #
-# The test rows extrapolate to a larger model and more data, so the protocol does the same
-# inside the training split: every candidate is refitted on the runs of the models below 1B
-# parameters (1579 runs) and scored, with SLDBench's R2, on the 151 runs of the 1.07B model
-# (20B and 56.9B tokens) that it has not seen. A second protocol, as a check, holds out each
-# model size's largest data size (511 runs), since the test also extrapolates in $D$.
+# Every law in this package is chosen by one protocol on the training split (see the Method
+# page). The test slice, the 1.07B model on 100B tokens, lies beyond the training data in two
+# ways, and the backtests reproduce both, as far beyond as the test lies:
 #
-# All nonlinear candidates use the package's multi-start least squares on the loss. The chosen
-# law optimises from all four of its starts; the other forms screen their four starts by the
-# initial cost and optimise the best one (c, no analytic Jacobian) or two (d), which reaches the
-# same optimum as all four here and keeps this notebook fast.
+# - in $N$, a factor **2.0**: the spacing of the two largest model sizes (1.07B over 537M), as far
+#   as a fit without the 1.07B model must reach to it;
+# - in $D$, a factor **1.76**: from the largest data size measured for the 1.07B model (56.9B) to
+#   the test's 100B.
+#
+# Each backtest fits on the runs at or below its thresholds and scores the runs beyond them,
+# at most these factors beyond (`selection.backtests_beyond`). Five origins: $N \le$ 537M (the
+# 1.07B model unseen, as in v1's holdout); $D \le$ 56.9B (the 80B and 100B runs of the small
+# models); $D \le$ 40B (the 50B and 56.9B runs, among them the 1.07B model's 56.9B slice while
+# its 20B slice is fitted: the test's own situation one step back); and both at once from
+# $N \le$ 537M, $D \le$ 56.9B and from $N \le$ 430M, $D \le$ 40B. The protocol reports, per
+# origin, SLDBench's R2 and the mean signed error (bias, in standard deviations of the held loss).
 
 # %%
-inner, held = fitting.extrapolation_holdout(table, "non_embedding_param_size", k=1)
-validation = fitting.validation_table(candidates, [(inner, held)], TASK)
-largest_d = fitting.extrapolation_holdout(table, "data_size", k=1, by="non_embedding_param_size")
-check = fitting.validation_table(candidates, [largest_d], TASK)
-print(f"fit on {len(inner)} runs below 1B parameters, score on {len(held)} runs of the 1.07B model; "
-      f"check: score on {len(largest_d[1])} runs at each size's largest D")
-scores = validation[["candidate", "constants", "origin", "r2", "nmae"]].assign(r2_largest_D=check.r2)
-scores.round({"r2": 4, "nmae": 4, "r2_largest_D": 4})
-
-# %% [markdown]
-# The sums of power laws extrapolate best to the 1.07B model: d1, d2 and d4 all reach R2 0.957
-# to 0.959 on its unseen runs, against 0.929 for the leaderboard quadratic (a) and 0.898 for the
-# ridge regression (b) refitted on our table. The structured penalties (c) improve step by step
-# as they gain asymmetry, tilt and a widening basin, but stop near 0.93 with more constants than
-# d4. The check protocol separates the forms more sharply: the quadratic (a) falls to 0.46 when it
-# has to extrapolate in $D$, and of the power-term forms d4, d1 and d5 hold up (0.89 to 0.93)
-# while d2 and d3 do not.
-#
-# We choose **d4**: on the issue's protocol it is as good as the best (0.0016 below d2, which
-# loses 0.06 on the check), it has the fewest constants of the forms that hold up on both
-# protocols, and each term has a mechanism. d1 frees four more exponents for no gain on the
-# first protocol; d5's data term helps on the check (0.93) but fits to a correction that acts
-# only at small $D$ and is nearly zero at the test's 100B tokens, so it does not earn its two
-# constants where it matters.
-#
-# The decision this law is for is the optimum, so the same protocol asks where each fit *without*
-# the 1.07B model puts the optimum of the 1.07B runs: the measured run nearest to it (in
-# $\ln \mathrm{lr}$, $\ln \mathrm{bsz}$) should lie within 0.5% of the best measured run. The
-# optimum of each form is found by a search on a dense log grid (lr from $10^{-4}$ to 0.05, bsz
-# from 8 to 8192).
+reach = {N_: sizes[-1] / sizes[-2], D_: 1e11 / 5.69e10}
+origins = [{N_: 5.37e8}, {D_: 5.69e10}, {D_: 4e10}, {N_: 5.37e8, D_: 5.69e10}, {N_: 4.3e8, D_: 4e10}]
+backtests = selection.backtests_beyond(table, TASK, origins, reach)
+print(f"reach: N x {reach[N_]:.2f}, D x {reach[D_]:.2f}")
+pd.DataFrame([{"origin": b.origin, "fitted runs": len(b.train), "held runs": len(b.held),
+               "held slices (N, D)": ", ".join(f"{size_label(n)} {tokens_label(d)}"
+                                              for n, d in b.held.groupby([N_, D_]).size().index)}
+              for b in backtests])
 
 # %%
-def grid_optimum(law, params, N, D, points=121):
-    lr_grid, bsz_grid = np.meshgrid(np.geomspace(1e-4, 5e-2, points), np.geomspace(8, 8192, points), indexing="ij")
-    grid = {"lr": lr_grid.ravel(), "bsz": bsz_grid.ravel(), "data_size": np.full(points**2, D),
-            "non_embedding_param_size": np.full(points**2, N)}
-    best = int(np.nanargmin(law(grid, params)))
-    return grid["lr"][best], grid["bsz"][best]
-
-
-def basin_check(rows, lr, bsz, tolerance=0.005):
-    """The measured run nearest (lr, bsz) in the logs, and its loss relative to the slice's best run."""
-    nearest = rows.iloc[int(np.argmin(np.log(rows.lr / lr) ** 2 + np.log(rows.bsz / bsz) ** 2))]
-    gap = nearest.lm_loss / rows.lm_loss.min() - 1
-    return nearest, gap, "in" if gap <= tolerance else "OUT"
-
-
-checked = []
-for c in candidates:
-    if c.name[:4] not in ("(a) ", "(b) ", "(c5)", "(d1)", "(d4)"):
-        continue
-    params = c.fit(inner)["all_data"]
-    for tokens, rows in held.groupby("data_size"):
-        lr, bsz = grid_optimum(c.predict, params, rows.non_embedding_param_size.iloc[0], tokens)
-        nearest, gap, verdict = basin_check(rows, lr, bsz)
-        checked.append({"candidate": c.name, "D": f"{tokens / 1e9:.3g}B", "predicted lr*": lr,
-                        "predicted bsz*": round(bsz), "nearest run lr": nearest.lr, "nearest run bsz": nearest.bsz,
-                        "its loss above the best (%)": 100 * gap, "basin": verdict})
-pd.DataFrame(checked).round({"predicted lr*": 6, "nearest run lr": 6, "its loss above the best (%)": 2})
+evaluation = selection.evaluate(candidates, backtests, TASK)
+evaluation.summary().drop(columns="kind").round(4)
 
 # %% [markdown]
-# All but the ridge regression put the 1.07B model's optimum in its measured basin; the ridge
-# regression's optimum runs off to the edge of the search range (lr $= 10^{-4}$), where its cubic
-# features are unconstrained. d4 lands closest to the best run at 20B tokens.
-#
-# ## The law, fitted on all training runs
+# Per origin (columns in the order above: $N$; $D$ from 56.9B; $D$ from 40B; both; both, one
+# step back), R2 and then the bias:
 
 # %%
-PARAMS_FITTED = fit(table)
+ORIGIN_NAMES = ["N", "D", "D back", "N and D", "N and D back"]
+evaluation.table("r2").set_axis(ORIGIN_NAMES, axis=1).round(4)
+
+# %%
+evaluation.table("bias").set_axis(ORIGIN_NAMES, axis=1).round(3)
+
+# %% [markdown]
+# The decision this law is for is the optimum, so before a form can be chosen its optimum is
+# checked against what is known (`checks=`): a law whose loss keeps falling as the learning
+# rate goes to zero or the batch size to infinity contradicts every study of the question, and
+# at a size the literature has settled, 7B parameters on 2T tokens, the optimum must fall within
+# a factor 3 of the published choices: Step Law's formulas give lr $1.02\times10^{-3}$ and 2992
+# sequences there, DeepSeek's (Bi et al. 2024, $\eta = 0.3118\,C^{-0.125}$, $B = 0.292\,C^{0.3271}$
+# tokens with $C \approx 6ND$) lr $4.2\times10^{-4}$ and 4493 sequences, which is what DeepSeek
+# LLM 7B used (lr $4.2\times10^{-4}$, 2304 sequences of 4096 tokens). The optimum of a form is found on
+# a fine grid in $(\ln \mathrm{lr}, \ln \mathrm{bsz})$.
+#
+# Then the survivors: every form the backtests cannot tell from the best one (its excess squared
+# error over the best is within two standard errors, over runs, at the median origin), refitted
+# on all runs and bootstrapped, and compared where it matters: over the 1.07B model's lr × bsz
+# grid at 100B tokens.
+
+# %%
+def deepseek_lr(N, D):
+    """DeepSeek LLM's optimal learning rate, 0.3118 C^-0.125 with C = 6 N D FLOPs."""
+    return 0.3118 * (6.0 * N * D) ** -0.125
+
+
+def deepseek_bsz(N, D):
+    """DeepSeek LLM's optimal batch size, 0.292 C^0.3271 tokens, in sequences of 2048 tokens."""
+    return 0.292 * (6.0 * N * D) ** 0.3271 / 2048
+
+
+def grid_optimum(predict, params, N, D, points=161):
+    """The (lr, bsz) of least loss on a grid from lr 1e-6 to 1 and bsz 1 to 1e6; None at the grid's edge."""
+    u, b = np.meshgrid(np.linspace(np.log(1e-6), 0.0, points), np.linspace(0.0, np.log(1e6), points), indexing="ij")
+    grid = {"lr": np.exp(u.ravel()), "bsz": np.exp(b.ravel()), D_: np.full(u.size, D), N_: np.full(u.size, N)}
+    with np.errstate(all="ignore"):
+        i, j = np.unravel_index(np.nanargmin(predict(grid, params)), u.shape)
+    return None if {i, j} & {0, points - 1} else (float(np.exp(u[i, j])), float(np.exp(b[i, j])))
+
+
+def literature_check(candidate, constants):
+    """Why a form's optimum contradicts what is known, or None."""
+    for N, D in [(sizes[-1], 1e11), (7e9, 2e12)]:
+        found = grid_optimum(candidate.predict, constants["all_data"], N, D)
+        if found is None:
+            return f"no optimum in lr and bsz at N = {N:.3g}, D = {D:.3g}: the loss falls to the edge of the search"
+    lr, bsz = found  # at 7B parameters, 2T tokens
+    lr_range = (deepseek_lr(7e9, 2e12) / 3, step_law_lr(7e9, 2e12) * 3)
+    bsz_range = (step_law_bsz(7e9, 2e12) / 3, deepseek_bsz(7e9, 2e12) * 3)
+    if not lr_range[0] <= lr <= lr_range[1] or not bsz_range[0] <= bsz <= bsz_range[1]:
+        return (f"its optimum at 7B / 2T (lr {lr:.2e}, bsz {bsz:.0f}) lies beyond a factor 3 of Step Law's "
+                "and DeepSeek's")
+    return None
+
+
+report = [f"{c.name}, fitted on all runs: {literature_check(c, c.fit(table)) or 'consistent with the literature'}"
+          for c in candidates if c.kind == "published"]
+target = selection.target_grid(table, TASK, {N_: sizes[-1], D_: 1e11})
+choice = selection.choose(evaluation, table, target, bootstrap=100, seed=0, checks=literature_check)
+report += [choice.reason] + [f"excluded: {name}: {reason}" for name, reason in choice.excluded.items()]
+print("\n".join(report))  # one print: the output does not depend on when the kernel flushes
+choice.at_target.round(4)
+
+# %% [markdown]
+# The backtest along $D$ is the hard one. Fitted on $D \le$ 56.9B, every form predicts too low
+# a loss for the 80B and 100B runs (negative bias), v1 most: its R2 falls to 0.594, its bias to
+# $-0.48$ standard deviations; its loss keeps falling with data faster than the runs do. Letting
+# the update noise fall with $D$ (form 9) halves that bias and lifts the origin to 0.846. The
+# divergence wall (form 11) gains on the three origins whose held runs are of the larger models,
+# 429M to 1.07B (0.9608 on $N$), and loses a little on the two that hold the smallest models'
+# 80B and 100B runs. The quadratic and the Step Law valleys miss along $D$ altogether, and the
+# fixed landscape, which lets only the floor move, is worst but one: the valley does move.
+#
+# Form 11 has the best median R2 (0.9470). Three forms cannot be told from it at the median
+# origin, the same with the steps term's own $D$ exponent (12) and forms 10 and 9 without the
+# wall, and all four agree at the target, over the 1.07B model's grid at 100B tokens, within 1.6
+# of their bootstrap spreads: the law is form 11 alone. It passes the literature check, as do
+# the published forms but the ridge regression, whose loss keeps falling as the learning rate
+# goes to zero (its cubic terms are free beyond the data): its optimum is no optimum.
+#
+# **History.** The first version of this law (v1, form 7 with 14 constants) was chosen by one
+# holdout, the 1.07B model's runs scored by a fit on the smaller models (R2 0.9577). Scored after
+# release on the held-out 1.07B model at 100B tokens it reached R2 0.87525: above the honest
+# anchor 0.847918, below the leaderboard's best 0.983442 (optimistic: fitted on 2702 runs, and
+# chosen by an evaluator that saw the test split). The protocol now backtests along $D$ too, which is where v1
+# fails, and picks form 11: a median backtest R2 of 0.9470 against v1's 0.9075, and 0.9470
+# against 0.9072 on the origin most like the test (both $N$ and $D$ beyond the fit). Whether it
+# reaches 0.88 or more on the held-out runs is measured after release; no held-out number chose
+# anything here.
+#
+# ## The law
+#
+# The protocol's choice, with its 18 constants:
+
+# %% tags=["export"]
+import numpy as np
+
+from scalinglaws import data, decide, fitting
+from scalinglaws.law import Law
+
+TASK = data.task("lr_bsz")
+
+FORM = (
+    r"L = E + A\,n^{-\alpha} + e^{c_1} x^{p_1} b^{q_1} d^{r_1} + e^{c_2} x^{p_2} (b/d)^{q_2} n^{r_2}"
+    r" + e^{c_3} (x/b)^{p_3} n^{r_3} d^{s_3} + e^{c_4} x^{p_4} n^{r_4},"
+    r"\quad x=\frac{\mathrm{lr}}{10^{-3}},\ b=\frac{\mathrm{bsz}}{256},"
+    r"\ d=\frac{D}{2\cdot10^{10}},\ n=\frac{N}{5\cdot10^{8}}"
+)
+PARAM_NAMES = ["E", "A", "alpha", "c1", "p1", "q1", "r1", "c2", "p2", "q2", "r2",
+               "c3", "p3", "r3", "s3", "c4", "p4", "r4"]
+
+# The inputs enter as the logs z = (u, b, d, n) of these ratios: the constants are near 1.
+_SCALE = {"lr": 1e-3, "bsz": 256.0, "data_size": 2e10, "non_embedding_param_size": 5e8}
+# Penalty term k is exp(c_k + (z @ _TERMS[k]) @ theta_k): the columns say which logs each exponent multiplies.
+_TERMS = (
+    np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]], dtype=float),   # under-training: x^p1 b^q1 d^r1
+    np.array([[1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1]], dtype=float),  # too few steps: x^p2 (b/d)^q2 n^r2
+    np.array([[1, 0, 0], [-1, 0, 0], [0, 0, 1], [0, 1, 0]], dtype=float),  # update noise: (x/b)^p3 n^r3 d^s3
+    np.array([[1, 0], [0, 0], [0, 0], [0, 1]], dtype=float),               # divergence wall: x^p4 n^r4
+)
+# Four fixed starts: alpha 0.2 or 0.4, every penalty term at its start or 1/e of it; the two of
+# least initial cost are optimised. A warm start (a bootstrap refit) is optimised alone.
+_START = np.array([1.0, 0.6, 0.3, -0.9, -0.2, 0.1, -0.2, -3.0, 0.4, 0.5, 0.3, -1.9, 0.35, 0.2, 0.0, -8.0, 3.0, 0.0])
+_STARTS = np.repeat(_START[None], 4, axis=0)
+_STARTS[:, 2] = [0.2, 0.2, 0.4, 0.4]
+_STARTS[:, [3, 7, 11, 15]] += np.array([0.0, -1.0, 0.0, -1.0])[:, None]
+# Only the floor, its scale and the size exponent are bounded; the penalty exponents are free
+# because their signs are what the data decide.
+_BOUNDS = (np.r_[0.0, 0.0, 0.01, np.full(15, -np.inf)], np.r_[3.0, 10.0, 2.0, np.full(15, np.inf)])
+
+
+def _logs(X):
+    """The inputs as an (n, 4) array of logs u, b, d, n of the scaled lr, bsz, D, N."""
+    return np.column_stack([np.log(np.asarray(X[name], dtype=float) / scale) for name, scale in _SCALE.items()])
+
+
+def _loss_and_jacobian(z, params, jacobian=True):
+    """The loss at the logs z, and (if ``jacobian``) its derivatives in the constants."""
+    params = np.asarray(params, dtype=float)
+    size = np.exp(-params[2] * z[:, 3])
+    loss = params[0] + params[1] * size
+    columns = [np.ones(len(z)), size, -params[1] * z[:, 3] * size]
+    i = 3
+    for design in _TERMS:
+        projected = z @ design
+        term = np.exp(np.clip(params[i] + projected @ params[i + 1 : i + 1 + design.shape[1]], -50.0, 50.0))
+        loss = loss + term
+        if jacobian:
+            columns += [term, *(term[:, None] * projected).T]
+        i += 1 + design.shape[1]
+    return loss, (np.column_stack(columns) if jacobian else None)
+
+
+def formula(X, params):
+    """Final loss for inputs ``X`` (columns lr, bsz, data_size, non_embedding_param_size)."""
+    return _loss_and_jacobian(_logs(X), params, jacobian=False)[0]
+
+
+def fit_constants(table, start=None):
+    """Least squares on the loss (analytic Jacobian) per group, from the fixed starts or ``start``."""
+    fitted = {}
+    for group, rows in table.groupby(TASK.group_column, sort=False):
+        z, loss = _logs(rows), rows["lm_loss"].to_numpy(dtype=float)
+        warm = start is not None and str(group) in start
+        try:
+            result = fitting.least_squares(
+                lambda theta: _loss_and_jacobian(z, theta, jacobian=False)[0] - loss,
+                np.atleast_2d(np.asarray(start[str(group)], dtype=float)) if warm else _STARTS,
+                bounds=_BOUNDS, jac=lambda theta: _loss_and_jacobian(z, theta)[1], keep=None if warm else 2,
+            )
+        except fitting.FitError as error:
+            raise fitting.FitError(f"group {group!r}: {error}") from error
+        fitted[str(group)] = result.params.tolist()
+    return fitted
+
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+predict, fit = LAW.predict, LAW.fit
+
+# %% [markdown]
+# The exported law is the protocol's choice, not a copy typed beside it: the cell below fails if
+# the protocol picks another form, or if the exported form and fit differ from the candidate it
+# scored.
+
+# %%
+by_name = {c.name: c for c in candidates}
+assert choice.members == ["v1, noise falling with D + wall"] and choice.weights == [1.0]
+chosen = by_name[choice.members[0]]
+PARAMS_FITTED = choice.fits[chosen.name]
+np.testing.assert_allclose(formula(table, PARAMS_FITTED["all_data"]), chosen.predict(table, PARAMS_FITTED["all_data"]),
+                           rtol=1e-12)
+assert LAW.same_predictions(table)(fit_constants(table)["all_data"], PARAMS_FITTED["all_data"], "all_data")
+
+# %% [markdown]
+# ## Fitted on all training runs
+#
+# The constants with 95% intervals from the 100 bootstrap refits the protocol made (runs
+# resampled, seed 0, each refit started from the full fit):
+
+# %%
+draws = choice.draws[chosen.name]
+fitting.intervals(PARAMS_FITTED, draws, PARAM_NAMES).drop(columns="group").round(3)
+
+# %% [markdown]
+# Most constants are pinned to a few hundredths. The floor $E$ and its scale $A$ trade against
+# each other (so $E$ is no trustworthy irreducible loss), and the wall is loose: $c_4$ ranges from
+# about $-14$ to $-7$ and $p_4$ from 1.9 to 4.2, because a few runs near divergence fix where the
+# wall stands, not how steep it is. Each term has a reading:
+#
+# - *Under-training*, $e^{c_1} x^{p_1} b^{q_1} d^{r_1}$: $p_1 \approx -0.31$ (a higher learning rate
+#   trains faster), $r_1 \approx -0.27$ (more data helps: this term is most of why the loss falls with
+#   $D$), $q_1 \approx 0.12$ (a larger batch means fewer steps). It sets the gentle low-lr side.
+# - *Too few steps at a high learning rate*, $e^{c_2} x^{p_2} (b/d)^{q_2} n^{r_2}$: grows as
+#   steps$^{-0.65}$ and lr$^{0.32}$, more for larger models ($r_2 \approx 0.29$). It is the steep
+#   large-batch side.
+# - *Update noise*, $e^{c_3} (x/b)^{p_3} n^{r_3} d^{s_3}$: grows with the temperature lr/bsz to the
+#   power 0.35 and with the model size ($r_3 \approx 0.24$), and falls with data ($s_3 \approx -0.12$).
+#   It tilts the valley (a larger batch tolerates a higher learning rate) and is why
+#   $\mathrm{lr}^*$ falls with $N$.
+# - *Divergence*, $e^{c_4} x^{p_4} n^{r_4}$: negligible at moderate learning rates, it rises steeply
+#   (about $\mathrm{lr}^{2.6}$) towards divergence, and earlier for larger models ($r_4 \approx 1.3$).
+
+# %% tags=["hide-input"]
 constants = PARAMS_FITTED["all_data"]
-pd.DataFrame([constants], columns=PARAM_NAMES, index=["all_data"]).round(4)
-
-# %% [markdown]
-# Uncertainty by bootstrap: 100 refits on resampled runs (seed 0), each started from the full
-# fit's constants (from the four fixed starts every refit reaches the same optimum, only slower),
-# with 95% percentile intervals.
-
-# %%
-warm_fit = lambda rows: _fit(rows, np.array([constants]))
-draws = fitting.bootstrap(warm_fit, table, n=100, seed=0)
-print(f"bootstrap refits: {draws.attempted - draws.failed} of {draws.attempted} converged")
-fitting.intervals(PARAMS_FITTED, draws, PARAM_NAMES).round(4)
-
-# %%
-fitted_loss = predict(table, constants)
+fitted_loss = formula(table, constants)
 residual = table.lm_loss - fitted_loss
-smooth = (table.non_embedding_param_size == sizes[-1]) & (table.data_size == 5.69e10)
+smooth = (table[N_] == sizes[-1]) & (table[D_] == 5.69e10)
 print(f"on all training runs: R2 {metrics.r2(table.lm_loss, fitted_loss):.4f}, "
       f"RMSE {np.sqrt(np.mean(residual**2)):.4f} nats; on the 1.07B model at 56.9B tokens: "
       f"RMSE {np.sqrt(np.mean(residual[smooth] ** 2)):.4f} (its noise floor {shapes['noise floor'].iloc[-1]:.4f})")
-fig, axes = plt.subplots(1, 4, figsize=(13, 3.4), sharey=True)
-for ax, column, label in zip(axes, TASK.input_names, ["learning rate", "batch size (sequences)", "tokens D",
-                                                      "parameters N"]):
+fig, axes = plt.subplots(2, 2, figsize=(8, 6), sharey=True)
+for ax, column, label in zip(axes.ravel(), TASK.input_names,
+                             ["learning rate", "batch size (sequences)", "tokens D", "parameters N"]):
     ax.scatter(table[column], residual, s=3, alpha=0.3)
     mean = residual.groupby(table[column] if column != "lr" else half_octave).mean()
     levels = mean.index.to_numpy() if column != "lr" else 2.0 ** mean.index.to_numpy()
     ax.plot(levels, mean.to_numpy(), "o-", color="tab:red", ms=3, label="mean")
     ax.axhline(0, color="grey", lw=0.8)
-    ax.set(xscale="log", xlabel=label, title=f"against {label.split(' (')[0]}")
-    ax.legend(fontsize=7)
-axes[0].set(ylabel="loss - law (nats)", ylim=(-0.15, 0.3))
-axes[3].set_xticks([2e8, 5e8, 1e9], ["200M", "500M", "1B"])
-axes[3].minorticks_off()
-fig.suptitle("Residuals: no trend in N or D; positive only where high-lr runs start to diverge")
+    ax.set(xscale="log", xlabel=label, title=f"Residuals against {label.split(' (')[0]}", ylim=(-0.15, 0.3))
+    ax.legend()
+for ax in axes[:, 0]:
+    ax.set_ylabel("loss - law (nats)")
+axes[1, 1].set_xticks([2e8, 5e8, 1e9], ["200M", "500M", "1B"])
+axes[1, 1].minorticks_off()
+fig.suptitle("Residuals: no trend in N or D; above the law where high-lr runs diverge")
 fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The residuals average zero against the model size and the batch size (except a few runs at
-# bsz 16), and against the data size within about 0.01 nats (the 11.4B and 14.2B slices sit
-# slightly low, the largest-D slices slightly high). Against the learning rate the means wiggle
-# by a few thousandths of a nat until the highest rates ($2^{-6}$ and above), where some runs
-# diverge and lie well above any smooth law.
+# The residuals average zero against the model size, within about 0.01 nats against the data
+# size, and against the batch size except a few runs at 16 sequences. Against the learning rate they stay flat until the
+# highest rates ($2^{-6}$ and above), where some runs diverge and lie well above any smooth law:
+# the wall follows the typical run there, not the erratic ones.
+#
+# ## Prediction intervals, and how often they cover
+#
+# A 90% prediction interval carries the constants' bootstrap, the run-to-run noise (the
+# residuals' spread), and an extrapolation term that grows with the distance beyond the
+# measured $N$ and $D$ (in units of the test's distance: a factor 2 in $N$, 1.76 in $D$). That
+# last term is calibrated on the five backtests, the smallest that covers 90% of their held-out
+# runs; each origin's coverage below uses the term calibrated on the other four. The width is
+# reported against the spread of the loss over the held runs.
+
+# %%
+calibration = selection.calibrate(
+    fit_constants, formula, backtests, TASK, len(PARAM_NAMES),
+    reach={axis: float(np.log(factor)) for axis, factor in reach.items()}, level=0.9, bootstrap=30, seed=0,
+)
+print(f"extrapolation term: {calibration.extrapolation_sd[0]:.4f} nats per unit of distance beyond the data")
+calibration.coverage.assign(origin=ORIGIN_NAMES).round(3)
+
+# %%
+uncertainty = selection.uncertainty(table, TASK, formula, PARAMS_FITTED, draws, calibration, len(PARAM_NAMES),
+                                    unit="runs (each a distinct setting)")
+
+# %% [markdown]
+# On every origin the intervals cover 95% to 97% of the held runs, more than the 90% they
+# promise, with a width of about 0.065 nats: 0.75 to 1.5 times the spread of the held loss. Most
+# of that width is the run-to-run noise the residuals measure (0.018 nats, the erratic high-lr runs
+# included), and the calibrated extrapolation term is zero: on these backtests the noise term
+# alone already covers more than 90% of the runs beyond the data. The noise is one number for
+# every run, so the intervals are too wide for the smooth runs near the optimum and too narrow
+# for the runs that diverge.
 #
 # ## Extrapolation: the 1.07B model on 100B tokens
 #
-# The held-out slice. Below, sections of the 1.07B model's landscape at the two measured data
-# sizes (dots: runs) and at 100B tokens (dashed, with the band of the bootstrap refits),
-# along the learning rate at a batch size of 512 and along the batch size at lr $= 2^{-10}$.
+# The held-out slice. Sections of the 1.07B model's landscape at its two measured data sizes
+# (dots: runs) and at 100B tokens (dashed), each with its 90% prediction interval, along the
+# learning rate at a batch size of 512 and along the batch size at lr $= 2^{-10}$.
 
-# %%
-largest = table[table.non_embedding_param_size == sizes[-1]]
+# %% tags=["hide-input"]
+record = LAW.make_record(PARAMS_FITTED, table, uncertainty=uncertainty, source="notebooks/lr_bsz.py")
+largest = table[table[N_] == sizes[-1]]
 lr_line, bsz_line = np.geomspace(2.0**-12.5, 2.0**-5.5, 80), np.geomspace(16, 4096, 80)
-fig, axes = plt.subplots(1, 2)
+fig, axes = plt.subplots(1, 2, sharey=True)
 for tokens, color in zip([2e10, 5.69e10, 1e11], ["tab:blue", "tab:orange", "tab:green"]):
     for ax, grid, key, fixed in ((axes[0], lr_line, "lr", ("bsz", 512.0)), (axes[1], bsz_line, "bsz", ("lr", 2.0**-10))):
-        inputs = {key: grid, fixed[0]: np.full(80, fixed[1]), "data_size": np.full(80, tokens),
-                  "non_embedding_param_size": np.full(80, sizes[-1])}
+        inputs = {key: grid, fixed[0]: np.full(80, fixed[1]), D_: np.full(80, tokens), N_: np.full(80, sizes[-1])}
+        with warnings.catch_warnings():  # the lines run past the measured lr and bsz on purpose
+            warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+            band = LAW.predict(inputs, record, interval=0.9)
         measured = tokens < 1e11
-        ax.plot(grid, predict(inputs, constants), "-" if measured else "--", color=color,
-                label=f"D = {tokens / 1e9:.3g}B" + ("" if measured else " (held out)"))
-        band = np.quantile([predict(inputs, d) for d in draws.draws["all_data"]], [0.025, 0.975], axis=0)
-        ax.fill_between(grid, *band, color=color, alpha=0.25)
-        runs = largest[(largest.data_size == tokens) & np.isclose(largest[fixed[0]], fixed[1], rtol=0.02)]
+        ax.plot(grid, band.lm_loss, "-" if measured else "--", color=color,
+                label=f"D = {tokens_label(tokens)}" + ("" if measured else " (held out)"))
+        ax.fill_between(grid, band.lm_loss_low, band.lm_loss_high, color=color, alpha=0.2)
+        runs = largest[(largest[D_] == tokens) & np.isclose(largest[fixed[0]], fixed[1], rtol=0.02)]
         ax.plot(runs[key], runs.lm_loss, "o", color=color, ms=4)
 axes[0].set(xscale="log", xlabel="learning rate", ylabel="loss", ylim=(2.0, 2.6), title="1.07B model, bsz = 512")
-axes[1].set(xscale="log", xlabel="batch size (sequences)", ylim=(2.0, 2.6), title="1.07B model, lr = 2^-10")
+axes[1].set(xscale="log", xlabel="batch size (sequences)", title="1.07B model, lr = 2^-10")
 for ax in axes:
-    ax.legend(fontsize=7)
-fig.suptitle("The law at the held-out 100B tokens (dashed) lies below the measured slices, band 95%")
+    ax.legend()
+fig.suptitle("The law at the held-out 100B tokens (dashed), with 90% prediction intervals")
 fig.tight_layout()
 plt.show()
 
+# %%
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    at_target = LAW.predict(target, record, interval=0.9)
+width = at_target.lm_loss_high - at_target.lm_loss_low
+print(f"1.07B model, 100B tokens, over its lr x bsz grid ({len(target)} settings): predicted loss "
+      f"{at_target.lm_loss.min():.3f} to {at_target.lm_loss.max():.3f}; median width of the 90% interval "
+      f"{width.median():.3f} nats")
+
 # %% [markdown]
-# **What the law says.** $E + A n^{-\alpha}$ is the loss a model of size $N$ tends to with ideal
-# hyperparameters and unlimited data ($\alpha \approx 0.25$; $E$ and $A$ trade off against each
-# other, so $E$ is not a trustworthy irreducible loss). The three penalty terms are monomials, and
-# each exponent has a reading:
-#
-# - *Under-training*, $e^{c_1} x^{p_1} b^{q_1} d^{r_1}$: $p_1 \approx -0.22$ (a higher learning rate
-#   trains faster), $r_1 \approx -0.20$ (more data helps: this term is why the loss falls with $D$),
-#   $q_1 \approx 0.09$ (a larger batch means fewer steps). It sets the gentle low-lr side.
-# - *Too few steps at a high learning rate*, $e^{c_2} x^{p_2} (b/d)^{q_2} n^{r_2}$: grows as
-#   steps$^{-0.51}$ and lr$^{0.46}$, more for larger models ($r_2 \approx 0.35$). It is the steep
-#   large-batch side and part of the high-lr wall.
-# - *Update noise*, $e^{c_3} (x/b)^{p_3} n^{r_3}$: grows with the temperature lr/bsz to the power
-#   0.34, more for larger models ($r_3 \approx 0.25$). It is the high-lr wall, it tilts the valley
-#   (a larger batch tolerates a higher learning rate), and it is why $\mathrm{lr}^*$ falls with $N$.
-#
-# In $(\ln \mathrm{lr}, \ln \mathrm{bsz})$ the law is a sum of exponentials of linear functions, so
-# it is convex: a unique optimum, which has a closed form (below).
+# At 100B tokens the law puts the 1.07B model's valley about 0.04 nats below its 56.9B slice, its
+# floor near lr $1.4\times10^{-3}$ and 550 sequences. The band there holds the bootstrap and the
+# noise only: the record measures the distance beyond the data input by input, and 1.07B
+# parameters and 100B tokens each lie inside their measured range (the test extrapolates in
+# their combination), so the calibrated extrapolation term does not widen it. Beyond 1.07B or
+# 100B it does.
 #
 # **Where not to trust it.** At learning rates near divergence (about $2^{-6.5}$ and above at
-# these sizes) real runs jump while the law rises smoothly. Far beyond the data (above about 10B
-# parameters or 1T tokens) the floor $E$ is poorly identified, so the predicted loss is only
-# indicative; the optimum's location is more robust than its loss. In sample, the largest-D
-# slices sit about 0.005 above the law, so at 1.07B and 100B tokens the law may be about that
-# much too low. And the law's shape error on a smooth slice (RMSE about 0.01 on the 1.07B model at
-# 56.9B tokens, against a noise floor of 0.001 there) limits how well any single slice is fitted.
-#
-# ## The exported law
-#
-# The constants are stored in `laws/lr_bsz.json`; the module reads them back as `PARAMS`, and
-# builds the leaderboard's `law(input_data, group)` and the evaluator's `fit_scaling_law` /
-# `scaling_law_func` from `predict` and `fit`.
-
-# %%
-stored = contract.save_params(
-    "lr_bsz", PARAMS_FITTED, PARAM_NAMES, table, validation=validation, chosen=CHOSEN,
-    protocol="fit on N < 1e9, score on the 1.07B model's runs (20B and 56.9B tokens)",
-)
-print(f"stored the constants in src/scalinglaws/laws/{stored.name}")
-
-# %% tags=["export"]
-PARAMS, law, fit_scaling_law, scaling_law_func = contract.interfaces("lr_bsz", predict, fit)
-
-# %% [markdown]
-# The stored constants are exactly those `fit` finds on the training split, and the
-# leaderboard interface predicts what `predict` does:
-
-# %%
-assert PARAMS == fit(data.load("lr_bsz"))
-example = law([{"lr": 2.0**-10, "bsz": 512, "data_size": 1e11, "non_embedding_param_size": 1.07e9}], "all_data")
-assert example[0]["lm_loss"] == predict({"lr": [2.0**-10], "bsz": [512], "data_size": [1e11],
-                                         "non_embedding_param_size": [1.07e9]}, PARAMS["all_data"])[0]
-print(f"predicted loss of a 1.07B model on 100B tokens at lr 2^-10, bsz 512: {example[0]['lm_loss']:.4f}")
+# these sizes) real runs jump where the law rises smoothly, and the wall's steepness is loosely
+# pinned. Far beyond the data (above about 10B parameters or 1T tokens) the floor $E$ is poorly
+# identified and the wall's growth with $N$ ($n^{1.3}$) is read from a factor 5 in model size, so
+# the predicted loss is only indicative; the optimum's location is more robust than its loss.
+# Every form underestimated the loss along $D$ in the backtests (this one by 0.34 standard
+# deviations from $D \le$ 56.9B), so at 100B tokens the law may be somewhat too low. And its shape
+# error on a smooth slice (RMSE 0.0064 on the 1.07B model at 56.9B tokens, against a noise floor
+# of 0.0012 there) limits how well any single slice is fitted.
 
 # %% [markdown]
 # ## Using the law: which learning rate and batch size?
 #
-# Write the three penalty terms as $t_k = \exp(g_k + w_k \cdot (u, \beta))$, where $w_k$ holds the
-# exponents of lr and bsz ($w_1 = (p_1, q_1)$, $w_2 = (p_2, q_2)$, $w_3 = (p_3, -p_3)$) and $g_k$
-# the rest (which depends on $N$ and $D$). At the optimum the gradient $\sum_k w_k t_k$ vanishes:
-# two equations for three terms, so the terms stand in fixed ratios $t_k = \lambda \pi_k$, where
-# $\sum_k \pi_k w_k = 0$ and $\sum_k \pi_k = 1$ (all $\pi_k > 0$ for the fitted exponents). Then
-# $g_k + w_k \cdot (u^*, \beta^*) = \ln \lambda + \ln \pi_k$ are three linear equations for
-# $u^*$, $\beta^*$ and $\ln\lambda$. So $\mathrm{lr}^*$ and $\mathrm{bsz}^*$ are exact power laws in
-# $N$ and $D$, and the optimal loss is $L^* = E + A n^{-\alpha} + \lambda(N, D)$ with $\lambda$ a
-# monomial in $N$ and $D$: Step Law's power laws and a Chinchilla-like $L^*$ follow from the form
-# without being imposed.
+# In $(\ln \mathrm{lr}, \ln \mathrm{bsz})$ every penalty term is the exponential of a linear
+# function, so the law is a convex function of the two logs, and it has one optimum for each
+# $(N, D)$ (when the terms' exponents point inward, as the fitted ones do). `optimum` finds it by
+# Newton's method from the best point of a coarse grid (lr and bsz within a factor $e^9$ of
+# $10^{-3}$ and 256); it is the minimum over a continuous range, not a point of the data's grid.
 #
-# The basin is the region where the loss is within a tolerance (0.5%) of $L^*$. It is convex, and
-# its extent along lr is the set of learning rates for which *some* batch size stays within the
-# tolerance (and the same along bsz); `optimum` finds its ends by bisection on the law minimised
-# over the other input.
+# The basin is the region where the loss is within a tolerance of the optimal loss $L^*$ (a
+# fraction of it: 0.005 is 0.5%). It is convex too, and its extent along lr is the set of
+# learning rates for which *some* batch size stays within the tolerance (and the same along
+# bsz); `optimum` finds its four ends by bisection on the law minimised over the other input.
+# `regret` says how much worse a given (lr, bsz) is than the optimum.
 
 # %% tags=["export"]
-def _weights(params):
-    """Exponents of lr and bsz in the three penalty terms, and the ratios pi_k of the terms at the optimum."""
-    p = np.asarray(params, dtype=float)
-    w = np.array([[p[4], p[5]], [p[8], p[9]], [p[12], -p[12]]])
-    pi = np.linalg.solve(np.vstack([w.T, np.ones(3)]), np.array([0.0, 0.0, 1.0]))
-    if np.any(pi <= 0):
-        raise ValueError("these constants do not give the law a minimum in lr and bsz")
-    return w, pi
+_CENTRE = np.log([1e-3, 256.0])  # the search is centred on lr = 1e-3, bsz = 256 ...
+_WINDOW = 9.0  # ... and spans a factor e^9 (about 8100) either way in both
 
 
-def _rest(params, N, D):
-    """The logs g_k of the three penalty terms at lr = 1e-3, bsz = 256, for each (N, D): shape (m, 3)."""
-    p = np.asarray(params, dtype=float)
-    n = np.log(np.asarray(N, dtype=float) / _SCALE["non_embedding_param_size"])
-    d = np.log(np.asarray(D, dtype=float) / _SCALE["data_size"])
-    return np.stack([p[3] + p[6] * d, p[7] - p[9] * d + p[10] * n, p[11] + p[13] * n], axis=-1)
+def _surface(fitted, N, D):
+    """The law's loss at model size N and data D as a function of (ln lr, ln bsz), on arrays."""
+
+    def loss(u, b):
+        u, b = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(b, dtype=float))
+        X = {"lr": np.exp(u).ravel(), "bsz": np.exp(b).ravel(), "data_size": np.full(u.size, float(D)),
+             "non_embedding_param_size": np.full(u.size, float(N))}
+        return np.asarray(fitted.predict(X), dtype=float).reshape(u.shape)
+
+    return loss
 
 
-def _closed_form(params, N, D):
-    """The optimal lr, bsz (sequences) and loss of the law at each (N, D), vectorised."""
-    p = np.asarray(params, dtype=float)
-    N, D = np.broadcast_arrays(np.atleast_1d(np.asarray(N, dtype=float)), np.atleast_1d(np.asarray(D, dtype=float)))
-    w, pi = _weights(p)
-    solution = np.linalg.solve(np.column_stack([w, -np.ones(3)]), (np.log(pi) - _rest(p, N, D)).T)
-    u, b, log_penalty = solution
-    floor = p[0] + p[1] * (N / _SCALE["non_embedding_param_size"]) ** -p[2]
-    return _SCALE["lr"] * np.exp(u), _SCALE["bsz"] * np.exp(b), floor + np.exp(log_penalty)
-
-
-def _least_penalty(offsets, slopes):
-    """min over s of sum_k exp(offsets[..., k] + slopes[..., k] s), by bisection on its derivative (vectorised)."""
-    low, high = np.full(offsets.shape[:-1], -60.0), np.full(offsets.shape[:-1], 60.0)
-    for _ in range(45):
-        middle = (low + high) / 2
-        rising = np.sum(slopes * np.exp(np.clip(offsets + slopes * middle[..., None], -300, 300)), -1) > 0
-        high, low = np.where(rising, middle, high), np.where(rising, low, middle)
-    s = (low + high) / 2
-    return np.sum(np.exp(np.clip(offsets + slopes * s[..., None], -300, 300)), -1)
-
-
-def _basin(params, N, D, tolerance, span=12.0):
-    """Ends of the basin {L <= (1 + tolerance) L*} along lr and bsz: (lr range, bsz range, cut).
-
-    Along each input the law is first minimised over the other one; that profile is convex, and
-    its crossings of the tolerance are found by bisection, for the four ends at once. ``cut`` is
-    True if an end lies more than ``span`` nats from the optimum (the range stops there).
-    """
-    p = np.asarray(params, dtype=float)
-    w, _ = _weights(p)
-    lr, bsz, best = (float(v[0]) for v in _closed_form(p, N, D))
-    rest = _rest(p, np.atleast_1d(N), np.atleast_1d(D))[0]
-    floor = p[0] + p[1] * (N / _SCALE["non_embedding_param_size"]) ** -p[2]
-    allowed = (1 + tolerance) * best - floor  # the penalty the basin tolerates
-    axis, direction = np.array([0, 0, 1, 1]), np.array([-1.0, 1.0, -1.0, 1.0])  # lr low/high, bsz low/high
-    centre = np.log([lr / _SCALE["lr"], bsz / _SCALE["bsz"]])[axis]
-    low, high = np.zeros(4), np.full(4, span)
+def _minimum(loss):
+    """(ln lr*, ln bsz*, L*) of a convex loss surface: the best point of a coarse grid, then Newton."""
+    grid = np.linspace(-_WINDOW, _WINDOW, 73)
+    uu, bb = np.meshgrid(_CENTRE[0] + grid, _CENTRE[1] + grid, indexing="ij")
+    with np.errstate(all="ignore"):
+        values = loss(uu, bb)
+    if not np.isfinite(values).any():
+        raise data.InputError("the law has no finite loss at these inputs")
+    i, j = np.unravel_index(np.nanargmin(values), values.shape)
+    if {int(i), int(j)} & {0, grid.size - 1}:
+        raise data.InputError("with these constants the loss keeps falling beyond a factor e^9 from lr = 1e-3, "
+                              "bsz = 256: the law has no optimum in lr and bsz")
+    z, h = np.array([uu[i, j], bb[i, j]]), 1e-3
+    probe = h * np.array([[0, 0], [1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [1, -1], [-1, 1], [-1, -1]])
     for _ in range(40):
+        f = loss(z[0] + probe[:, 0], z[1] + probe[:, 1])
+        gradient = np.array([f[1] - f[2], f[3] - f[4]]) / (2 * h)
+        cross = (f[5] - f[6] - f[7] + f[8]) / (4 * h**2)
+        hessian = np.array([[f[1] - 2 * f[0] + f[2], 0.0], [0.0, f[3] - 2 * f[0] + f[4]]]) / h**2
+        hessian[0, 1] = hessian[1, 0] = cross
+        positive = hessian[0, 0] > 0 and np.linalg.det(hessian) > 0
+        step = -np.linalg.solve(hessian, gradient) if positive else -gradient
+        scale = 1.0
+        while scale > 1e-8 and loss(z[0] + scale * step[0], z[1] + scale * step[1]) > f[0]:
+            scale /= 2
+        z = z + scale * step
+        if np.max(np.abs(scale * step)) < 1e-10:
+            break
+    return float(z[0]), float(z[1]), float(loss(z[0], z[1]))
+
+
+def _basin(loss, u, b, best, tolerance, span=12.0):
+    """Ends of the basin {L <= (1 + tolerance) L*} along lr and along bsz, and whether one is cut at span.
+
+    Along each input the law is first minimised over the other one (a grid 0.05 apart within e^8 of its
+    optimum, refined by a parabola through the three best points); that profile is convex. Its crossings
+    of the tolerance are bracketed on a scan 0.5 apart (in ln) and found by bisection, four ends at once.
+    """
+    allowed = (1.0 + tolerance) * best
+    inner = np.linspace(-8.0, 8.0, 321)
+    direction = np.array([-1.0, 1.0, -1.0, 1.0])[:, None]  # lr down, lr up, bsz down, bsz up
+    along_lr = np.array([True, True, False, False])[:, None, None]
+
+    def profile(t):
+        """The least loss at distance t (shape (4, m)) along each of the four rays."""
+        ray_u, ray_b = (u + direction * t)[..., None], (b + direction * t)[..., None]
+        values = loss(np.where(along_lr, ray_u, u + inner), np.where(along_lr, b + inner, ray_b))
+        k = np.clip(np.argmin(values, axis=-1), 1, inner.size - 2)[..., None]
+        left, middle, right = (np.take_along_axis(values, k + shift, axis=-1)[..., 0] for shift in (-1, 0, 1))
+        curvature = left - 2 * middle + right
+        safe = np.where(curvature > 0, curvature, 1.0)
+        return np.where(curvature > 0, middle - (right - left) ** 2 / (8 * safe), middle)
+
+    scan = np.linspace(0.0, span, 25)
+    outside = profile(np.broadcast_to(scan, (4, scan.size))) > allowed
+    cut = ~outside.any(axis=1)
+    first = np.where(cut, scan.size - 1, np.argmax(outside, axis=1))
+    # The bracket spans a step more on each side, in case the scan's crossing is a rounding off.
+    low, high = scan[np.maximum(first - 2, 0)], scan[np.minimum(first + 1, scan.size - 1)]
+    for _ in range(21):
         middle = (low + high) / 2
-        offsets = rest + w[:, axis].T * (centre + direction * middle)[:, None]
-        inside = _least_penalty(offsets, w[:, 1 - axis].T) <= allowed
+        inside = profile(middle[:, None])[:, 0] <= allowed
         low, high = np.where(inside, middle, low), np.where(inside, high, middle)
-    ends = np.array([_SCALE["lr"], _SCALE["lr"], _SCALE["bsz"], _SCALE["bsz"]]) * np.exp(centre + direction * low)
-    return [float(ends[0]), float(ends[1])], [float(ends[2]), float(ends[3])], bool(np.any(low >= span - 1e-6))
+    low = np.where(cut, span, low)
+    ends = np.exp(np.array([u, u, b, b]) + direction[:, 0] * low)
+    return [float(ends[0]), float(ends[1])], [float(ends[2]), float(ends[3])], bool(cut.any())
 
 
-def _optimum(params, N, D, tolerance=0.005):
-    lr, bsz, loss = (float(v[0]) for v in _closed_form(params, N, D))
-    lr_basin, bsz_basin, cut = _basin(params, N, D, tolerance)
-    notes = ["the basin reaches beyond a factor e^12 from the optimum; its range is cut there"] if cut else []
-    return {"non_embedding_param_size": N, "data_size": D, "lr": lr, "bsz": bsz, "lm_loss": loss,
-            "tolerance": tolerance, "lr_basin": lr_basin, "bsz_basin": bsz_basin, "warnings": notes}
-
-
-def optimum(non_embedding_param_size, data_size, tolerance=0.005):
+@LAW.decision(
+    units={"non_embedding_param_size": "parameters", "data_size": "tokens", "lr": "learning rate (peak)",
+           "bsz": "sequences of 2048 tokens", "lm_loss": "nats (smoothed final training loss)",
+           "tolerance": "fraction of the optimal loss (0.005 = 0.5%)", "lr_basin": "learning rate",
+           "bsz_basin": "sequences of 2048 tokens"},
+    interval=("lr", "bsz", "lm_loss"),
+    main=True,
+)
+def optimum(fitted, non_embedding_param_size: float, data_size: float, tolerance: float = 0.005):
     """The learning rate and batch size that minimise the final loss for a model size and a data size.
 
-    Returns a dict with the optimal ``lr`` and ``bsz`` (in sequences of 2048 tokens; exact, from the
-    law's closed form over a continuous range), the predicted ``lm_loss`` there, and the basin
-    within ``tolerance`` (relative, 0.005 = 0.5%) of that loss: ``lr_basin`` is the range of learning
-    rates for which some batch size stays within it, ``bsz_basin`` the same for batch sizes. The
-    ``warnings`` name any input or optimum outside the training range.
+    Returns the optimal ``lr`` and ``bsz`` (in sequences of 2048 tokens; the minimum of the law over a
+    continuous range), the predicted ``lm_loss`` there, and the basin within ``tolerance`` of that loss,
+    a fraction of it (0.005: up to 0.5% above the optimal loss): ``lr_basin`` is the range of learning
+    rates for which some batch size stays within it, ``bsz_basin`` the same for batch sizes. Intervals
+    of lr, bsz and the loss come from the bootstrap refits of the constants.
     """
-    N = decide.positive("non_embedding_param_size", non_embedding_param_size)
-    D = decide.positive("data_size", data_size)
-    tolerance = decide.positive("tolerance", tolerance)
-    result = _optimum(contract.group_params("lr_bsz", PARAMS, "all_data"), N, D, tolerance)
-    result["warnings"] += decide.range_warnings(
-        "lr_bsz", non_embedding_param_size=N, data_size=D, lr=result["lr"], bsz=result["bsz"]
-    )
-    return result
+    tolerance = decide.fraction("tolerance", tolerance)
+    loss = _surface(fitted, non_embedding_param_size, data_size)
+    u, b, best = _minimum(loss)
+    lr_basin, bsz_basin, cut = _basin(loss, u, b, best, tolerance)
+    notes = ["the basin reaches beyond a factor e^12 from the optimum; its range is cut there"] if cut else []
+    return {"non_embedding_param_size": non_embedding_param_size, "data_size": data_size,
+            "lr": float(np.exp(u)), "bsz": float(np.exp(b)), "lm_loss": best, "tolerance": tolerance,
+            "lr_basin": lr_basin, "bsz_basin": bsz_basin, "warnings": notes}
+
+
+@LAW.decision(
+    units={"lr": "learning rate (peak)", "bsz": "sequences of 2048 tokens", "non_embedding_param_size": "parameters",
+           "data_size": "tokens", "lm_loss": "nats (smoothed final training loss)", "optimal_lm_loss": "nats",
+           "regret": "fraction above the optimal loss (0.01 = 1%)"},
+    interval=("lm_loss", "regret"),
+)
+def regret(fitted, lr: float, bsz: float, non_embedding_param_size: float, data_size: float):
+    """How much higher the final loss is at a given learning rate and batch size than at the law's optimum.
+
+    Returns the predicted ``lm_loss`` at (lr, bsz), the ``optimal_lm_loss`` for the same model and data,
+    and their ratio minus one, ``regret`` (a fraction: 0.01 means 1% above the optimum).
+    """
+    loss = _surface(fitted, non_embedding_param_size, data_size)
+    best = _minimum(loss)[2]
+    here = float(loss(np.log(lr), np.log(bsz)))
+    return {"lr": lr, "bsz": bsz, "non_embedding_param_size": non_embedding_param_size, "data_size": data_size,
+            "lm_loss": here, "optimal_lm_loss": best, "regret": here / best - 1.0}
 
 
 # %% [markdown]
-# The optimum at each slice of the data, at the held-out slice, and beyond, next to Step Law's
-# published rules $\mathrm{lr}^* = 1.79\,N^{-0.713} D^{0.307}$ and $B^* = 0.58\,D^{0.571}$ tokens,
-# and the loss the law predicts at Step Law's choice:
+# The optimum at slices of the data, at the held-out slice and beyond, with 80% intervals from the
+# bootstrap refits, next to Step Law's rules and what their choice costs under this law:
 
 # %%
-settings = [(2.15e8, 4e9), (2.15e8, 1e11), (5.37e8, 5e10), (1.07e9, 2e10), (1.07e9, 5.69e10), (1.07e9, 1e11),
-            (7e9, 1e12), (7e10, 1e13)]
+point = LAW.make_record(PARAMS_FITTED, table, source="notebooks/lr_bsz.py")  # no bootstrap: answers only
+settings = [(2.15e8, 4e9), (2.15e8, 1e11), (5.37e8, 5e10), (1.07e9, 5.69e10), (1.07e9, 1e11), (7e10, 1e13)]
 rows = []
-for N, D in settings:
-    with warnings.catch_warnings():  # beyond the data the table marks it instead
-        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        choice = optimum(N, D)
-    step = {"lr": [step_law_lr(N, D)], "bsz": [step_law_bsz(N, D)], "data_size": [D], "non_embedding_param_size": [N]}
-    rows.append({
-        "N": size_label(N), "D": tokens_label(D), "lr*": f"{choice['lr']:.2e}", "bsz*": round(choice["bsz"]),
-        "L*": round(choice["lm_loss"], 4),
-        "lr basin": f"{choice['lr_basin'][0]:.1e} - {choice['lr_basin'][1]:.1e}",
-        "bsz basin": f"{choice['bsz_basin'][0]:.0f} - {choice['bsz_basin'][1]:.0f}",
-        "Step Law lr": f"{step['lr'][0]:.2e}", "Step Law bsz": round(step["bsz"][0]),
-        "law's loss there (%)": round(100 * (predict(step, constants)[0] / choice["lm_loss"] - 1), 2),
-        "extrapolates": bool(choice["warnings"]),
-    })
+with warnings.catch_warnings():  # beyond the data the table marks it instead
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    for N, D in settings:
+        best = optimum(N, D, params=record)
+        step = regret(float(step_law_lr(N, D)), float(step_law_bsz(N, D)), N, D, params=point)
+        (lr_low, lr_high), (bsz_low, bsz_high) = best.interval["lr"], best.interval["bsz"]
+        rows.append({
+            "N": size_label(N), "D": tokens_label(D), "lr*": f"{best['lr']:.2e}",
+            "lr* 80%": f"{lr_low:.1e} - {lr_high:.1e}", "bsz*": round(best["bsz"]),
+            "bsz* 80%": f"{bsz_low:.0f} - {bsz_high:.0f}", "L*": round(best["lm_loss"], 4),
+            "lr basin": f"{best['lr_basin'][0]:.1e} - {best['lr_basin'][1]:.1e}",
+            "bsz basin": f"{best['bsz_basin'][0]:.0f} - {best['bsz_basin'][1]:.0f}",
+            "Step Law lr": f"{step_law_lr(N, D):.2e}", "Step Law bsz": round(float(step_law_bsz(N, D))),
+            "its regret (%)": round(100 * step["regret"], 2), "extrapolates": bool(best.warnings),
+        })
+        if (N, D) == (1.07e9, 1e11):
+            headline_target = best
 pd.DataFrame(rows)
 
 # %% [markdown]
-# Since $\ln\mathrm{lr}^*$ and $\ln\mathrm{bsz}^*$ are linear in $\ln N$ and $\ln D$, the law's
-# rules can be written exactly in Step Law's form, with bootstrap intervals from the same 100
-# refits:
+# Inside the data the optimum is pinned to a few percent (the 80% intervals of lr* and bsz* span
+# about ±5%), while the basins are wide: within 0.5% of the optimal loss, a factor of about 6 in
+# the learning rate and 7 in the batch size at the held-out slice. Step Law's choice costs at
+# most 0.25% of the loss under this law (215M, 100B tokens) and nothing measurable for the 1.07B
+# model. Far beyond the data (70B, 10T tokens) the intervals widen to about a factor 2, and the
+# law's batch size (about 3800 sequences) is half of Step Law's.
+#
+# ### Checked against the literature: 7B parameters on 2T tokens
+#
+# At the size of DeepSeek LLM 7B (about 7B non-embedding parameters, 2T tokens), far beyond the
+# data, the law's optimum next to the published choices, and the regret of each under the law:
 
 # %%
-def rules(params):
-    """(lr prefactor, N exponent, D exponent, bsz-in-tokens prefactor, N exponent, D exponent)."""
-    lr, bsz, _ = _closed_form(params, [1.0, np.e, 1.0], [1.0, 1.0, np.e])
-    tokens = np.log(bsz * 2048)
-    return [lr[0], np.log(lr[1] / lr[0]), np.log(lr[2] / lr[0]), np.exp(tokens[0]), tokens[1] - tokens[0],
-            tokens[2] - tokens[0]]
-
-
-ours = rules(constants)
-spread = np.quantile([rules(d) for d in draws.draws["all_data"]], [0.025, 0.975], axis=0)
-pd.DataFrame({
-    "this law": np.round(ours, 3), "low 95%": np.round(spread[0], 3), "high 95%": np.round(spread[1], 3),
-    "Step Law": [1.79, -0.713, 0.307, 0.58, 0.0, 0.571],
-}, index=["lr: prefactor", "lr: exponent of N", "lr: exponent of D", "B (tokens): prefactor",
-          "B: exponent of N", "B: exponent of D"])
-
-# %%
-fig, axes = plt.subplots(1, 2)
-tokens_grid = np.geomspace(3e9, 1e12, 40)
-for size in (2.15e8, 1.07e9, 7e9):
-    lr, bsz, _ = _closed_form(constants, size, tokens_grid)
-    band = np.quantile([_closed_form(d, size, tokens_grid)[:2] for d in draws.draws["all_data"]], [0.025, 0.975], axis=0)
-    for ax, values, low, high, step in ((axes[0], lr, band[0][0], band[1][0], step_law_lr(size, tokens_grid)),
-                                        (axes[1], bsz, band[0][1], band[1][1], step_law_bsz(size, tokens_grid))):
-        line, = ax.plot(tokens_grid, values, label=f"N = {size_label(size)}")
-        ax.fill_between(tokens_grid, low, high, color=line.get_color(), alpha=0.25)
-        ax.plot(tokens_grid, step, "--", color=line.get_color(), lw=0.8)
-for size, rows in shapes.groupby("N"):
-    axes[0].plot(rows.D, rows["lr*"], "o", color="grey", ms=3)
-    axes[1].plot(rows.D, rows["bsz*"], "o", color="grey", ms=3)
-axes[0].set(ylabel="optimal learning rate", title="lr*: the law (band 95%) and Step Law (dashed)")
-axes[1].set(ylabel="optimal batch size (sequences)", title="bsz*: the law and Step Law (dashed)")
-for ax in axes:
-    ax.axvline(1e11, color="grey", ls=":", lw=0.8)
-    ax.set(xscale="log", yscale="log", xlabel="tokens D")
-    ax.legend(fontsize=7)
-fig.suptitle("Optima against data (grey dots: local quadratic of each measured slice; dotted: 100B)")
-fig.tight_layout()
-plt.show()
+N, D = 7e9, 2e12
+published = {
+    "this law": None,
+    "Step Law's formulas": (step_law_lr(N, D), step_law_bsz(N, D)),
+    "DeepSeek's formulas": (deepseek_lr(N, D), deepseek_bsz(N, D)),
+    "DeepSeek LLM 7B as trained": (4.2e-4, 2304 * 4096 / 2048),
+}
+rows = []
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    ours = optimum(N, D, params=record)
+    for name, setting in published.items():
+        lr, bsz = (ours["lr"], ours["bsz"]) if setting is None else (float(setting[0]), float(setting[1]))
+        cost = regret(lr, bsz, N, D, params=record)
+        rows.append({"choice": name, "lr": f"{lr:.2e}", "bsz (sequences)": round(bsz),
+                     "bsz (M tokens)": round(bsz * 2048 / 1e6, 2), "law's loss": round(cost["lm_loss"], 4),
+                     "regret (%)": round(100 * cost["regret"], 2),
+                     "regret 80% (%)": "-" if setting is None else
+                     f"{100 * cost.interval['regret'][0]:.2f} - {100 * cost.interval['regret'][1]:.2f}"})
+print(f"the law's optimum: lr {ours['lr']:.2e} (80% interval {ours.interval['lr'][0]:.1e} - "
+      f"{ours.interval['lr'][1]:.1e}), bsz {ours['bsz']:.0f} ({ours.interval['bsz'][0]:.0f} - {ours.interval['bsz'][1]:.0f})")
+pd.DataFrame(rows)
 
 # %% [markdown]
-# **Where the law and Step Law differ.** On the batch size they agree: $B^* \propto D^{0.59}$ here
-# against $D^{0.571}$, with almost no dependence on $N$ (exponent $-0.05$, against none). On the
-# learning rate they differ: the law's exponents are about two thirds of Step Law's in $N$
-# ($-0.48$ against $-0.713$) and about a third in $D$ (0.11 against 0.307). Step Law fitted its
-# rules across a much wider range of model sizes than these 214M to 1.07B, so at 7B parameters and
-# beyond its learning rate deserves more trust than this extrapolation. But the difference costs
-# little: the valley is long and flat along the learning rate, and everywhere in the table the
-# law's loss at Step Law's choice is within 0.4% of its optimum, inside its own basin.
+# At 7B parameters on 2T tokens the law puts the optimum at lr $8.2\times10^{-4}$ and 2172
+# sequences (4.4M tokens): a learning rate between DeepSeek's and Step Law's, and a batch smaller
+# than both (27% below Step Law's, half of DeepSeek's). The valley is long along the lr-bsz
+# diagonal, so the choices cost little: Step Law's 0.06% of the loss, DeepSeek's formulas and its
+# 7B model's own setting (a larger batch at a lower learning rate) 0.66% and 0.69%, just outside
+# the law's 0.5% basin. Fitted below 1.1B parameters and 100B tokens, the law lands between two
+# choices made with far larger models, closer than the factor 3 the protocol's filter asked for.
 #
-# The landscape the law predicts, for a slice of the data, the held-out slice and two
-# extrapolations (the white line bounds the 0.5% basin; star: the law's optimum; cross: Step Law):
+# ### Checked against the measured runs
+#
+# On every slice of the training data, where does the law's optimum land among the runs? Two
+# readings: the measured run *nearest* the optimum (in $\ln \mathrm{lr}$, $\ln \mathrm{bsz}$) and
+# the run the law *ranks best* among those measured; each with its measured loss above the
+# slice's best run (its regret, in %).
 
 # %%
-fig, axes = plt.subplots(1, 4, figsize=(13, 3.6))
-for ax, (N, D) in zip(axes, [(2.15e8, 1e11), (1.07e9, 1e11), (7e9, 1e12), (7e10, 1e13)]):
-    lr, bsz, best = (float(v[0]) for v in _closed_form(constants, N, D))
-    lr_grid, bsz_grid = np.meshgrid(lr * np.geomspace(1 / 20, 20, 90), bsz * np.geomspace(1 / 20, 20, 90), indexing="ij")
-    grid = {"lr": lr_grid.ravel(), "bsz": bsz_grid.ravel(), "data_size": np.full(lr_grid.size, D),
-            "non_embedding_param_size": np.full(lr_grid.size, N)}
-    excess = 100 * (predict(grid, constants).reshape(lr_grid.shape) / best - 1)
+def measured_regret(rows, fitted_params):
+    """The measured runs nearest the law's optimum and ranked best by the law, with their regret (%)."""
+    N, D = rows[N_].iloc[0], rows[D_].iloc[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        best = optimum(N, D, params=fitted_params)
+    nearest = rows.iloc[int(np.argmin(np.log(rows.lr / best["lr"]) ** 2 + np.log(rows.bsz / best["bsz"]) ** 2))]
+    ranked = rows.iloc[int(np.argmin(formula(rows, fitted_params.params["all_data"])))]
+    lowest = rows.lm_loss.min()
+    return {"N": size_label(N), "D": tokens_label(D), "lr*": f"{best['lr']:.2e}", "bsz*": round(best["bsz"]),
+            "nearest run (lr, bsz)": f"{nearest.lr:.2e}, {nearest.bsz:.0f}",
+            "nearest: regret (%)": round(100 * (nearest.lm_loss / lowest - 1), 2),
+            "law's pick (lr, bsz)": f"{ranked.lr:.2e}, {ranked.bsz:.0f}",
+            "pick: regret (%)": round(100 * (ranked.lm_loss / lowest - 1), 2)}
+
+
+on_slices = pd.DataFrame([measured_regret(rows, point) for _, rows in by_slice])
+print(f"largest regret of the nearest run: {on_slices['nearest: regret (%)'].max():.2f}%; of the law's pick: "
+      f"{on_slices['pick: regret (%)'].max():.2f}%; slices where the law's pick is the best run: "
+      f"{int((on_slices['pick: regret (%)'] == 0).sum())} of {len(on_slices)}")
+on_slices
+
+# %% [markdown]
+# On every slice the measured run nearest the law's optimum is within 0.45% of the best run (0.13%
+# and 0.08% on the 1.07B model's two slices): inside the 0.5% basin. The run the law ranks best
+# among those measured is within 0.45% of the best run everywhere too, and is the best run on one
+# slice. The grid is half an octave apart in lr and up to a factor 2 in bsz, and single runs
+# scatter by about 0.5%, so "the best run" is itself uncertain at that level.
+#
+# At the held-out slice, the 1.07B model on 100B tokens, v1's optimum landed on the slice's
+# measured best run (regret 0.00%, measured after release). Rounded to the 1.07B model's grid of
+# learning rates and batch sizes, the new optimum is the same run as v1's:
+
+# %%
+lr_grid_1b = np.unique(2.0 ** half_octave[largest.index])
+bsz_grid_1b = np.unique(largest.bsz)
+
+
+def on_grid(lr, bsz):
+    """The point of the 1.07B model's (half-octave lr) x (bsz) grid nearest (lr, bsz) in the logs."""
+    return (lr_grid_1b[np.argmin(np.abs(np.log(lr_grid_1b / lr)))],
+            bsz_grid_1b[np.argmin(np.abs(np.log(bsz_grid_1b / bsz)))])
+
+
+V1_OPTIMUM = (1.18e-3, 544.0)  # v1's optimum at 1.07B / 100B tokens (its notebook, before release)
+for name, (lr, bsz) in [("this law", (headline_target["lr"], headline_target["bsz"])), ("v1", V1_OPTIMUM)]:
+    lr_point, bsz_point = on_grid(lr, bsz)
+    print(f"{name:8s}: lr {lr:.2e}, bsz {bsz:.0f} -> the grid's lr 2^{np.log2(lr_point):g}, bsz {bsz_point:g}")
+
+# %% [markdown]
+# The optimal loss along $D$ for three model sizes, up to 2T tokens, with its 90% prediction
+# interval (the loss at the law's optimum for each $(N, D)$), and the landscapes the law predicts
+# at the held-out slice and beyond (the white line bounds the 0.5% basin; star: the law's optimum;
+# cross: Step Law's choice):
+
+# %% tags=["hide-input"]
+fig, ax = plt.subplots()
+tokens_grid = np.geomspace(4e9, 2e12, 30)
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    for size, color in zip([sizes[0], sizes[-1], 7e9], ["tab:blue", "tab:orange", "tab:green"]):
+        best = [optimum(size, tokens, params=point) for tokens in tokens_grid]
+        settings_grid = {"lr": [r["lr"] for r in best], "bsz": [r["bsz"] for r in best], D_: tokens_grid,
+                         N_: np.full(tokens_grid.size, size)}
+        band = LAW.predict(settings_grid, record, interval=0.9)
+        ax.plot(tokens_grid, band.lm_loss, color=color, label=f"N = {size_label(size)}")
+        ax.fill_between(tokens_grid, band.lm_loss_low, band.lm_loss_high, color=color, alpha=0.2)
+        measured = table[table[N_] == size].groupby(D_).lm_loss.min()
+        ax.plot(measured.index, measured.to_numpy(), "o", color=color)
+ax.axvline(1e11, color="grey", ls=":", lw=0.8)
+ax.set(xscale="log", xlabel="tokens D", ylabel="optimal loss L*",
+       title="The loss at the optimum, 90% interval (dots: best measured run; dotted: 100B)")
+ax.legend()
+plt.show()
+
+# %% tags=["hide-input"]
+fig, axes = plt.subplots(2, 2, figsize=(8, 6.8), sharey=False)
+for ax, (N, D) in zip(axes.ravel(), [(2.15e8, 1e11), (1.07e9, 1e11), (7e9, 2e12), (7e10, 1e13)]):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        best = optimum(N, D, params=point)
+    lr_grid, bsz_grid = np.meshgrid(best["lr"] * np.geomspace(1 / 20, 20, 90), best["bsz"] * np.geomspace(1 / 20, 20, 90),
+                                    indexing="ij")
+    grid = {"lr": lr_grid.ravel(), "bsz": bsz_grid.ravel(), D_: np.full(lr_grid.size, D), N_: np.full(lr_grid.size, N)}
+    excess = 100 * (formula(grid, constants).reshape(lr_grid.shape) / best["lm_loss"] - 1)
     mesh = ax.pcolormesh(lr_grid, bsz_grid, excess, cmap="viridis", norm=shade, shading="auto")
     ax.contour(lr_grid, bsz_grid, excess, levels=[0.5], colors="white", linewidths=1)
-    ax.plot(lr, bsz, "*", color="red", ms=10)
-    ax.plot(step_law_lr(N, D), step_law_bsz(N, D), "x", color="black", ms=8)
-    ax.set(xscale="log", yscale="log", xlabel="learning rate", title=f"N = {size_label(N)}, D = {tokens_label(D)}")
-    ax.minorticks_off()
-axes[0].set_ylabel("batch size (sequences)")
-fig.subplots_adjust(left=0.06, right=0.9, bottom=0.15, top=0.82, wspace=0.3)
-fig.colorbar(mesh, cax=fig.add_axes([0.92, 0.15, 0.012, 0.67]), label="loss above the optimum (%)")
-fig.suptitle("The law's landscapes (each ×20 around its optimum): the basin runs along the lr-bsz diagonal")
+    ax.plot(best["lr"], best["bsz"], "*", color="red", ms=12)
+    ax.plot(step_law_lr(N, D), step_law_bsz(N, D), "x", color="black", ms=9)
+    ax.set(xscale="log", yscale="log", title=f"N = {size_label(N)}, D = {tokens_label(D)}")
+for ax in axes[-1]:
+    ax.set_xlabel("learning rate")
+for ax in axes[:, 0]:
+    ax.set_ylabel("batch size (sequences)")
+fig.subplots_adjust(left=0.1, right=0.86, bottom=0.08, top=0.9, hspace=0.35, wspace=0.3)
+fig.colorbar(mesh, cax=fig.add_axes([0.88, 0.2, 0.02, 0.6]), label="loss above the optimum (%)")
+fig.suptitle("The law's landscapes (each x20 around its optimum): the basin runs along the lr-bsz diagonal")
 plt.show()
 
 # %% [markdown]
-# The closed form is the minimum over a continuous range, not a point of the data's grid; a
-# numerical search of the law (Nelder-Mead in $\ln\mathrm{lr}, \ln\mathrm{bsz}$ from the grid's
-# corners) finds the same optimum:
+# ## The record
+#
+# The constants, their bootstrap refits, the noise and extrapolation terms of the intervals,
+# the protocol's scores and this page's summary are stored in `laws/lr_bsz.json` (rewritten
+# only when they change beyond what another CPU's rounding moves).
 
 # %%
-from scipy import optimize
+headline = headline_target
+_ = LAW.store(
+    PARAMS_FITTED, table, uncertainty=uncertainty,
+    validation=selection.validation_record(
+        evaluation, choice,
+        protocol="backtests from 5 origins in N and D (N x2.0, D x1.76 beyond each; target: 1.07B on 100B tokens)"),
+    summary={
+        "question": "Which learning rate and batch size minimise the final loss for N parameters and D tokens?",
+        "headline": (f"For the 1.07B model on 100B tokens: lr {headline['lr']:.2e} (80% interval "
+                     f"{headline.interval['lr'][0]:.1e} - {headline.interval['lr'][1]:.1e}) and "
+                     f"{headline['bsz']:.0f} sequences of 2048 tokens ({headline.interval['bsz'][0]:.0f} - "
+                     f"{headline.interval['bsz'][1]:.0f})."),
+        "caveat": "Fitted on 214M to 1.07B parameters and 4B to 100B tokens: far larger models are extrapolations, "
+                  "and near divergence (lr above about 2^-6.5) real runs jump where the law rises smoothly.",
+    },
+)
 
-for N, D in [(1.07e9, 1e11), (7e9, 1e12)]:
-    section = lambda z: predict({"lr": [np.exp(z[0])], "bsz": [np.exp(z[1])], "data_size": [D],
-                                 "non_embedding_param_size": [N]}, constants)[0]
-    searched = min((optimize.minimize(section, start, method="Nelder-Mead", options={"xatol": 1e-9, "fatol": 1e-12})
-                    for start in ([np.log(2.0**-12), np.log(32)], [np.log(2.0**-6), np.log(2048)])),
-                   key=lambda result: result.fun)
-    lr, bsz, best = (float(v[0]) for v in _closed_form(constants, N, D))
-    print(f"N = {N:.3g}, D = {D:.3g}: closed form lr {lr:.4e}, bsz {bsz:.1f}, loss {best:.6f}; "
-          f"search lr {np.exp(searched.x[0]):.4e}, bsz {np.exp(searched.x[1]):.1f}, loss {searched.fun:.6f}")
+# %% tags=["export"]
+PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 # %% [markdown]
-# ## Fitting the law to your own runs, and the held-out optimum
+# The stored constants predict what a refit on the training split predicts, to the contract's
+# tolerance (relative $10^{-6}$ on every training row, on any machine), and the leaderboard
+# interface predicts what `predict` does:
+
+# %%
+refit = fit(data.load("lr_bsz"))
+assert LAW.same_predictions(table)(PARAMS["all_data"], refit["all_data"], "all_data")
+example = law([{"lr": 2.0**-10, "bsz": 512, "data_size": 1e11, "non_embedding_param_size": 1.07e9}], "all_data")
+assert example[0]["lm_loss"] == predict({"lr": [2.0**-10], "bsz": [512], "data_size": [1e11],
+                                         "non_embedding_param_size": [1.07e9]})[0]
+print(f"predicted loss of a 1.07B model on 100B tokens at lr 2^-10, bsz 512: {example[0]['lm_loss']:.4f}")
+
+# %% [markdown]
+# ## Fitting the law to your own runs
 #
 # `scalinglaws.fit` fits this form to any table with the task's columns, with the same routine
 # and bootstrap intervals (`scalinglaws fit lr_bsz --csv runs.csv` does the same from the command
-# line). Here, as if we had only run the models below 1B parameters, the validation protocol's
-# fit, whose optimum for the 1.07B model we compare with that model's measured runs:
+# line), and its result answers the decisions (`own.decide("optimum", ...)`, or
+# `scalinglaws optimize lr_bsz --constants runs.json`). Here, as if we had only run the models
+# below 1B parameters, and then asked where to train the 1.07B model:
 
 # %%
 import scalinglaws
 
-small_runs = table[table.non_embedding_param_size < 1e9]
-own = scalinglaws.fit("lr_bsz", small_runs, bootstrap=10, seed=0)
+small_runs = table[table[N_] < 1e9]
+own = scalinglaws.fit("lr_bsz", small_runs, bootstrap=20, seed=0)
 print(f"fitted to {own.rows} runs: R2 {own.r2:.4f}")
-own.intervals.round(4)
+own.intervals.drop(columns="group").round(3)
 
 # %%
-rows = []
-for tokens, measured in held.groupby("data_size"):
-    choice = _optimum(own.constants["all_data"], sizes[-1], tokens)
-    nearest, gap, verdict = basin_check(measured, choice["lr"], choice["bsz"])
-    best = measured.loc[measured.lm_loss.idxmin()]
-    rows.append({
-        "D": f"{tokens / 1e9:.3g}B", "predicted lr*": f"{choice['lr']:.2e}", "predicted bsz*": round(choice["bsz"]),
-        "predicted L*": round(choice["lm_loss"], 4), "nearest run (lr, bsz)": f"{nearest.lr:.2e}, {nearest.bsz:.0f}",
-        "its loss": round(nearest.lm_loss, 4), "best run (lr, bsz)": f"{best.lr:.2e}, {best.bsz:.0f}",
-        "best loss": round(best.lm_loss, 4), "gap (%)": round(100 * gap, 2), "in the 0.5% basin": verdict == "in",
-    })
-full_fit_gaps = [basin_check(rows_of_slice, *(float(v[0]) for v in _closed_form(constants, N, D)[:2]))[1]
-                 for (N, D), rows_of_slice in by_slice]
-print(f"with the full fit, the measured run nearest the law's optimum is within {100 * max(full_fit_gaps):.2f}% "
-      f"of the best run on every one of the {len(full_fit_gaps)} slices")
-pd.DataFrame(rows)
+own_slices = pd.DataFrame([measured_regret(rows, own.record) for _, rows in largest.groupby(D_)])
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+    answer = own.decide("optimum", sizes[-1], 1e11)
+print(f"fitted below 1B, the 1.07B model on 100B tokens: lr {answer['lr']:.2e} "
+      f"(80% interval {answer.interval['lr'][0]:.1e} - {answer.interval['lr'][1]:.1e}), bsz {answer['bsz']:.0f} "
+      f"({answer.interval['bsz'][0]:.0f} - {answer.interval['bsz'][1]:.0f})")
+own_slices
 
 # %% [markdown]
-# Fitted without the 1.07B model, the law puts that model's optimum at runs within 0.1% of its
-# best measured runs, at both data sizes: inside the measured basin. With the full fit the same
-# check passes on all 17 slices of the training data. On the held-out 100B tokens the law
-# predicts lr* $\approx 1.2\times10^{-3}$ and bsz* $\approx 540$ sequences, with a basin from about
-# $5\times10^{-4}$ to $2.5\times10^{-3}$ in lr and 210 to 1270 in bsz.
+# Fitted on the models below 1B parameters only (1579 runs), the penalty's constants stay within
+# the full fit's intervals, while the floor is barely identified ($E$ anywhere from 0.01 to 1.39:
+# four model sizes from 214M to 537M fix the slope of the floor, not where it ends). The
+# decision does not suffer: the optimum this fit gives for the unseen 1.07B model lands on runs
+# within 0.13% (20B tokens) and 0.25% (56.9B) of the best measured ones, and for 100B tokens it
+# answers lr $1.41\times10^{-3}$ and 573 sequences, within a few percent of the full fit's and on
+# the same point of the grid.
