@@ -189,6 +189,9 @@ def test_the_command_line_reaches_the_decision(capsys, tmp_path, table):
     code = cli.main(["optimize", "chinchilla", "allocate", "--parameters", "7e10", "--json"])
     body = json.loads(capsys.readouterr()[0])
     assert code == 0 and body["params"] == 7e10 and body["compute"] > 5e23
+    # --params, the name the runs' table gives a model size, is the same option.
+    code = cli.main(["optimize", "chinchilla", "--params", "7e10", "--json"])
+    assert code == 0 and json.loads(capsys.readouterr()[0])["tokens"] == pytest.approx(body["tokens"])
     own = scalinglaws.fit("chinchilla", table[6 * table.params * table.tokens <= 1e20], bootstrap=3, seed=0)
     path = own.save(tmp_path / "own.json")
     code = cli.main(["optimize", "chinchilla", "--compute", "5.76e23", "--constants", str(path), "--json"])

@@ -400,18 +400,30 @@ def _kind(parameter: inspect.Parameter) -> str:
     return "float"
 
 
+def _decision_options(name: str, module: str) -> list[str]:
+    """The option(s) of a decision argument. In Python a decision's ``params`` are its
+    constants, so a model size is called ``parameters`` there; where the law's input is
+    called params, the command also takes ``--params`` for it, as the task's tables do."""
+    from . import data
+
+    if name == "parameters" and "params" in data.task(module).input_names:
+        return ["--params", _option(name)]
+    return [_option(name)]
+
+
 def _add_decision_options(parser: argparse.ArgumentParser, decision, module: str) -> None:
     for parameter in decision.arguments:
         kind = _kind(parameter)
         help_text = decision.units.get(parameter.name)
+        options = _decision_options(parameter.name, module)
         if kind == "bool":
-            parser.add_argument(_option(parameter.name), dest=parameter.name, action=argparse.BooleanOptionalAction,
+            parser.add_argument(*options, dest=parameter.name, action=argparse.BooleanOptionalAction,
                                 default=None, help=help_text)
         elif kind == "list":
-            parser.add_argument(_option(parameter.name), dest=parameter.name, type=float, nargs="+", metavar="X",
+            parser.add_argument(*options, dest=parameter.name, type=float, nargs="+", metavar="X",
                                 help=help_text)
         else:
-            parser.add_argument(_option(parameter.name), dest=parameter.name,
+            parser.add_argument(*options, dest=parameter.name,
                                 type={"int": int, "str": str, "float": float}[kind],
                                 metavar="NAME" if kind == "str" else "N" if kind == "int" else "X", help=help_text)
     parser.add_argument("--group", help="the group whose constants to use (see `scalinglaws list`)")
@@ -426,8 +438,8 @@ def _optimize_parser(sub: argparse.ArgumentParser, module: str) -> None:
     if main is None:
         sub.description = f"the {module} law has no decision"
         return
-    sub.description = f"{main.question} (run with no DECISION). Its decisions: " + "; ".join(
-        f"{d.name}: {d.question}" for d in law.decisions.values())
+    sub.description = f"{main.question.rstrip('.')} (with no DECISION). Its decisions: " + "; ".join(
+        f"{d.name}: {d.question.rstrip('.')}" for d in law.decisions.values()) + "."
     _add_decision_options(sub, main, module)
     sub.set_defaults(decision=None)
     per_decision = sub.add_subparsers(dest="decision", metavar="DECISION", title="decisions")
