@@ -10,7 +10,8 @@
       processEscapes: true,
     },
     svg: { fontCache: "global" },
-    options: { ignoreHtmlClass: "tex2jax_ignore", processHtmlClass: "tex2jax_process|arithmatex" },
+    // The hidden copy of each code cell (for its copy button) is code, not math.
+    options: { ignoreHtmlClass: "tex2jax_ignore|clipboard-copy-txt", processHtmlClass: "tex2jax_process|arithmatex" },
   };
   var here = document.currentScript.src;
   var script = document.createElement("script");

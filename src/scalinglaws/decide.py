@@ -114,7 +114,7 @@ def outside_messages(
         slack = 1e-12 * max(abs(low), abs(high))  # a value read back from text is still inside
         outside = array[(array < low - slack) | (array > high + slack)]
         if outside.size:
-            shown = f"{outside[0]:.4g}" if outside.size == 1 else f"{outside.min():.4g}..{outside.max():.4g}"
+            shown = f"{outside[0]:.4g}" if outside.min() == outside.max() else f"{outside.min():.4g}..{outside.max():.4g}"
             messages.append(
                 f"{name} = {shown} is outside the training range [{low:.4g}, {high:.4g}] of the "
                 f"{module} law: the result extrapolates"

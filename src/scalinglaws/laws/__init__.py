@@ -1,6 +1,6 @@
 """The laws, one module per SLDBench task, each generated from ``notebooks/<module>.py``.
 
-``from scalinglaws.laws import parallel`` imports one; :func:`available` lists those
+``from scalinglaws.laws import parallel`` imports one; ``available()`` lists those
 that have landed (a module and its fitted constants), so nothing here is a hand-kept list.
 """
 
