@@ -28,7 +28,6 @@ from scalinglaws import data, decide, fitting, metrics, selection
 pd.set_option("display.precision", 4)
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
-plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("chinchilla")
 TASK = data.task("chinchilla")
@@ -834,7 +833,7 @@ with warnings.catch_warnings():
         split = allocate(float(budget), params=record)
         frontier.append([split.answer["params"], *split.interval["params"]])
 frontier = np.array(frontier)
-fig, ax = plt.subplots(figsize=(8, 4.2))
+fig, ax = plt.subplots(figsize=(5.8, 3.0))
 ax.scatter(compute[kept], table.params[kept], s=5, color="grey", label="training runs")
 ax.plot(budgets, frontier[:, 0], color="tab:blue", label="this law")
 ax.fill_between(budgets, frontier[:, 1], frontier[:, 2], color="tab:blue", alpha=0.25, label="80% interval")

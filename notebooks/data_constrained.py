@@ -27,7 +27,6 @@ from scalinglaws import data, decide, fitting, metrics, selection
 pd.set_option("display.precision", 4)
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
-plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("data_constrained")
 TASK = data.task("data_constrained")
@@ -44,7 +43,7 @@ table.assign(epochs=epochs, params_per_unique_token=table.params / table.unique_
 # it more than ten times, so repetition dominates the table.
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(3, 1, figsize=(8, 8), sharey=True, layout="constrained")
+fig, axes = plt.subplots(3, 1, figsize=(5.8, 5.8), sharey=True, layout="constrained")
 for ax, column, label in zip(axes, ["params", "tokens", "unique_tokens"],
                              ["parameters N", "training tokens D", "unique tokens U"]):
     points = ax.scatter(table[column], table.loss, c=np.log10(epochs), cmap="viridis", s=14)
@@ -63,7 +62,7 @@ for ax, unique in zip(axes, [1e8, 4e8]):
         ax.plot(runs.tokens / unique, runs.loss, "o-", ms=3, color=cmap(i / max(len(sizes) - 1, 1)),
                 label=f"{size / 1e6:.0f}M")
     ax.set(xscale="log", xlabel="epochs D/U", title=f"U = {unique / 1e6:.0f}M unique tokens")
-    ax.legend(fontsize=6, ncol=2, title="N", title_fontsize=7)
+    ax.legend(ncol=2, title="N")
 axes[0].set_ylabel("loss")
 fig.suptitle("At fixed unique data, more epochs first help, then hurt large models")
 fig.tight_layout()
@@ -697,7 +696,7 @@ fitted_loss = formula(table, PARAMS_FITTED["all_data"])
 residual = table.loss - fitted_loss
 print(f"R2 on all training runs: {metrics.r2(table.loss, fitted_loss):.4f}; "
       f"median |residual| / loss: {np.median(np.abs(residual) / table.loss):.4f}")
-fig, axes = plt.subplots(2, 2, figsize=(8, 6), sharey=True, layout="constrained")
+fig, axes = plt.subplots(2, 2, figsize=(5.8, 4.3), sharey=True, layout="constrained")
 ratio = table.params / table.unique_tokens
 for ax, values, label in zip(axes.flat, [table.params, table.tokens, table.unique_tokens, epochs],
                              ["parameters N", "training tokens D", "unique tokens U", "epochs D/U"]):

@@ -29,7 +29,6 @@ from scalinglaws import data, decide, fitting, metrics, selection
 pd.set_option("display.precision", 4)
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
-plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("domain_mixture")
 TASK = data.task("domain_mixture")
@@ -58,7 +57,7 @@ pd.DataFrame({
 # mean loss at each level):
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(2, 3, figsize=(8, 5.2))
+fig, axes = plt.subplots(2, 3, figsize=(5.8, 3.8))
 for i, ax in enumerate(axes.flat[:5]):
     for size, rows in table.groupby("group", sort=False):
         mean = rows.groupby(SHARES[i])[LOSSES[i]].mean()
@@ -752,7 +751,7 @@ bands[(bands.group == "410M") & bands.constant.isin(EXPONENTS)].set_index("const
 # pinned down, so their trend is shown relative to the smallest model (95% intervals):
 
 # %% tags=["hide-input"]
-fig, ax = plt.subplots(figsize=(6, 3.6))
+fig, ax = plt.subplots(figsize=(5.8, 3.5))
 for i in range(5):
     k = PARAM_NAMES.index(f"c_{i + 1}")
     value = np.array([PARAMS_FITTED[s][k] - PARAMS_FITTED[SIZES[0]][k] for s in SIZES])
@@ -805,7 +804,7 @@ in_sample = fitting.predict_table(formula, table, PARAMS_FITTED, TASK)
 residual = table[LOSSES].to_numpy() - in_sample
 print(f"R2 on all training runs: {metrics.r2(table[LOSSES].to_numpy(), in_sample):.4f}; RMS residual per domain "
       "(nats): " + ", ".join(f"{v:.4f}" for v in np.sqrt((residual**2).mean(0))))
-fig, axes = plt.subplots(2, 3, figsize=(8, 5.2), sharey=True)
+fig, axes = plt.subplots(2, 3, figsize=(5.8, 3.8), sharey=True)
 for i, ax in enumerate(axes.flat[:5]):
     for size in SIZES:
         rows = (table.group == size).to_numpy()
@@ -866,7 +865,7 @@ from scalinglaws import records
 record = LAW.make_record(PARAMS_FITTED, table, uncertainty=uncertainty, source="notebooks/domain_mixture.py")
 box = table[SHARES].max().to_numpy()
 grid = np.linspace(0.0, 1.0, 101)
-fig, axes = plt.subplots(2, 3, figsize=(8, 5.2))
+fig, axes = plt.subplots(2, 3, figsize=(5.8, 3.8))
 for i, ax in enumerate(axes.flat[:5]):
     ray = np.tile((1.0 - grid)[:, None] / 4.0, (1, 5))
     ray[:, i] = grid

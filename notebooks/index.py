@@ -27,7 +27,6 @@ from IPython.display import Markdown, display
 
 from scalinglaws import data, laws, records, scores
 
-plt.rcParams.update({"figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
 
@@ -111,7 +110,7 @@ results
 
 # %% tags=["hide-input"]
 shown = results[results["best honest published"].notna()]
-fig, ax = plt.subplots(figsize=(8, 4.2))
+fig, ax = plt.subplots(figsize=(5.8, 3.0))
 positions = np.arange(len(shown))
 markers = [("held-out R2, v1", "X", "tab:red", "our v1, held out"),
            ("seed", "s", "tab:grey", "SLDBench seed, held out"),
@@ -128,7 +127,7 @@ lowest = float(np.nanmin(shown[[m[0] for m in markers]].to_numpy(dtype=float)))
 ax.set_xlim(min(0.0, lowest - 0.05), 1.02)
 ax.set(xlabel="R2 (SLDBench's metric; 1 is perfect)",
        title="Every law against its baselines: held-out scores and this version's validation")
-ax.legend(loc="lower left", fontsize=8)
+ax.legend(loc="lower left")
 fig.tight_layout()
 plt.show()
 

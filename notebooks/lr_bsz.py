@@ -29,7 +29,6 @@ from scalinglaws import data, decide, fitting, metrics, selection
 pd.set_option("display.precision", 4)
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
-plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("lr_bsz")
 TASK = data.task("lr_bsz")
@@ -79,7 +78,7 @@ def tokens_label(D):
 
 shown_slices = [(sizes[0], 4e9), (sizes[0], 1e11), (sizes[3], 1e10), (sizes[3], 5e10), (sizes[4], 2e10),
                 (sizes[4], 5.69e10)]
-fig, axes = plt.subplots(3, 2, figsize=(8, 9.2), sharex=True, sharey=True)
+fig, axes = plt.subplots(3, 2, figsize=(5.8, 6.7), sharex=True, sharey=True)
 for ax, (size, tokens) in zip(axes.ravel(), shown_slices):
     rows = table[(table[N_] == size) & (table[D_] == tokens)]
     bsz_edges, excess = excess_grid(rows)
@@ -97,9 +96,9 @@ for ax in axes[-1]:
     ax.set_xlabel("learning rate")
 for ax in axes[:, 0]:
     ax.set_ylabel("batch size (sequences)")
-fig.subplots_adjust(left=0.1, right=0.86, bottom=0.06, top=0.92, hspace=0.3, wspace=0.12)
+fig.subplots_adjust(left=0.1, right=0.86, bottom=0.06, top=0.89, hspace=0.3, wspace=0.12)
 fig.colorbar(mesh, cax=fig.add_axes([0.88, 0.25, 0.02, 0.5]), label="loss above the slice's best run (%)")
-fig.suptitle("Loss landscapes: a tilted valley that moves to larger batches with more data\n"
+fig.suptitle("A tilted valley that moves to larger batches with more data\n"
              "(red star: best run; white dots: within 0.5% of it)")
 plt.show()
 
@@ -171,7 +170,7 @@ def step_law_bsz(N, D):
 
 colors = dict(zip(sizes, plt.get_cmap("viridis")(np.linspace(0, 0.9, len(sizes)))))
 tokens_grid = np.geomspace(3e9, 1.2e11, 20)
-fig, axes = plt.subplots(3, 1, figsize=(8, 9), sharex=True)
+fig, axes = plt.subplots(3, 1, figsize=(5.8, 6.5), sharex=True)
 for size, rows in shapes.groupby("N"):
     label = size_label(size)
     axes[0].plot(rows.D, rows["lr*"], "o", color=colors[size], label=label)
@@ -740,7 +739,7 @@ smooth = (table[N_] == sizes[-1]) & (table[D_] == 5.69e10)
 print(f"on all training runs: R2 {metrics.r2(table.lm_loss, fitted_loss):.4f}, "
       f"RMSE {np.sqrt(np.mean(residual**2)):.4f} nats; on the 1.07B model at 56.9B tokens: "
       f"RMSE {np.sqrt(np.mean(residual[smooth] ** 2)):.4f} (its noise floor {shapes['noise floor'].iloc[-1]:.4f})")
-fig, axes = plt.subplots(2, 2, figsize=(8, 6), sharey=True)
+fig, axes = plt.subplots(2, 2, figsize=(5.8, 4.3), sharey=True)
 for ax, column, label in zip(axes.ravel(), TASK.input_names,
                              ["learning rate", "batch size (sequences)", "tokens D", "parameters N"]):
     ax.scatter(table[column], residual, s=3, alpha=0.3)
@@ -1155,7 +1154,7 @@ ax.legend()
 plt.show()
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(2, 2, figsize=(8, 6.8), sharey=False)
+fig, axes = plt.subplots(2, 2, figsize=(5.8, 4.9), sharey=False)
 for ax, (N, D) in zip(axes.ravel(), [(2.15e8, 1e11), (1.07e9, 1e11), (7e9, 2e12), (7e10, 1e13)]):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
@@ -1175,7 +1174,7 @@ for ax in axes[:, 0]:
     ax.set_ylabel("batch size (sequences)")
 fig.subplots_adjust(left=0.1, right=0.86, bottom=0.08, top=0.9, hspace=0.35, wspace=0.3)
 fig.colorbar(mesh, cax=fig.add_axes([0.88, 0.2, 0.02, 0.6]), label="loss above the optimum (%)")
-fig.suptitle("The law's landscapes (each x20 around its optimum): the basin runs along the lr-bsz diagonal")
+fig.suptitle("Landscapes x20 around each optimum: a diagonal basin")
 plt.show()
 
 # %% [markdown]

@@ -27,7 +27,6 @@ from scalinglaws import data, decide, fitting, metrics, selection
 pd.set_option("display.precision", 4)
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
-plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("moe")
 TASK = data.task("moe")
@@ -57,7 +56,7 @@ for i, e in enumerate(experts):
                  color=cmap(i / (len(experts) - 1)), label=f"E = {e:g}")
 axes[0].set(xscale="log", xlabel="dense parameters N", ylabel="mean loss of the cell",
             title="Loss against N, per expert count")
-axes[0].legend(fontsize=7, ncol=2)
+axes[0].legend(ncol=2)
 axes[0].xaxis.set_minor_formatter(plt.NullFormatter())
 for n in sizes:
     rows = table[table.dense_parameter_count == n]
@@ -66,7 +65,7 @@ for n in sizes:
     axes[1].scatter(rows.num_experts, rows.loss_validation, s=6, alpha=0.35, color=line.get_color())
 axes[1].set(xlabel="experts E", ylabel="loss", title="Loss against E, per size (dots: runs)")
 axes[1].set_xscale("log", base=2)
-axes[1].legend(fontsize=7)
+axes[1].legend()
 fig.suptitle("Both size and experts lower the loss; the expert gain shrinks with size")
 fig.tight_layout()
 plt.show()
@@ -449,15 +448,14 @@ for c in candidates:
     fitted_all = choice.fits.get(c.name) or c.fit(table)
     at_target[c.name] = np.asarray(c.predict({"num_experts": experts, "dense_parameter_count":
                                               np.full(experts.size, TARGET_SIZE)}, fitted_all["all_data"]))
-fig, ax = plt.subplots(figsize=(8, 5))
+fig, ax = plt.subplots(figsize=(5.8, 5.4), layout="constrained")
 for name, loss in at_target.items():
     survivor = name in choice.survivors
     ax.plot(experts, loss, "o-" if survivor else ".--", ms=3, lw=1.6 if survivor else 0.8,
             alpha=1.0 if survivor else 0.6, label=name.split(":")[0] + (" (survivor)" if survivor else ""))
 ax.set_xscale("log", base=2)
 ax.set(xlabel="experts E", ylabel="predicted loss at 1.31B", title="Every form fitted on all runs, at 1.31B")
-ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
-fig.tight_layout()
+fig.legend(ncol=2, loc="outside lower center")
 plt.show()
 spread = pd.Series({name: float(np.mean(loss)) for name, loss in at_target.items()})
 print(f"mean predicted loss at 1.31B: {spread.min():.3f} to {spread.max():.3f} over all forms, "
@@ -613,7 +611,7 @@ uncertainty = selection.uncertainty(
 # %% tags=["hide-input"]
 record = LAW.make_record(PARAMS_FITTED, table, uncertainty=uncertainty, source="notebooks/moe.py")
 size_grid = np.geomspace(1.5e7, 1e10, 60)
-fig, ax = plt.subplots(figsize=(8, 4))
+fig, ax = plt.subplots(figsize=(5.8, 2.9))
 for i, e in enumerate(experts[::3]):
     grid = {"num_experts": np.full(size_grid.size, e), "dense_parameter_count": size_grid}
     with warnings.catch_warnings():
@@ -792,7 +790,7 @@ plans
 # standard errors per doubling, the sign wherever the measured gain exceeds two).
 
 # %% tags=["hide-input"]
-fig, ax = plt.subplots(figsize=(8, 4.4))
+fig, ax = plt.subplots(figsize=(5.8, 3.2))
 worst = 0.0
 for i, size in enumerate(sizes):
     plan = experts_plan(size, params=record)

@@ -29,7 +29,6 @@ pd.set_option("display.precision", 4)
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
 pd.set_option("display.max_rows", 60)
-plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("sft")
 TASK = data.task("sft")
@@ -50,15 +49,14 @@ table.groupby("dataset").agg(groups=("group", "nunique"), smallest=("sft_data_si
 # Loss against data size for every group, on log axes, one panel per dataset.
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(3, 1, figsize=(8, 9), sharex=True)
+fig, axes = plt.subplots(3, 1, figsize=(5.8, 7.2), sharex=True, layout="constrained")
 for ax, (dataset, rows) in zip(axes, table.groupby("dataset")):
     for short, curve in rows.groupby("short"):
         ax.plot(curve.sft_data_size, curve.sft_loss, "o-", ms=2.5, lw=1, label=short)
     ax.set(xscale="log", yscale="log", ylabel="fine-tuning loss", title=f"{dataset}: loss against D")
 axes[-1].set_xlabel("fine-tuning examples D")
-axes[0].legend(fontsize=7, ncol=4)
-fig.suptitle("A plateau at small D, then a power law; gigaword turns sharply, wikiword is nearly straight")
-fig.tight_layout()
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
+fig.suptitle("A plateau at small D, then a power law")
 plt.show()
 
 # %% [markdown]
@@ -69,16 +67,15 @@ plt.show()
 
 # %% tags=["hide-input"]
 table["local_exponent"] = -table.groupby("group").sft_loss.transform(lambda s: np.log(s).diff()) / np.log(2)
-fig, axes = plt.subplots(3, 1, figsize=(8, 9), sharex=True, sharey=True)
+fig, axes = plt.subplots(3, 1, figsize=(5.8, 7.2), sharex=True, sharey=True, layout="constrained")
 for ax, (dataset, rows) in zip(axes, table.groupby("dataset")):
     for short, curve in rows.groupby("short"):
         ax.plot(curve.sft_data_size, curve.local_exponent, "o-", ms=2.5, lw=1, label=short)
     ax.axhline(0, color="grey", lw=0.6)
     ax.set(xscale="log", ylabel="local exponent", title=f"{dataset}: local log-log slope")
 axes[-1].set_xlabel("fine-tuning examples D")
-axes[0].legend(fontsize=7, ncol=4)
-fig.suptitle("The pre-power phase (slope near 0), the turn, and a power law at the top")
-fig.tight_layout()
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
+fig.suptitle("Slope near 0 on the plateau, a turn, then a power law")
 plt.show()
 
 # %% [markdown]
@@ -678,14 +675,14 @@ residual = runs.sft_loss - fitted_loss
 print(f"R2 on all 504 training rows: {metrics.r2(runs.sft_loss, fitted_loss):.4f}; "
       f"RMSE at 409600: {np.sqrt(np.mean(residual[runs.sft_data_size == 409600] ** 2)):.4f}, "
       f"at D <= 1600: {np.sqrt(np.mean(residual[runs.sft_data_size <= 1600] ** 2)):.4f}")
-fig, axes = plt.subplots(3, 1, figsize=(8, 7), sharex=True, sharey=True)
+fig, axes = plt.subplots(3, 1, figsize=(5.8, 5.1), sharex=True, sharey=True)
 for ax, (dataset, rows) in zip(axes, table.assign(residual=residual).groupby("dataset")):
     for short, curve in rows.groupby("short"):
         ax.plot(curve.sft_data_size, curve.residual, "o-", ms=2.5, lw=0.8)
     ax.axhline(0, color="grey", lw=0.6)
     ax.set(xscale="log", ylabel="loss - law", title=f"{dataset}: residuals")
 axes[-1].set_xlabel("fine-tuning examples D")
-fig.suptitle("Rough on the plateau (down-weighted on purpose), within a few thousandths at the top")
+fig.suptitle("Rough on the plateau (down-weighted), close at the top")
 fig.tight_layout()
 plt.show()
 
@@ -724,7 +721,7 @@ uncertainty = selection.uncertainty(
 # %% tags=["hide-input"]
 record = LAW.make_record(PARAMS_FITTED, runs, uncertainty=uncertainty, source="notebooks/sft.py")
 grid = np.geomspace(200, 1.6384e6, 80)
-fig, axes = plt.subplots(3, 1, figsize=(8, 9), sharex=True)
+fig, axes = plt.subplots(3, 1, figsize=(5.8, 6.5), sharex=True)
 for ax, dataset in zip(axes, DATASETS):
     in_dataset = measured_top[measured_top.index.str.endswith(f"'{dataset}')")].sort_values()
     for group in in_dataset.index[:3]:

@@ -29,7 +29,6 @@ from scalinglaws import data, decide, fitting, metrics, selection
 pd.set_option("display.precision", 4)
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
-plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("u_shape")
 TASK = data.task("u_shape")
@@ -66,7 +65,7 @@ overview.round(3)
 # the other four. Beyond that line (dotted in the figure) lie the held-out models.
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(3, 3, sharex=True, figsize=(8, 6.6))
+fig, axes = plt.subplots(3, 3, sharex=True, figsize=(5.8, 4.8))
 for ax, benchmark in zip(axes.ravel(), BENCHMARKS):
     rows = table[table.group == benchmark]
     ax.plot(rows.log_flops, rows.brier_score, ".", color="black", ms=4)
@@ -611,14 +610,13 @@ fitted_score = fitting.predict_table(formula, table, PARAMS_FITTED, TASK)
 residual = table.brier_score - fitted_score
 print(f"R2 on all training rows: {metrics.r2(table.brier_score, fitted_score):.4f}; "
       f"largest |residual|: {np.abs(residual).max():.3f}")
-fig, ax = plt.subplots(figsize=(8, 4.2))
+fig, ax = plt.subplots(figsize=(5.8, 3.6), layout="constrained")
 for benchmark in BENCHMARKS:
     mask = table.group == benchmark
     ax.plot(table.log_flops[mask], residual[mask], ".", ms=5, label=benchmark)
 ax.axhline(0, color="grey", lw=0.8)
 ax.set(xlabel="log_flops", ylabel="score - law", title="Residuals against log_flops, all benchmarks")
-ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22))
-fig.tight_layout()
+fig.legend(ncol=2, loc="outside lower center")
 plt.show()
 
 # %% [markdown]
@@ -667,7 +665,7 @@ print(f"extrapolation term: {calibration.extrapolation_sd[0]:.3f} per reach; "
 
 # %% tags=["hide-input"]
 record = LAW.make_record(PARAMS_FITTED, table, uncertainty=uncertainty, source="notebooks/u_shape.py")
-fig, axes = plt.subplots(3, 3, sharex=True, figsize=(8, 6.6))
+fig, axes = plt.subplots(3, 3, sharex=True, figsize=(5.8, 4.8))
 for ax, benchmark in zip(axes.ravel(), BENCHMARKS):
     rows = table[table.group == benchmark]
     grid = {"log_flops": np.linspace(-0.9, tops[benchmark] + REACH, 120)}

@@ -27,7 +27,6 @@ from scalinglaws import data, decide, fitting, metrics, selection
 pd.set_option("display.precision", 4)
 pd.set_option("display.max_colwidth", 70)
 pd.set_option("display.width", 160)
-plt.rcParams.update({"figure.figsize": (8, 3.4), "figure.dpi": 80, "font.size": 10, "legend.fontsize": 9})
 
 table = data.load("vocab")
 TASK = data.task("vocab")
@@ -71,14 +70,14 @@ for i, size in enumerate(sizes):
                  label=f"{size / 1e6:.0f}M")
 axes[0].set(xscale="log", xlabel="characters seen H", ylabel="unigram-normalised loss",
             title="Training curves by model size (V = 16K)")
-axes[0].legend(title="N", fontsize=8)
+axes[0].legend(title="N")
 largest = table[table.non_vocab_parameters == sizes[-1]]
 for j, vocab in enumerate(vocabs):
     rows = largest[largest.vocab_size == vocab]
     axes[1].plot(rows.num_characters, rows.unigram_normalized_loss, "-", color=cmap(j / 8),
                  label=f"{vocab / 1e3:.0f}K")
 axes[1].set(xscale="log", xlabel="characters seen H", title=f"{sizes[-1] / 1e9:.2f}B model by vocabulary")
-axes[1].legend(ncol=2, title="V", fontsize=7)
+axes[1].legend(ncol=2, title="V")
 fig.suptitle("All runs follow one S-shaped curve in the data seen")
 fig.tight_layout()
 plt.show()
@@ -105,14 +104,14 @@ for i, size in enumerate(sizes):
 axes[0].set(xscale="log", xlabel="vocabulary size V", ylabel="loss - best loss of the size",
             title="At equal characters, against V")
 vocab_ticks(axes[0])
-axes[0].legend(title="N", fontsize=7, ncol=2)
+axes[0].legend(title="N", ncol=2)
 for j, vocab in enumerate(vocabs):
     rows = final[final.vocab_size == vocab]
     axes[1].plot(rows.non_vocab_parameters, rows.unigram_normalized_loss, "o-", color=cmap(j / 8), ms=3,
                  label=f"{vocab / 1e3:.0f}K")
 axes[1].set(xscale="log", xlabel="non-vocabulary parameters N", ylabel="final loss",
             title="End of each run, against N")
-axes[1].legend(ncol=2, title="V", fontsize=7)
+axes[1].legend(ncol=2, title="V")
 fig.suptitle("Larger models prefer larger vocabularies, with a flat optimum")
 fig.tight_layout()
 plt.show()
@@ -569,14 +568,14 @@ residual = table.unigram_normalized_loss - fitted_loss
 print(f"R2 on all training rows: {metrics.r2(table.unigram_normalized_loss, fitted_loss):.4f}; "
       f"largest |residual|: {np.abs(residual).max():.3f}")
 early = table.num_characters <= table.groupby(RUN).num_characters.transform("min")
-fig, axes = plt.subplots(3, 1, figsize=(8, 7.5), sharey=True)
+fig, axes = plt.subplots(3, 1, figsize=(5.8, 5.4), sharey=True)
 labels = ["non-vocabulary parameters N", "vocabulary size V", "characters seen H"]
 for ax, column, label in zip(axes, TASK.input_names, labels):
     ax.scatter(table.loc[~early, column], residual[~early], s=4, alpha=0.4, label="later checkpoints")
     ax.scatter(table.loc[early, column], residual[early], s=6, color="tab:red", label="first (5%) checkpoint")
     ax.axhline(0, color="grey", lw=0.8)
     ax.set(xscale="log", xlabel=label, ylabel="loss - law", title=f"Residuals against {label.split()[-1]}")
-axes[0].legend(fontsize=8)
+axes[0].legend()
 vocab_ticks(axes[1])
 fig.tight_layout()
 plt.show()
@@ -627,7 +626,7 @@ uncertainty = selection.uncertainty(
 # %% tags=["hide-input"]
 record = LAW.make_record(PARAMS_FITTED, table, uncertainty=uncertainty, source="notebooks/vocab.py")
 vocab_grid = np.geomspace(4096, 262144, 60)
-fig, ax = plt.subplots(figsize=(8, 4))
+fig, ax = plt.subplots(figsize=(5.8, 2.9))
 for size in sizes[[0, 2, 4, 5]]:
     rows = final[final.non_vocab_parameters == size]
     run_tokens = rows.num_characters.iloc[0] / vocabs[0] ** token_slope  # up to a constant
@@ -645,7 +644,7 @@ ax.axvline(vocabs[-1], color="grey", ls="--", lw=0.8)
 ax.set(xscale="log", xlabel="vocabulary size V", ylabel="final unigram-normalised loss",
        title="End of each run: measured (dots), the law and its 90% interval to 256K")
 vocab_ticks(ax, largest=262144)
-ax.legend(title="N", fontsize=8)
+ax.legend(title="N")
 fig.tight_layout()
 plt.show()
 
@@ -841,7 +840,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
     path = [optimal_vocab(m, c, params=record) for m, c in zip(model_grid, budget_grid)]
 optimum = np.array([d.answer["vocab_size"] for d in path])
-fig, ax = plt.subplots(figsize=(8, 4))
+fig, ax = plt.subplots(figsize=(5.8, 2.9))
 ax.plot(model_grid, optimum, color="tab:blue", label="the law, at Tao et al.'s compute-optimal characters")
 ax.fill_between(model_grid, [d.answer["basin_low"] for d in path], [d.answer["basin_high"] for d in path],
                 color="tab:blue", alpha=0.15, label="its basin (within 0.01 nats)")
@@ -853,7 +852,7 @@ ax.errorbar([7e9, 70e9], [63e3, 220e3], yerr=[[3e3, 8e3], [4e3, 11e3]], fmt="s",
 ax.axvspan(sizes[0], sizes[-1], color="grey", alpha=0.08, lw=0)
 ax.set(xscale="log", yscale="log", xlabel="non-vocabulary parameters N", ylabel="optimal vocabulary size",
        title="Optimal vocabulary against model size (shaded: the trained sizes)")
-ax.legend(fontsize=8, loc="upper left")
+ax.legend(loc="upper left")
 fig.tight_layout()
 plt.show()
 growth = np.polyfit(np.log(model_grid[model_grid > 2e9]), np.log(optimum[model_grid > 2e9]), 1)[0]
