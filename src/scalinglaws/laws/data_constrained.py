@@ -55,8 +55,6 @@ def seeded_fit(formula, bounds, grid, linear, logs=(), keep=6, seed_formula=None
     best starts are optimised with a Huber loss on log residuals; with ``start`` (the fit to
     all runs, for a bootstrap refit), only that start, so that the refit stays in its basin.
     """
-    from scipy import optimize
-
     lower, upper = (np.array(b, dtype=float) for b in bounds)
     logs = np.array(logs, dtype=int)
     low, high = lower.copy(), upper.copy()
@@ -76,6 +74,8 @@ def seeded_fit(formula, bounds, grid, linear, logs=(), keep=6, seed_formula=None
         return np.clip(out, low, high)
 
     def seeds(X, y):
+        from scipy import optimize  # imported when fitting: predicting needs no scipy
+
         starts, costs = [], []
         with np.errstate(all="ignore"):
             for values in itertools.product(*(grid[i] for i in axes)):
