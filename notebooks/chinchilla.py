@@ -694,22 +694,22 @@ plt.show()
 # %% tags=["export"]
 @LAW.decision(
     units={"compute": "FLOP", "params": "parameters", "tokens": "tokens",
-           "tokens_per_param": "tokens per parameter", "loss": "nats", "parameters": "parameters (a model size)"},
+           "tokens_per_param": "tokens per parameter", "loss": "nats"},
     interval=("params", "tokens", "tokens_per_param", "compute", "loss"),
     main=True,
 )
-def allocate(fitted, compute: float = None, parameters: float = None):
+def allocate(fitted, compute: float = None, params: float = None):
     """The compute-optimal split of a budget between parameters and tokens (or the tokens a model size deserves).
 
     Give ``compute`` (FLOP, with C = 6 N D): the ``params`` and ``tokens`` of the lowest loss at
-    that budget. Or give ``parameters`` (a model size): the ``tokens`` and ``compute`` for which a model
+    that budget. Or give ``params`` (a model size): the ``tokens`` and ``compute`` for which a model
     of that size is compute-optimal. Both answers also give ``tokens_per_param`` and the
     predicted ``loss``; the interval of the quantity given is the quantity itself.
     """
-    if compute is None and parameters is None:
-        raise data.InputError("allocate: give compute (FLOP) or parameters (a model size)")
-    if compute is not None and parameters is not None:
-        raise data.InputError("allocate: give compute (FLOP) or parameters (a model size), not both")
+    if compute is None and params is None:
+        raise data.InputError("allocate: give compute (FLOP) or params (a model size)")
+    if compute is not None and params is not None:
+        raise data.InputError("allocate: give compute (FLOP) or params (a model size), not both")
     E, A, B, alpha = fitted.constants
     if not (A > 0 and B > 0 and alpha > 0):
         raise data.InputError("allocate: these constants have no compute-optimal split (A, B and alpha must be positive)")
@@ -718,7 +718,7 @@ def allocate(fitted, compute: float = None, parameters: float = None):
         compute = decide.positive("compute", compute)
         params = math.sqrt(compute / (6.0 * ratio))
     else:
-        params = decide.positive("parameters", parameters)
+        params = decide.positive("params", params)
         compute = 6.0 * ratio * params**2
     tokens = ratio * params
     loss = float(fitted.predict({"params": [params], "tokens": [tokens]})[0])
@@ -733,7 +733,7 @@ rows = []
 for budget in (1e21, 1.3e22, CHINCHILLA["compute"], 1e24, 1e25):
     with warnings.catch_warnings():  # beyond the runs on purpose: the table marks it instead
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        split = allocate(budget, params=record)
+        split = allocate(budget, constants=record)
     low, high = split.interval["params"]
     rows.append({"compute": f"{budget:.3g}", "params": f"{split.answer['params'] / 1e9:.1f}B",
                  "80% interval": f"[{low / 1e9:.1f}B, {high / 1e9:.1f}B]",
@@ -759,7 +759,7 @@ def two_exponent_split(constants, budget):
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-    at_chinchilla = allocate(CHINCHILLA["compute"], params=record)
+    at_chinchilla = allocate(CHINCHILLA["compute"], constants=record)
 low, high = at_chinchilla.interval["params"]
 ratio_low, ratio_high = at_chinchilla.interval["tokens_per_param"]
 two_exponent_sizes = np.array([two_exponent_split(dict(zip(FIVE, d)), CHINCHILLA["compute"])[0]
@@ -816,7 +816,7 @@ assert marked[0] < marked[1]
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
     for model in (7e9, 70e9):
-        deserved = allocate(parameters=model, params=record)
+        deserved = allocate(params=model, constants=record)
         low, high = deserved.interval["tokens"]
         print(f"{model / 1e9:.0f}B parameters: {deserved.answer['tokens'] / 1e9:.0f}B tokens "
               f"(80% interval {low / 1e9:.0f}B to {high / 1e9:.0f}B), {deserved.answer['compute']:.2e} FLOP")
@@ -830,7 +830,7 @@ frontier = []
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
     for budget in budgets:
-        split = allocate(float(budget), params=record)
+        split = allocate(float(budget), constants=record)
         frontier.append([split.answer["params"], *split.interval["params"]])
 frontier = np.array(frontier)
 fig, ax = plt.subplots(figsize=(5.8, 3.0))
@@ -892,7 +892,7 @@ rows = []
 for budget in (1e20, 1e21, CHINCHILLA["compute"]):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        ours = allocate(budget, params=record).answer
+        ours = allocate(budget, constants=record).answer
     splits_of = {"this law": (ours["params"], ours["tokens"]),
                  "data-constrained, one epoch": optimum(fresh_data_loss, data_constrained.PARAMS["all_data"], budget),
                  "vocabulary, V = 32K": optimum(standard_vocab_loss, vocab.PARAMS["all_data"], budget)}

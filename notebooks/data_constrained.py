@@ -823,7 +823,7 @@ def _epoch_grid(most):
     interval=("best_epochs", "best_loss", "half_value_epoch", "knee_epoch", "worth_of_4_epochs"),
     main=True,
 )
-def epochs_plan(fitted, unique_tokens: float, tokens: float, parameters: float):
+def epochs_plan(fitted, unique_tokens: float, tokens: float, params: float):
     """How many epochs of unique_tokens to train a model of that many parameters on, within a budget of tokens.
 
     For each number of epochs from 1 to ``tokens / unique_tokens``: ``epochs``, the predicted
@@ -833,11 +833,8 @@ def epochs_plan(fitted, unique_tokens: float, tokens: float, parameters: float):
     ``half_value_epoch`` and ``knee_epoch``, beyond which a repeated token is worth less than
     half and 1/e of a fresh one (whether or not within the budget); ``worth_of_4_epochs``,
     the fresh tokens 4 epochs are worth per token trained.
-
-    (The model size is ``parameters``, not ``params``: every decision takes ``params=`` for
-    the constants it decides with.)
     """
-    params = decide.positive("parameters", parameters)
+    params = decide.positive("params", params)
     most = tokens / unique_tokens
     notes = []
     if most < 1:
@@ -893,7 +890,7 @@ rows = []
 for size, unique in cases:
     with warnings.catch_warnings():  # the table marks the extrapolation instead
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        plan = epochs_plan(unique, 100 * unique, size, params=record)
+        plan = epochs_plan(unique, 100 * unique, size, constants=record)
     low, high = plan.interval["knee_epoch"]
     rows.append({
         "N": f"{size / 1e9:g}B", "U": f"{unique / 1e9:g}B", "N/U": round(size / unique, 2),
@@ -917,7 +914,7 @@ pd.DataFrame(rows)
 # A full plan: a 2.81B model, 4B unique tokens and a budget of 120B training tokens (30 epochs):
 
 # %%
-plan = epochs_plan(4e9, 1.2e11, 2.81e9, params=record)
+plan = epochs_plan(4e9, 1.2e11, 2.81e9, constants=record)
 print(f"best: {plan.answer['best_epochs']:.1f} epochs, loss {plan.answer['best_loss']:.4f}; "
       f"half-value epoch {plan.answer['half_value_epoch']:.1f}; warnings: {plan.warnings}")
 pd.DataFrame({k: plan.answer[k] for k in ("epochs", "loss", "repeat_value")}).round(4)
@@ -929,7 +926,7 @@ pd.DataFrame({k: plan.answer[k] for k in ("epochs", "loss", "repeat_value")}).ro
 # 100M unique tokens, four per token) the loss also turns up within the budget:
 
 # %%
-small = epochs_plan(1e8, 1e10, 4.2e8, params=record)
+small = epochs_plan(1e8, 1e10, 4.2e8, constants=record)
 print(f"best: {small.answer['best_epochs']:.1f} epochs, loss {small.answer['best_loss']:.4f}; "
       f"half-value epoch {small.answer['half_value_epoch']:.1f}; warnings: {small.warnings}")
 pd.DataFrame({k: small.answer[k] for k in ("epochs", "loss", "repeat_value")}).round(4).T
@@ -945,7 +942,7 @@ pd.DataFrame({k: small.answer[k] for k in ("epochs", "loss", "repeat_value")}).r
 # (rewritten only when they change beyond what another CPU's rounding moves).
 
 # %%
-headline = epochs_plan(4e9, 1.2e11, 2.81e9, params=record)
+headline = epochs_plan(4e9, 1.2e11, 2.81e9, constants=record)
 low, high = headline.interval["half_value_epoch"]
 _ = LAW.store(
     PARAMS_FITTED, table, uncertainty=uncertainty,

@@ -1110,8 +1110,8 @@ rows_out, optima = [], {}
 for size in SIZES:
     with warnings.catch_warnings():  # the optimum on the whole simplex extrapolates; the table marks it
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        inside = optimal_mixture(params=fitted_only, group=size)
-        anywhere = optimal_mixture(within_training_range=False, params=fitted_only, group=size)
+        inside = optimal_mixture(constants=fitted_only, group=size)
+        anywhere = optimal_mixture(within_training_range=False, constants=fitted_only, group=size)
     optima[size] = (inside, anywhere)
     runs = measured[measured.group == size]
     law_mean = formula(runs, PARAMS_FITTED[size]).mean(axis=1)
@@ -1167,7 +1167,7 @@ plt.show()
 # refit (whole mixtures resampled), 80% of them inside the interval. At 410M:
 
 # %%
-best_mixture = optimal_mixture(params=record, group="410M")
+best_mixture = optimal_mixture(constants=record, group="410M")
 low, high = np.array(best_mixture.interval["shares"])
 print(f"mean loss {best_mixture.answer['weighted_loss']:.3f} nats, 80% interval "
       f"[{best_mixture.interval['weighted_loss'][0]:.3f}, {best_mixture.interval['weighted_loss'][1]:.3f}]")
@@ -1185,7 +1185,7 @@ pd.DataFrame({"share": best_mixture.answer["shares"], "low (10%)": low, "high (9
 # A weighted example: a reader who only cares about domain 3, at 410M.
 
 # %%
-only_3 = optimal_mixture(weights=[0, 0, 1, 0, 0], params=record, group="410M")
+only_3 = optimal_mixture(weights=[0, 0, 1, 0, 0], constants=record, group="410M")
 print(f"warnings: {len(only_3.warnings)}")
 pd.DataFrame({"share": only_3.answer["shares"], "predicted loss": list(only_3.answer["losses"].values())},
              index=[f"domain {j + 1}" for j in range(5)]).round(4)

@@ -1008,8 +1008,8 @@ rows = []
 with warnings.catch_warnings():  # beyond the data the table marks it instead
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
     for N, D in settings:
-        best = optimum(N, D, params=record)
-        step = regret(float(step_law_lr(N, D)), float(step_law_bsz(N, D)), N, D, params=point)
+        best = optimum(N, D, constants=record)
+        step = regret(float(step_law_lr(N, D)), float(step_law_bsz(N, D)), N, D, constants=point)
         (lr_low, lr_high), (bsz_low, bsz_high) = best.interval["lr"], best.interval["bsz"]
         rows.append({
             "N": size_label(N), "D": tokens_label(D), "lr*": f"{best['lr']:.2e}",
@@ -1048,10 +1048,10 @@ published = {
 rows = []
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-    ours = optimum(N, D, params=record)
+    ours = optimum(N, D, constants=record)
     for name, setting in published.items():
         lr, bsz = (ours["lr"], ours["bsz"]) if setting is None else (float(setting[0]), float(setting[1]))
-        cost = regret(lr, bsz, N, D, params=record)
+        cost = regret(lr, bsz, N, D, constants=record)
         rows.append({"choice": name, "lr": f"{lr:.2e}", "bsz (sequences)": round(bsz),
                      "bsz (M tokens)": round(bsz * 2048 / 1e6, 2), "law's loss": round(cost["lm_loss"], 4),
                      "regret (%)": round(100 * cost["regret"], 2),
@@ -1083,7 +1083,7 @@ def measured_regret(rows, fitted_params):
     N, D = rows[N_].iloc[0], rows[D_].iloc[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        best = optimum(N, D, params=fitted_params)
+        best = optimum(N, D, constants=fitted_params)
     nearest = rows.iloc[int(np.argmin(np.log(rows.lr / best["lr"]) ** 2 + np.log(rows.bsz / best["bsz"]) ** 2))]
     ranked = rows.iloc[int(np.argmin(formula(rows, fitted_params.params["all_data"])))]
     lowest = rows.lm_loss.min()
@@ -1139,7 +1139,7 @@ tokens_grid = np.geomspace(4e9, 2e12, 30)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
     for size, color in zip([sizes[0], sizes[-1], 7e9], ["tab:blue", "tab:orange", "tab:green"]):
-        best = [optimum(size, tokens, params=point) for tokens in tokens_grid]
+        best = [optimum(size, tokens, constants=point) for tokens in tokens_grid]
         settings_grid = {"lr": [r["lr"] for r in best], "bsz": [r["bsz"] for r in best], D_: tokens_grid,
                          N_: np.full(tokens_grid.size, size)}
         band = LAW.predict(settings_grid, record, interval=0.9)
@@ -1158,7 +1158,7 @@ fig, axes = plt.subplots(2, 2, figsize=(5.8, 4.9), sharey=False)
 for ax, (N, D) in zip(axes.ravel(), [(2.15e8, 1e11), (1.07e9, 1e11), (7e9, 2e12), (7e10, 1e13)]):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        best = optimum(N, D, params=point)
+        best = optimum(N, D, constants=point)
     lr_grid, bsz_grid = np.meshgrid(best["lr"] * np.geomspace(1 / 20, 20, 90), best["bsz"] * np.geomspace(1 / 20, 20, 90),
                                     indexing="ij")
     grid = {"lr": lr_grid.ravel(), "bsz": bsz_grid.ravel(), D_: np.full(lr_grid.size, D), N_: np.full(lr_grid.size, N)}

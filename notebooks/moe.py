@@ -771,7 +771,7 @@ rows = []
 for size in [*sizes, TARGET_SIZE]:
     with warnings.catch_warnings():  # 1.31B extrapolates; the table marks it instead
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        plan = experts_plan(size, params=record)
+        plan = experts_plan(size, constants=record)
     gains, low, high = (np.array(plan.answer["doubling_gain"]), *np.array(plan.interval["doubling_gain"]))
     best = int(np.argmax(gains))
     rows.append({"N": f"{size / 1e6:.1f}M", "best doubling": doublings[best],
@@ -793,7 +793,7 @@ plans
 fig, ax = plt.subplots(figsize=(5.8, 3.2))
 worst = 0.0
 for i, size in enumerate(sizes):
-    plan = experts_plan(size, params=record)
+    plan = experts_plan(size, constants=record)
     predicted = np.array(plan.answer["doubling_gain"])
     worst = max(worst, float(np.max(np.abs(predicted - measured_gain[i]) / gain_se[i])))
     shift = 1.0 + 0.04 * (i - 2)
@@ -833,7 +833,7 @@ rows = []
 for size in (sizes[-1], TARGET_SIZE):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        wide = experts_plan(size, max_doublings=14, params=record)
+        wide = experts_plan(size, max_doublings=14, constants=record)
     low, high = wide.interval["threshold_experts"]
     rows.append({"N": f"{size / 1e6:.1f}M", "threshold E": two_digits(wide.answer["threshold_experts"]),
                  "80% interval": f"[{two_digits(low)}, {two_digits(high)}]".replace(" (the top)", ""),
@@ -849,8 +849,8 @@ pd.DataFrame(rows)
 # %%
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-    doubling = expert_doubling(TARGET_SIZE, 64, params=record)
-at_368 = expert_doubling(sizes[-1], 64, params=record)
+    doubling = expert_doubling(TARGET_SIZE, 64, constants=record)
+at_368 = expert_doubling(sizes[-1], 64, constants=record)
 print("\n".join(f"{label}, 64 -> 128 experts: gain {result.answer['gain']:.3f} nats "
                 f"(80% interval {show(result.interval['gain'])}); warnings: {len(result.warnings)}"
                 for label, result in (("1.31B", doubling), ("368M", at_368))))

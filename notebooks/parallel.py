@@ -566,7 +566,7 @@ for corpus in ("pile", "stack"):
         for streams in (2, 4, 8):
             with warnings.catch_warnings():  # P = 8 extrapolates; the table marks it instead
                 warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-                worth = equivalent_parameters(size, streams, params=record, group=corpus)
+                worth = equivalent_parameters(size, streams, constants=record, group=corpus)
             low, high = worth.interval["equivalent_num_params"]
             rows.append({"corpus": corpus, "N": f"{size / 1e9:g}B", "P": streams,
                          "loss": round(worth.answer["loss"], 3),

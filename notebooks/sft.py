@@ -873,7 +873,7 @@ rows, picks = [], {}
 for dataset in DATASETS:
     with warnings.catch_warnings():  # 819200 extrapolates; the table marks it instead
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        picks[dataset] = pick = rank_base_models(dataset, 819200, params=record)
+        picks[dataset] = pick = rank_base_models(dataset, 819200, constants=record)
     rows.append({
         "dataset": dataset,
         "law's top 3 (predicted loss)": ", ".join(
@@ -909,7 +909,7 @@ rows = []
 with warnings.catch_warnings():  # sizes beyond 409600 extrapolate; the table marks them instead
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
     for dataset, target_loss in (("flan", 1.6), ("gigaword", 0.9), ("wikiword", 1.3)):
-        needs = [data_for_loss(target_loss, params=record, group=g) for g in PARAMS_FITTED if g.endswith(f"'{dataset}')")]
+        needs = [data_for_loss(target_loss, constants=record, group=g) for g in PARAMS_FITTED if g.endswith(f"'{dataset}')")]
         for need in sorted(needs, key=lambda n: n.answer["sft_data_size"])[:3]:
             low, high = need.interval["sft_data_size"]
             rows.append({"dataset": dataset, "target loss": target_loss, "base model": short_model(need.group),

@@ -833,7 +833,7 @@ def shown(log_flops):
 
 rows = []
 for benchmark in BENCHMARKS:
-    answer = recovery(params=record, group=benchmark)
+    answer = recovery(constants=record, group=benchmark)
     low, high = answer.interval["beyond_brier_score"]
     rows.append({
         "benchmark": benchmark, "last training": round(float(tops[benchmark]), 2),
@@ -847,8 +847,8 @@ recoveries = pd.DataFrame(rows).set_index("benchmark")
 recoveries
 
 # %%
-print(recovery(params=record, group="mmlu").answer["statement"])
-print(recovery(params=record, group="abstract_narrative_understanding").answer["statement"])
+print(recovery(constants=record, group="mmlu").answer["statement"])
+print(recovery(constants=record, group="abstract_narrative_understanding").answer["statement"])
 
 # %% [markdown]
 # **Checked against what is known.** Wu & Lo's U shape says the easy-question score recovers
@@ -870,7 +870,7 @@ print(recovery(params=record, group="abstract_narrative_understanding").answer["
 # (rewritten only when they change beyond what another CPU's rounding moves).
 
 # %%
-mmlu_answer = recovery(params=record, group="mmlu")
+mmlu_answer = recovery(constants=record, group="mmlu")
 mmlu_low, mmlu_high = mmlu_answer.interval["beyond_brier_score"]
 _ = LAW.store(
     PARAMS_FITTED, table, uncertainty=uncertainty,

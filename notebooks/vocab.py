@@ -783,7 +783,7 @@ for size in sizes:
     characters = per_token.loc[size, vocabs[0]]
     with warnings.catch_warnings():  # the optimum of the largest models may lie beyond 64K
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-        decision = optimal_vocab(size, characters, params=record)
+        decision = optimal_vocab(size, characters, constants=record)
     measured = common[size]
     best = decision.answer["vocab_size"]
     low, high = decision.interval["vocab_size"]
@@ -811,7 +811,7 @@ rows = []
 with warnings.catch_warnings():  # all four sizes lie far beyond the trained models
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
     for point in TAO.itertuples():
-        decision = optimal_vocab(point.N, point.characters, params=record)
+        decision = optimal_vocab(point.N, point.characters, constants=record)
         best = decision.answer["vocab_size"]
         low, high = decision.interval["vocab_size"]
         rows.append({
@@ -838,7 +838,7 @@ model_grid = np.geomspace(sizes[0], 7e10, 24)
 budget_grid = 6.8e11 * (model_grid / 7e9) ** CHARACTER_EXPONENT
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
-    path = [optimal_vocab(m, c, params=record) for m, c in zip(model_grid, budget_grid)]
+    path = [optimal_vocab(m, c, constants=record) for m, c in zip(model_grid, budget_grid)]
 optimum = np.array([d.answer["vocab_size"] for d in path])
 fig, ax = plt.subplots(figsize=(5.8, 2.9))
 ax.plot(model_grid, optimum, color="tab:blue", label="the law, at Tao et al.'s compute-optimal characters")

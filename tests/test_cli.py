@@ -244,10 +244,13 @@ def test_importing_a_law_loads_no_fitting_machinery(module):
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
 
 
-def test_params_names_the_constants_file_unless_a_task_has_an_input_called_params():
+def test_one_word_for_one_thing_constants_and_model_size():
+    # --constants is the file of constants everywhere; --params is a model size, as the runs' tables name it.
     parser = cli.build_parser(["predict", "parallel"])
-    args = parser.parse_args(["predict", "parallel", "--params", "c.json"])
+    args = parser.parse_args(["predict", "parallel", "--constants", "c.json"])
     assert args.constants == "c.json"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["predict", "parallel", "--params", "c.json"])
     args = parser.parse_args(["predict", "data_constrained", "--params", "1e9", "--constants", "c.json"])
     assert args.params == 1e9 and args.constants == "c.json"
 

@@ -80,11 +80,11 @@ def test_four_epochs_are_nearly_free_as_muennighoff_found():
 @pytest.mark.filterwarnings("ignore::scalinglaws.decide.ExtrapolationWarning")  # 100-epoch budgets
 def test_the_knee_is_near_muennighoffs_16_epochs():
     # At the reference of the selection protocol (20 unique tokens per parameter): within a factor 3.
-    at_reference = law.epochs_plan(2e10, 2e12, 1e9, params=BARE).answer["knee_epoch"]
+    at_reference = law.epochs_plan(2e10, 2e12, 1e9, constants=BARE).answer["knee_epoch"]
     assert PAPER_KNEE / 3 <= at_reference <= PAPER_KNEE * 3
     # Where the data are scarce for the model (the runs that overfit): within a factor 2.
     for unique, size in [(4e9, 2.81e9), (4e8, 4.2e8), (1e8, 2.2e8)]:
-        knee = law.epochs_plan(unique, 100 * unique, size, params=BARE).answer["knee_epoch"]
+        knee = law.epochs_plan(unique, 100 * unique, size, constants=BARE).answer["knee_epoch"]
         assert PAPER_KNEE / 2 <= knee <= PAPER_KNEE * 2
 
 
@@ -115,20 +115,20 @@ def test_plan_inside_the_training_range():
 
 
 def test_more_parameters_per_unique_token_means_fewer_useful_epochs():
-    small = law.epochs_plan(1e10, 1e11, 1e8, params=BARE).answer["half_value_epoch"]
-    large = law.epochs_plan(1e10, 1e11, 3e9, params=BARE).answer["half_value_epoch"]
+    small = law.epochs_plan(1e10, 1e11, 1e8, constants=BARE).answer["half_value_epoch"]
+    large = law.epochs_plan(1e10, 1e11, 3e9, constants=BARE).answer["half_value_epoch"]
     assert large < small
 
 
 def test_a_single_epoch_budget():
-    plan = law.epochs_plan(1e10, 1e10, 1e9, params=BARE).answer
+    plan = law.epochs_plan(1e10, 1e10, 1e9, constants=BARE).answer
     assert plan["epochs"] == [1.0] and plan["best_epochs"] == 1.0
     assert plan["loss"][0] == pytest.approx(_loss(1e10, 1e9, 1e10))
 
 
 def test_a_budget_shorter_than_the_data_repeats_nothing():
     with pytest.warns(decide.ExtrapolationWarning, match="nothing is repeated"):
-        plan = law.epochs_plan(1e10, 5e9, 1e9, params=BARE)
+        plan = law.epochs_plan(1e10, 5e9, 1e9, constants=BARE)
     assert plan.answer["epochs"] == [0.5] and plan.answer["best_epochs"] == 0.5
     assert plan.answer["loss"][0] == pytest.approx(_loss(5e9, 1e9, 5e9), rel=1e-12)
     assert plan.answer["repeat_value"][0] == pytest.approx(1.0, abs=1e-6)
@@ -137,12 +137,12 @@ def test_a_budget_shorter_than_the_data_repeats_nothing():
 
 @pytest.mark.parametrize("name, value", [("params", 2e10), ("tokens", 1e13), ("unique_tokens", 1e12)])
 def test_extrapolation_is_reported(name, value):
-    request = {"unique_tokens": 1e10, "tokens": 1e11, "parameters": 1e9}
-    request["parameters" if name == "params" else name] = value
+    request = {"unique_tokens": 1e10, "tokens": 1e11, "params": 1e9}
+    request[name] = value
     if name == "unique_tokens":
         request["tokens"] = 2e12
     with pytest.warns(decide.ExtrapolationWarning) as caught:
-        plan = law.epochs_plan(**request, params=BARE)
+        plan = law.epochs_plan(**request, constants=BARE)
     assert any(str(w.message).startswith(f"{name} = ") for w in caught)
     assert any(note.startswith(f"{name} = ") for note in plan.warnings)
 
@@ -161,15 +161,15 @@ def test_derived_ranges_are_reported():
     [
         ((0, 1e10, 1e9), "unique_tokens"),
         ((1e10, -1.0, 1e9), "tokens"),
-        ((1e10, 1e11, float("nan")), "parameters"),
-        ((1e10, 1e11, "big"), "parameters"),
-        ((1e10, 1e11, True), "parameters"),
-        ((1e10, 1e11), "parameters"),
+        ((1e10, 1e11, float("nan")), "params"),
+        ((1e10, 1e11, "big"), "params"),
+        ((1e10, 1e11, True), "params"),
+        ((1e10, 1e11), "params"),
     ],
 )
 def test_impossible_requests_are_refused(args, message):
     with pytest.raises(data.InputError, match=message):
-        law.epochs_plan(*args, params=BARE)
+        law.epochs_plan(*args, constants=BARE)
 
 
 def test_unknown_group_lists_the_groups():
@@ -182,7 +182,7 @@ def test_plan_from_a_record_of_ones_own_fit(tmp_path):
     own = scalinglaws.fit("data_constrained", table[table.params <= 1.1e9], bootstrap=5, seed=0)
     path = own.save(tmp_path / "own.json")
     record = records.read(path)
-    plan = law.epochs_plan(4e9, 1.2e11, 1e9, params=record)
+    plan = law.epochs_plan(4e9, 1.2e11, 1e9, constants=record)
     expected = own.predict({"unique_tokens": [4e9], "params": [1e9], "tokens": [4e9]})[0]
     assert plan.answer["loss"][0] == pytest.approx(expected, rel=1e-9)
     assert "best_epochs" in plan.interval
@@ -192,7 +192,7 @@ def test_plan_from_a_record_of_ones_own_fit(tmp_path):
 
 def test_the_command_line_reaches_the_plan(capsys):
     argv = ["optimize", "data_constrained", "epochs_plan", "--unique-tokens", "4e9", "--tokens", "1.2e11",
-            "--parameters", "2.81e9", "--json"]
+            "--params", "2.81e9", "--json"]
     assert cli.main(argv) == 0
     body = json.loads(capsys.readouterr().out)
     for key in ("epochs", "loss", "repeat_value", "best_epochs", "best_epochs_interval", "half_value_epoch",
@@ -201,5 +201,5 @@ def test_the_command_line_reaches_the_plan(capsys):
     assert cli.main(argv[:2] + argv[3:]) == 0  # the main decision, unnamed
     assert json.loads(capsys.readouterr().out) == body
     assert cli.main(["optimize", "data_constrained", "--unique-tokens", "4e9", "--tokens", "1.2e11",
-                     "--parameters", "-1"]) != 0
-    assert "parameters" in capsys.readouterr().err
+                     "--params", "-1"]) != 0
+    assert "params" in capsys.readouterr().err

@@ -43,14 +43,14 @@ def test_warnings_are_emitted_once_and_not_inside_the_range():
 
 def test_the_same_decision_from_any_constants():
     stored = parallel.equivalent_parameters(1e9, 4, group="stack")
-    from_vector = parallel.equivalent_parameters(1e9, 4, params=parallel.PARAMS["stack"], group="stack")
-    from_record = parallel.equivalent_parameters(1e9, 4, params=parallel.LAW.record, group="stack")
+    from_vector = parallel.equivalent_parameters(1e9, 4, constants=parallel.PARAMS["stack"], group="stack")
+    from_record = parallel.equivalent_parameters(1e9, 4, constants=parallel.LAW.record, group="stack")
     for other in (from_vector, from_record):
         assert other.answer == pytest.approx(stored.answer)
     assert from_vector.interval == stored.interval  # a stored group's own constants keep its bootstrap
     bare = list(parallel.PARAMS["stack"])
     bare[3] *= 2  # twice the streams' gain: worth more parameters, and no bootstrap to give an interval
-    doubled = parallel.equivalent_parameters(1e9, 4, params=bare)
+    doubled = parallel.equivalent_parameters(1e9, 4, constants=bare)
     assert doubled.answer["equivalent_num_params"] > stored.answer["equivalent_num_params"]
     assert doubled.interval == {}
 
@@ -59,7 +59,7 @@ def test_a_decision_from_constants_fitted_to_ones_own_runs(tmp_path):
     runs = data.load("parallel").query("group == 'pile'")
     fitted = scalinglaws.fit("parallel", runs, bootstrap=10, seed=0)
     path = fitted.save(tmp_path / "mine.json")
-    from_file = parallel.equivalent_parameters(1e9, 4, params=records.read(path))
+    from_file = parallel.equivalent_parameters(1e9, 4, constants=records.read(path))
     assert from_file.group == "pile" and from_file.interval
     direct = fitted.decide("equivalent_parameters", 1e9, 4)
     assert direct.answer == pytest.approx(from_file.answer)
@@ -73,7 +73,7 @@ def test_a_decision_from_constants_fitted_to_ones_own_runs(tmp_path):
         (lambda: parallel.equivalent_parameters(1e9, 2), "name a group"),
         (lambda: parallel.equivalent_parameters(1e9, 2, group="web"), "the groups are: pile, stack"),
         (lambda: parallel.equivalent_parameters(1e9, group="pile"), "missing a required argument"),
-        (lambda: parallel.equivalent_parameters(1e9, 2, params=[1, 2], group="pile"), "expected 8 constants"),
+        (lambda: parallel.equivalent_parameters(1e9, 2, constants=[1, 2], group="pile"), "expected 8 constants"),
         (lambda: parallel.LAW.decide("no_such", 1e9, 2), "no decision 'no_such'"),
     ],
 )

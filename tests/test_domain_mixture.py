@@ -149,7 +149,7 @@ def test_default_call_keeps_its_keys_and_says_plainly_what_extrapolates():
 def test_uniform_inside_the_training_range_is_not_flagged():
     uniform = pd.DataFrame([{"group": g, **{s: 0.2 for s in SHARES}, **{t: 3.0 for t in LOSSES}} for g in SIZES])
     wider = dm.LAW.make_record(dm.PARAMS, pd.concat([TABLE, uniform], ignore_index=True), source="test")
-    choice = dm.optimal_mixture(params=wider, group="410M")
+    choice = dm.optimal_mixture(constants=wider, group="410M")
     assert choice.answer["uniform_outside_training_range"] is False
     assert not any("uniform" in note for note in choice.answer["notes"])
 
@@ -168,7 +168,7 @@ def test_optimum_on_the_whole_simplex_extrapolates_and_says_so():
 def test_weighted_optima_beat_random_mixtures(weights):
     w = np.asarray(weights, dtype=float) / sum(weights)
     for within, upper, seed in [(True, BOX, 3), (False, None, 4)]:
-        choice = _quiet(weights=weights, within_training_range=within, params=dm.PARAMS["305M"])
+        choice = _quiet(weights=weights, within_training_range=within, constants=dm.PARAMS["305M"])
         p = np.array(choice.answer["shares"])
         assert abs(p.sum() - 1) < 1e-12 and np.all(p >= 0)
         assert choice.answer["weights"] == pytest.approx(list(w))
@@ -183,7 +183,7 @@ def test_optimum_when_a_term_is_not_convex(a_2):
     constants = np.array(dm.PARAMS["410M"])
     constants[dm.PARAM_NAMES.index("a_2")] = a_2
     for within, upper, seed in [(True, BOX, 5), (False, None, 6)]:
-        choice = _quiet(within_training_range=within, params=constants)
+        choice = _quiet(within_training_range=within, constants=constants)
         cloud = _mixtures(100_000, seed=seed, upper=upper)
         assert choice.answer["weighted_loss"] <= _objective(cloud, constants, np.full(5, 0.2)).min() + 1e-9
 
@@ -223,14 +223,14 @@ def test_decision_answers_from_a_record_of_ones_own_fit(tmp_path):
     own = scalinglaws.fit("domain_mixture", TABLE[TABLE.group != "410M"], bootstrap=5, seed=0)
     path = own.save(tmp_path / "three_sizes.json")
     record = records.read(path)
-    choice = dm.optimal_mixture(params=record, group="160M")
+    choice = dm.optimal_mixture(constants=record, group="160M")
     stored = dm.optimal_mixture(group="160M")
     assert set(record.params) == {"70M", "160M", "305M"}
     assert choice.answer["weighted_loss"] == pytest.approx(stored.answer["weighted_loss"], abs=0.01)
     assert choice.answer["held_at_training_maximum"] == ["proportion_domain_3"]
     assert "weighted_loss" in choice.interval
     with pytest.raises(data.InputError, match="410M"):
-        dm.optimal_mixture(params=record, group="410M")
+        dm.optimal_mixture(constants=record, group="410M")
 
 
 def test_cli_reaches_the_decision(tmp_path, capsys):

@@ -43,7 +43,7 @@ def test_surface(law_module):
         assert name in law_module.__all__
     assert list(inspect.signature(law_module.law).parameters) == ["input_data", "group"]
     assert list(inspect.signature(law_module.fit_scaling_law).parameters) == ["X", "y"]
-    assert list(inspect.signature(law_module.predict).parameters)[:3] == ["X", "params", "interval"]
+    assert list(inspect.signature(law_module.predict).parameters)[:3] == ["X", "constants", "interval"]
     for constants in law_module.PARAMS.values():
         assert len(constants) == len(law_module.PARAM_NAMES)
     source = inspect.getsource(law_module)
@@ -154,7 +154,7 @@ def test_every_decision_returns_a_result_with_units(law_module):
     for decision in law.decisions.values():
         assert getattr(law_module, decision.name) is decision.public
         signature = inspect.signature(decision.public)
-        assert {"params", "group"} <= set(signature.parameters)
+        assert {"constants", "group"} <= set(signature.parameters)
         assert decision.units, f"{decision.name} states no units"
         assert decision.question and not decision.question.startswith(decision.name)
 

@@ -41,7 +41,7 @@ def test_optimum_is_the_minimum_of_the_law():
     N, D = 5e8, 3e10
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # inside the training range: no warning
-        choice = lr_bsz.optimum(N, D, params=POINT)
+        choice = lr_bsz.optimum(N, D, constants=POINT)
     assert isinstance(choice, decide.Result) and not choice.warnings
     assert float(_loss(N, D, choice["lr"], choice["bsz"])) == pytest.approx(choice["lm_loss"], rel=1e-12)
     lr, bsz = np.meshgrid(choice["lr"] * np.geomspace(0.5, 2, 41), choice["bsz"] * np.geomspace(0.5, 2, 41))
@@ -50,7 +50,7 @@ def test_optimum_is_the_minimum_of_the_law():
 
 def test_optimum_agrees_with_a_numerical_search():
     N, D = LARGEST, 1e11
-    choice = lr_bsz.optimum(N, D, params=POINT)
+    choice = lr_bsz.optimum(N, D, constants=POINT)
     found = optimize.minimize(lambda z: float(_loss(N, D, np.exp(z[0]), np.exp(z[1]))), [np.log(1e-2), np.log(64)],
                               method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 4000})
     assert np.exp(found.x[0]) == pytest.approx(choice["lr"], rel=1e-4)
@@ -60,7 +60,7 @@ def test_optimum_agrees_with_a_numerical_search():
 @pytest.mark.parametrize("tolerance", [0.005, 0.02])
 def test_basin_ends_lie_at_the_tolerance(tolerance):
     N, D = LARGEST, 1e11
-    choice = lr_bsz.optimum(N, D, tolerance=tolerance, params=POINT)
+    choice = lr_bsz.optimum(N, D, tolerance=tolerance, constants=POINT)
     target = (1 + tolerance) * choice["lm_loss"]
     (lr_low, lr_high), (bsz_low, bsz_high) = choice["lr_basin"], choice["bsz_basin"]
     assert lr_low < choice["lr"] < lr_high and bsz_low < choice["bsz"] < bsz_high
@@ -74,8 +74,8 @@ def test_basin_ends_lie_at_the_tolerance(tolerance):
 
 
 def test_a_larger_tolerance_gives_a_wider_basin():
-    narrow = lr_bsz.optimum(5e8, 5e10, 0.005, params=POINT)
-    wide = lr_bsz.optimum(5e8, 5e10, 0.02, params=POINT)
+    narrow = lr_bsz.optimum(5e8, 5e10, 0.005, constants=POINT)
+    wide = lr_bsz.optimum(5e8, 5e10, 0.02, constants=POINT)
     assert wide["lr_basin"][0] < narrow["lr_basin"][0] and wide["lr_basin"][1] > narrow["lr_basin"][1]
     assert wide["bsz_basin"][0] < narrow["bsz_basin"][0] and wide["bsz_basin"][1] > narrow["bsz_basin"][1]
 
@@ -98,35 +98,35 @@ def test_the_stored_law_answers_with_intervals_and_plain_json():
     assert json.loads(json.dumps(body)) == body
     assert {"lr", "bsz", "lm_loss", "lr_basin", "bsz_basin", "tolerance", "lr_interval", "bsz_interval",
             "units", "warnings"} <= set(body)
-    same = lr_bsz.optimum(LARGEST, 1e11, params=lr_bsz.PARAMS["all_data"], group="all_data")
+    same = lr_bsz.optimum(LARGEST, 1e11, constants=lr_bsz.PARAMS["all_data"], group="all_data")
     assert same["lr"] == choice["lr"] and same.interval == choice.interval
 
 
 def test_regret_is_zero_at_the_optimum_and_grows_away_from_it():
     N, D = 5e8, 5e10
-    best = lr_bsz.optimum(N, D, params=POINT)
-    at_best = lr_bsz.regret(best["lr"], best["bsz"], N, D, params=POINT)
+    best = lr_bsz.optimum(N, D, constants=POINT)
+    at_best = lr_bsz.regret(best["lr"], best["bsz"], N, D, constants=POINT)
     assert at_best["regret"] == pytest.approx(0.0, abs=1e-12)
     assert at_best["optimal_lm_loss"] == pytest.approx(best["lm_loss"], rel=1e-12)
-    off = lr_bsz.regret(best["lr"] * 4, best["bsz"], N, D, params=POINT)
+    off = lr_bsz.regret(best["lr"] * 4, best["bsz"], N, D, constants=POINT)
     assert off["regret"] > 0.005 and off["lm_loss"] == pytest.approx(float(_loss(N, D, best["lr"] * 4, best["bsz"])))
 
 
 def test_optima_move_as_step_law_says():
-    small = lr_bsz.optimum(2.2e8, 1e10, params=POINT)
-    more_data = lr_bsz.optimum(2.2e8, 8e10, params=POINT)
-    larger = lr_bsz.optimum(1e9, 1e10, params=POINT)
+    small = lr_bsz.optimum(2.2e8, 1e10, constants=POINT)
+    more_data = lr_bsz.optimum(2.2e8, 8e10, constants=POINT)
+    larger = lr_bsz.optimum(1e9, 1e10, constants=POINT)
     assert more_data["bsz"] > 2 * small["bsz"] and more_data["lr"] > small["lr"]
     assert larger["lr"] < small["lr"] and larger["lm_loss"] < small["lm_loss"]
     # Step Law's batch size, 0.58 D^0.571 tokens, within a factor 1.5 inside the training range.
     for N, D in [(2.2e8, 4e9), (5e8, 5e10), (LARGEST, 1e11)]:
-        ratio = lr_bsz.optimum(N, D, params=POINT)["bsz"] / (0.58 * D**0.571 / 2048)
+        ratio = lr_bsz.optimum(N, D, constants=POINT)["bsz"] / (0.58 * D**0.571 / 2048)
         assert 1 / 1.5 < ratio < 1.5
 
 
 def test_extrapolation_is_reported():
     with pytest.warns(decide.ExtrapolationWarning) as caught:
-        choice = lr_bsz.optimum(7e9, 1e12, params=POINT)
+        choice = lr_bsz.optimum(7e9, 1e12, constants=POINT)
     emitted = [str(w.message) for w in caught]
     for name in (N_, D_):
         assert any(name in message for message in emitted)
@@ -150,14 +150,14 @@ def test_optimum_at_7b_on_2t_tokens_lies_near_step_law_and_deepseek():
     deepseek_lr, deepseek_bsz = 0.3118 * compute**-0.125, 0.2920 * compute**0.3271 / 2048
     assert step_lr == pytest.approx(1.02e-3, rel=0.01) and step_bsz == pytest.approx(2992, rel=0.01)
     assert deepseek_lr == pytest.approx(4.25e-4, rel=0.01) and deepseek_bsz == pytest.approx(4493, rel=0.01)
-    choice = _quiet(lr_bsz.optimum, N, D, params=POINT)
+    choice = _quiet(lr_bsz.optimum, N, D, constants=POINT)
     # The learning rate between the two published rules; the batch within a factor 2.5 of both.
     assert deepseek_lr <= choice["lr"] <= step_lr
     for published in (step_bsz, deepseek_bsz, 2304 * 4096 / 2048):
         assert 1 / 2.5 < choice["bsz"] / published < 2.5
     # Under the law, each published choice costs under 1% of the loss.
     for lr, bsz in [(step_lr, step_bsz), (deepseek_lr, deepseek_bsz), (4.2e-4, 2304 * 4096 / 2048)]:
-        assert 0 <= _quiet(lr_bsz.regret, lr, bsz, N, D, params=POINT)["regret"] < 0.01
+        assert 0 <= _quiet(lr_bsz.regret, lr, bsz, N, D, constants=POINT)["regret"] < 0.01
 
 
 def test_optimum_at_the_held_out_slice_is_the_run_v1_chose():
@@ -175,10 +175,10 @@ def test_optimum_at_the_held_out_slice_is_the_run_v1_chose():
     def on_grid(lr, bsz):
         return (lr_grid[np.argmin(np.abs(np.log(lr_grid / lr)))], bsz_grid[np.argmin(np.abs(np.log(bsz_grid / bsz)))])
 
-    choice = lr_bsz.optimum(LARGEST, 1e11, params=POINT)
+    choice = lr_bsz.optimum(LARGEST, 1e11, constants=POINT)
     assert on_grid(choice["lr"], choice["bsz"]) == on_grid(1.18e-3, 544.0) == (2.0**-9.5, 512.0)
     # The run is also inside the law's own 0.5% basin.
-    assert lr_bsz.regret(2.0**-9.5, 512.0, LARGEST, 1e11, params=POINT)["regret"] < 0.005
+    assert lr_bsz.regret(2.0**-9.5, 512.0, LARGEST, 1e11, constants=POINT)["regret"] < 0.005
 
 
 def test_optimum_lands_on_the_measured_best_runs_of_the_largest_model():
@@ -187,7 +187,7 @@ def test_optimum_lands_on_the_measured_best_runs_of_the_largest_model():
     table = data.load("lr_bsz")
     for tokens in (2e10, 5.69e10):
         rows = table[(table[N_] == LARGEST) & (table[D_] == tokens)]
-        choice = lr_bsz.optimum(LARGEST, tokens, params=POINT)
+        choice = lr_bsz.optimum(LARGEST, tokens, constants=POINT)
         distance = np.log(rows.lr / choice["lr"]) ** 2 + np.log(rows.bsz / choice["bsz"]) ** 2
         nearest = rows.iloc[int(np.argmin(distance))]
         assert nearest.lm_loss / rows.lm_loss.min() - 1 < 0.005
@@ -207,13 +207,13 @@ def own_record(tmp_path_factory):
 
 def test_decisions_answer_from_a_fitted_record(own_record):
     _, record = own_record
-    choice = _quiet(lr_bsz.optimum, LARGEST, 1e11, params=record)
-    stored = lr_bsz.optimum(LARGEST, 1e11, params=POINT)
+    choice = _quiet(lr_bsz.optimum, LARGEST, 1e11, constants=record)
+    stored = lr_bsz.optimum(LARGEST, 1e11, constants=POINT)
     assert choice.interval["lr"] and choice.interval["bsz"]
     # Fitted without the 1.07B model, the optimum stays within 20% of the full fit's.
     assert choice["lr"] == pytest.approx(stored["lr"], rel=0.2)
     assert choice["bsz"] == pytest.approx(stored["bsz"], rel=0.2)
-    cost = _quiet(lr_bsz.regret, stored["lr"], stored["bsz"], LARGEST, 1e11, params=record)
+    cost = _quiet(lr_bsz.regret, stored["lr"], stored["bsz"], LARGEST, 1e11, constants=record)
     assert 0 <= cost["regret"] < 0.005
 
 
@@ -252,7 +252,7 @@ def test_the_command_line_reaches_each_decision(capsys, own_record):
 ])
 def test_impossible_optimum_requests_are_refused(args, kwargs, named):
     with pytest.raises(data.InputError, match=named):
-        lr_bsz.optimum(*args, **kwargs, params=POINT)
+        lr_bsz.optimum(*args, **kwargs, constants=POINT)
 
 
 @pytest.mark.parametrize("args, named", [
@@ -263,13 +263,13 @@ def test_impossible_optimum_requests_are_refused(args, kwargs, named):
 ])
 def test_impossible_regret_requests_are_refused(args, named):
     with pytest.raises(data.InputError, match=named):
-        lr_bsz.regret(*args, params=POINT)
+        lr_bsz.regret(*args, constants=POINT)
 
 
 def test_constants_without_an_optimum_are_refused():
     flat = list(lr_bsz.PARAMS["all_data"])
     flat[4] = 0.5  # the under-training term now grows with the learning rate: no minimum inside the search
     with pytest.raises(data.InputError, match="no optimum"):
-        lr_bsz.optimum(LARGEST, 1e11, params={"all_data": flat})
+        lr_bsz.optimum(LARGEST, 1e11, constants={"all_data": flat})
     with pytest.raises(data.InputError, match="unknown group"):
         lr_bsz.optimum(LARGEST, 1e11, group="no-such-group")

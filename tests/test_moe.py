@@ -177,13 +177,13 @@ def test_decisions_answer_from_a_record_of_ones_own_runs(tmp_path):
     path = own.save(tmp_path / "moe.json")
     record = records.read(path)
     stored = law.experts_plan(3.68e8)
-    mine = law.experts_plan(3.68e8, params=record)
+    mine = law.experts_plan(3.68e8, constants=record)
     # The same runs and routine: the same plan (a refit agrees to far below what is shown).
     np.testing.assert_allclose(mine.answer["loss"], stored.answer["loss"], rtol=1e-6)
     assert "doubling_gain" in mine.interval and mine.answer["threshold_experts"] == 512.0
     small = scalinglaws.fit("moe", runs[runs.dense_parameter_count < 1e8], bootstrap=0)
     with pytest.warns(decide.ExtrapolationWarning, match="dense_parameter_count"):
-        beyond = law.expert_doubling(3.68e8, 64, params=small)  # beyond the small runs' sizes
+        beyond = law.expert_doubling(3.68e8, 64, constants=small)  # beyond the small runs' sizes
     assert beyond.answer["gain"] > 0 and beyond.interval == {}
 
 

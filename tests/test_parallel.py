@@ -10,10 +10,10 @@ from scalinglaws import cli, data, decide, records
 from scalinglaws.laws import parallel as law
 
 
-def _multiplier(parallel_size, group, params=None):
+def _multiplier(parallel_size, group, constants=None):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)  # P = 8 is beyond P <= 4
-        return law.equivalent_parameters(1e9, parallel_size, params=params, group=group)
+        return law.equivalent_parameters(1e9, parallel_size, constants=constants, group=group)
 
 
 def test_the_law_is_the_weighted_combination_of_its_two_forms():
@@ -65,7 +65,7 @@ def test_the_answer_lies_inside_its_interval_and_warns_beyond_four_streams():
 def test_the_decision_answers_from_other_constants():
     # Constants with no gain from streams: every stream count is worth exactly one model.
     flat = {g: [c[0], c[1], c[2], 0.0, c[4], c[5], c[6], 0.0] for g, c in law.PARAMS.items()}
-    result = _multiplier(8, "pile", params=flat)
+    result = _multiplier(8, "pile", constants=flat)
     assert result["multiplier"] == pytest.approx(1.0, abs=1e-9)
     assert result.interval == {}  # bare constants have no bootstrap
 

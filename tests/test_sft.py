@@ -151,13 +151,13 @@ def test_decisions_answer_from_a_record_of_ones_own_fit(tmp_path):
     fitted = scalinglaws.fit("sft", mine, bootstrap=5, seed=0)
     path = fitted.save(tmp_path / "flan.json")
     record = records.read(path)
-    ranked = sft.rank_base_models("flan", 102400, params=record)
+    ranked = sft.rank_base_models("flan", 102400, constants=record)
     measured = mine[mine.sft_data_size == 102400].set_index("group").sft_loss
     assert ranked.answer["ranking"][0]["group"] == measured.idxmin()
     assert "best" in ranked.probability and len(ranked.answer["ranking"]) == 14
     with pytest.raises(data.InputError, match="gigaword"):
-        sft.rank_base_models("gigaword", 102400, params=record)
-    need = _quiet(sft.data_for_loss, 2.0, params=record, group="('gpt2', 'flan')")
+        sft.rank_base_models("gigaword", 102400, constants=record)
+    need = _quiet(sft.data_for_loss, 2.0, constants=record, group="('gpt2', 'flan')")
     assert any("sft_data_size" in note for note in need.warnings)  # beyond the 102400 of this record
     again = _quiet(sft.predict, {"sft_data_size": [need.answer["sft_data_size"]]}, record, group="('gpt2', 'flan')")
     np.testing.assert_allclose(again, [2.0], rtol=1e-9)

@@ -149,7 +149,7 @@ def test_recovery_from_constants_fitted_to_own_runs(tmp_path):
     runs = table.loc[table.group == "mmlu", ["log_flops", "brier_score"]]
     path = scalinglaws.fit("u_shape", runs, bootstrap=5, seed=0).save(tmp_path / "mmlu.json")
     record = records.read(path)
-    result = u_shape.recovery(params=record)
+    result = u_shape.recovery(constants=record)
     assert result.group == "all_data" and result.answer["evidence"] == "not identified"
     assert result.answer["lowest_brier_score"] == pytest.approx(
         u_shape.recovery(group="mmlu").answer["lowest_brier_score"], abs=1e-6)
@@ -183,7 +183,7 @@ def test_bad_arguments_are_named():
     with pytest.raises(data.InputError, match="recovery"):
         u_shape.recovery(0.5, group="mmlu")
     with pytest.raises(data.InputError, match="constants"):
-        u_shape.recovery(params=[1.0, 2.0], group="mmlu")
+        u_shape.recovery(constants=[1.0, 2.0], group="mmlu")
 
 
 def test_user_table_without_groups_fits_one_benchmark():

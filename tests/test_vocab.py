@@ -178,7 +178,7 @@ def test_constants_without_a_vocabulary_optimum_are_refused():
     constants = list(vocab.PARAMS["all_data"])
     constants[vocab.PARAM_NAMES.index("D")] = 0.0
     with pytest.raises(data.InputError, match="params"):
-        vocab.optimal_vocab(1e8, 1e10, params=constants)
+        vocab.optimal_vocab(1e8, 1e10, constants=constants)
 
 
 def test_compare_vocabs_picks_the_lowest_loss():
@@ -228,13 +228,13 @@ def own_record(tmp_path_factory):
 def test_decisions_answer_from_a_record_of_ones_own_fit(own_record):
     fitted, path = own_record
     record = records.read(path)
-    from_file = _quiet(vocab.optimal_vocab, 2e8, 2e10, params=record)
+    from_file = _quiet(vocab.optimal_vocab, 2e8, 2e10, constants=record)
     direct = _quiet(fitted.decide, "optimal_vocab", 2e8, 2e10)
     assert from_file.answer["vocab_size"] == pytest.approx(direct.answer["vocab_size"], rel=1e-12)
     assert from_file.interval["vocab_size"]  # the record carries its bootstrap
     stored = vocab.optimal_vocab(2e8, 2e10)
     assert from_file.answer["vocab_size"] != pytest.approx(stored.answer["vocab_size"], rel=1e-6)
-    compared = _quiet(vocab.compare_vocabs, 2e8, 2e10, [8192, 32768], params=record)
+    compared = _quiet(vocab.compare_vocabs, 2e8, 2e10, [8192, 32768], constants=record)
     assert compared.answer["best"] in ("8192", "32768")
 
 
@@ -261,7 +261,7 @@ def test_cli_reaches_each_decision(capsys, own_record):
     _, path = own_record
     code, out, _ = _run(capsys, "optimize", "vocab", "--non-vocab-parameters", "2e8", "--num-characters", "2e10",
                         "--constants", str(path), "--json")
-    expected = _quiet(vocab.optimal_vocab, 2e8, 2e10, params=records.read(path)).answer["vocab_size"]
+    expected = _quiet(vocab.optimal_vocab, 2e8, 2e10, constants=records.read(path)).answer["vocab_size"]
     assert code == 0 and json.loads(out)["vocab_size"] == pytest.approx(expected, rel=1e-12)
 
 

@@ -307,7 +307,7 @@ def _optimize(args: argparse.Namespace) -> int:
         from .decide import ExtrapolationWarning
 
         warnings.simplefilter("ignore", ExtrapolationWarning)
-        result = decision.public(**values, params=_constants(args.constants), group=args.group)
+        result = decision.public(**values, constants=_constants(args.constants), group=args.group)
     for message in result.warnings:
         print(f"warning: {message}", file=sys.stderr)
     body = result.to_dict()
@@ -377,11 +377,7 @@ def _add_inputs(parser: argparse.ArgumentParser, module: str) -> None:
 
 
 def _constants_option(parser: argparse.ArgumentParser, module: str) -> None:
-    from . import data
-
-    # --params is an older name for the file, kept where no input is called params.
-    names = ["--constants"] + ([] if "params" in data.task(module).input_names else ["--params"])
-    parser.add_argument(*names, dest="constants", metavar="FILE",
+    parser.add_argument("--constants", dest="constants", metavar="FILE",
                         help="constants from `scalinglaws fit --out` (default: the law's stored constants)")
 
 
@@ -400,22 +396,11 @@ def _kind(parameter: inspect.Parameter) -> str:
     return "float"
 
 
-def _decision_options(name: str, module: str) -> list[str]:
-    """The option(s) of a decision argument. In Python a decision's ``params`` are its
-    constants, so a model size is called ``parameters`` there; where the law's input is
-    called params, the command also takes ``--params`` for it, as the task's tables do."""
-    from . import data
-
-    if name == "parameters" and "params" in data.task(module).input_names:
-        return ["--params", _option(name)]
-    return [_option(name)]
-
-
 def _add_decision_options(parser: argparse.ArgumentParser, decision, module: str) -> None:
     for parameter in decision.arguments:
         kind = _kind(parameter)
         help_text = decision.units.get(parameter.name)
-        options = _decision_options(parameter.name, module)
+        options = [_option(parameter.name)]
         if kind == "bool":
             parser.add_argument(*options, dest=parameter.name, action=argparse.BooleanOptionalAction,
                                 default=None, help=help_text)

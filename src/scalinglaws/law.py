@@ -8,7 +8,7 @@ notebook's form and fitting routine, and takes from it the names people use::
     PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 The law's decisions are declared with ``@LAW.decision(...)``: each takes the constants it
-decides with (``params=None``: the stored ones; a vector, a record read from a file, or
+decides with (``constants=None``: the stored ones; a vector, a record read from a file, or
 the result of `scalinglaws.fit`) and ``group``, states its units, and returns a
 `scalinglaws.decide.Result` with intervals where the law has a bootstrap. The
 command line (``scalinglaws optimize LAW [DECISION]``) is built from these declarations.
@@ -56,7 +56,7 @@ class Decision:
 
     @property
     def arguments(self) -> list[inspect.Parameter]:
-        """The decision's own arguments (without the constants, ``params`` and ``group``)."""
+        """The decision's own arguments (without ``constants`` and ``group``)."""
         return list(inspect.signature(self.function).parameters.values())[1:]
 
 
@@ -287,9 +287,9 @@ class Law:
         return vector
 
     def resolve(self, params: Any = None, group: str | None = None, *, need_group: bool = True):
-        """``(record, params by group, group, constants)`` for what a caller passed as ``params``.
+        """``(record, constants by group, group, constants)`` for what a caller passed as ``constants``.
 
-        ``params`` is None (the stored constants), a record (from `records.read`, or
+        ``params`` (the caller's ``constants``) is None (the stored constants), a record (from `records.read`, or
         the ``.record`` of `scalinglaws.fit`'s result), a mapping of groups to
         constants, or one vector of constants. ``record`` is what carries ranges and a
         bootstrap (None for bare constants).
@@ -311,9 +311,9 @@ class Law:
         elif isinstance(params, Mapping):
             by_group = {str(g): self._vector(v, f"constants of group {g!r}").tolist() for g, v in params.items()}
             if not by_group:
-                raise InputError("params: no groups given")
+                raise InputError("constants: no groups given")
         else:
-            vector = self._vector(params, "params")
+            vector = self._vector(params, "constants")
             stored = self._stored_or_none()
             if stored is not None:
                 # A stored group's own constants keep its record (and bootstrap).
@@ -340,11 +340,11 @@ class Law:
 
     # ------------------------------------------------------------ predicting
 
-    def predict(self, X: Any, params: Any = None, interval: float | None = None, group: str | None = None):
+    def predict(self, X: Any, constants: Any = None, interval: float | None = None, group: str | None = None):
         """Predict the target(s) for inputs ``X``.
 
         ``X``: a mapping of input columns (a dict of lists or arrays, a DataFrame), a list
-        of dicts, or an (n, inputs) array in the schema's order. ``params``: see
+        of dicts, or an (n, inputs) array in the schema's order. ``constants``: see
         `resolve` (None: the stored constants of ``group``). Without ``interval``,
         returns an array, (n,) for one target and (n, targets) for several. With
         ``interval=0.9``, returns a DataFrame with each target and its ``<target>_low`` and
@@ -353,16 +353,16 @@ class Law:
         run-to-run noise and the extrapolation error the backtests measured. Inputs beyond
         the training range raise an `scalinglaws.decide.ExtrapolationWarning`.
         """
-        columns, center, low, high = self.predict_arrays(X, params, interval, group)
+        columns, center, low, high = self.predict_arrays(X, constants, interval, group)
         if interval is None:
             return center
         return self._frame(columns, center, low, high)
 
-    def predict_arrays(self, X: Any, params: Any = None, interval: float | None = None, group: str | None = None):
+    def predict_arrays(self, X: Any, constants: Any = None, interval: float | None = None, group: str | None = None):
         """``(inputs, prediction, low, high)`` as arrays: `predict` without pandas
         (``low`` and ``high`` are None without ``interval``)."""
         columns = validate_inputs(self.task, X)
-        record, _, group, constants = self.resolve(params, group)
+        record, _, group, constants = self.resolve(constants, group)
         self.warn_outside(columns, record, group)
         with np.errstate(all="ignore"):
             center = np.asarray(self.formula(columns, constants), dtype=float)
@@ -399,7 +399,7 @@ class Law:
         uncertainty = None if record is None else record.uncertainty
         if uncertainty is None or group not in uncertainty.draws:
             raise InputError(
-                "an interval needs the constants' bootstrap: use the stored constants (params=None), "
+                "an interval needs the constants' bootstrap: use the stored constants (constants=None), "
                 "a record from `scalinglaws fit`, or scalinglaws.fit(...) with bootstrap > 0"
             )
         shape = center.shape
@@ -515,7 +515,7 @@ class Law:
         per_group: bool = True,
     ):
         """Declare a decision: ``function(fitted, ...) -> dict`` becomes a public function
-        ``name(..., params=None, group=None) -> Result``.
+        ``name(..., constants=None, group=None) -> Result``.
 
         ``fitted`` is a `Fitted` (the constants the caller chose); arguments named
         after the task's inputs are checked against their domain and the training range;
@@ -530,18 +530,18 @@ class Law:
             own = list(inspect.signature(function).parameters.values())[1:]
             public_signature = inspect.Signature([
                 *own,
-                inspect.Parameter("params", inspect.Parameter.KEYWORD_ONLY, default=None),
+                inspect.Parameter("constants", inspect.Parameter.KEYWORD_ONLY, default=None),
                 inspect.Parameter("group", inspect.Parameter.KEYWORD_ONLY, default=None),
             ])
 
             @functools.wraps(function)
-            def public(*args, params=None, group=None, **kwargs):
+            def public(*args, constants=None, group=None, **kwargs):
                 try:
                     bound = inspect.Signature(own).bind(*args, **kwargs)
                 except TypeError as error:
                     raise InputError(f"{function.__name__}: {error}") from None
                 bound.apply_defaults()
-                return self._decide(self.decisions[function.__name__], dict(bound.arguments), params, group)
+                return self._decide(self.decisions[function.__name__], dict(bound.arguments), constants, group)
 
             public.__signature__ = public_signature  # help() shows what a caller passes
             question = (inspect.getdoc(function) or function.__name__).split("\n")[0]

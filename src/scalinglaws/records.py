@@ -3,7 +3,7 @@
 One format, read and written here only. A law's notebook stores its record in
 ``laws/<module>.json``; ``scalinglaws fit --out`` writes the same format for constants
 fitted to a user's own runs, so that every command and function that takes constants
-(``--constants FILE``, ``params=``) takes either.
+(``--constants FILE``, ``constants=``) takes either.
 
 A record is rewritten only when what it says changes: constants are compared through
 what they predict on the training rows (another CPU's kernels move the last digits of a

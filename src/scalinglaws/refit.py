@@ -62,7 +62,7 @@ class FittedLaw:
 
     def decide(self, name: str | None = None, /, *args, group: str | None = None, **kwargs):
         """Run one of the law's decisions with these constants (the main one if ``name`` is None)."""
-        return _law(self.task).decide(name, *args, params=self.record, group=group, **kwargs)
+        return _law(self.task).decide(name, *args, constants=self.record, group=group, **kwargs)
 
     def to_dict(self) -> dict[str, Any]:
         body = self.record.to_dict()
@@ -71,7 +71,7 @@ class FittedLaw:
         return body
 
     def save(self, path: str | Path) -> Path:
-        """Write the record as JSON: ``load_fitted``, ``--constants`` and ``params=`` read it."""
+        """Write the record as JSON: ``load_fitted``, ``--constants`` and ``constants=`` read it."""
         path = Path(path)
         if path.is_dir():
             raise InputError(f"{path} is a directory: name a file to write the constants to")

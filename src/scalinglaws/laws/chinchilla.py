@@ -164,22 +164,22 @@ predict, fit = LAW.predict, LAW.fit
 # notebooks/chinchilla.py, cell 39
 @LAW.decision(
     units={"compute": "FLOP", "params": "parameters", "tokens": "tokens",
-           "tokens_per_param": "tokens per parameter", "loss": "nats", "parameters": "parameters (a model size)"},
+           "tokens_per_param": "tokens per parameter", "loss": "nats"},
     interval=("params", "tokens", "tokens_per_param", "compute", "loss"),
     main=True,
 )
-def allocate(fitted, compute: float = None, parameters: float = None):
+def allocate(fitted, compute: float = None, params: float = None):
     """The compute-optimal split of a budget between parameters and tokens (or the tokens a model size deserves).
 
     Give ``compute`` (FLOP, with C = 6 N D): the ``params`` and ``tokens`` of the lowest loss at
-    that budget. Or give ``parameters`` (a model size): the ``tokens`` and ``compute`` for which a model
+    that budget. Or give ``params`` (a model size): the ``tokens`` and ``compute`` for which a model
     of that size is compute-optimal. Both answers also give ``tokens_per_param`` and the
     predicted ``loss``; the interval of the quantity given is the quantity itself.
     """
-    if compute is None and parameters is None:
-        raise data.InputError("allocate: give compute (FLOP) or parameters (a model size)")
-    if compute is not None and parameters is not None:
-        raise data.InputError("allocate: give compute (FLOP) or parameters (a model size), not both")
+    if compute is None and params is None:
+        raise data.InputError("allocate: give compute (FLOP) or params (a model size)")
+    if compute is not None and params is not None:
+        raise data.InputError("allocate: give compute (FLOP) or params (a model size), not both")
     E, A, B, alpha = fitted.constants
     if not (A > 0 and B > 0 and alpha > 0):
         raise data.InputError("allocate: these constants have no compute-optimal split (A, B and alpha must be positive)")
@@ -188,7 +188,7 @@ def allocate(fitted, compute: float = None, parameters: float = None):
         compute = decide.positive("compute", compute)
         params = math.sqrt(compute / (6.0 * ratio))
     else:
-        params = decide.positive("parameters", parameters)
+        params = decide.positive("params", params)
         compute = 6.0 * ratio * params**2
     tokens = ratio * params
     loss = float(fitted.predict({"params": [params], "tokens": [tokens]})[0])

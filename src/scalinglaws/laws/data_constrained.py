@@ -241,7 +241,7 @@ def _epoch_grid(most):
     interval=("best_epochs", "best_loss", "half_value_epoch", "knee_epoch", "worth_of_4_epochs"),
     main=True,
 )
-def epochs_plan(fitted, unique_tokens: float, tokens: float, parameters: float):
+def epochs_plan(fitted, unique_tokens: float, tokens: float, params: float):
     """How many epochs of unique_tokens to train a model of that many parameters on, within a budget of tokens.
 
     For each number of epochs from 1 to ``tokens / unique_tokens``: ``epochs``, the predicted
@@ -251,11 +251,8 @@ def epochs_plan(fitted, unique_tokens: float, tokens: float, parameters: float):
     ``half_value_epoch`` and ``knee_epoch``, beyond which a repeated token is worth less than
     half and 1/e of a fresh one (whether or not within the budget); ``worth_of_4_epochs``,
     the fresh tokens 4 epochs are worth per token trained.
-
-    (The model size is ``parameters``, not ``params``: every decision takes ``params=`` for
-    the constants it decides with.)
     """
-    params = decide.positive("parameters", parameters)
+    params = decide.positive("params", params)
     most = tokens / unique_tokens
     notes = []
     if most < 1:
