@@ -100,6 +100,8 @@ import math
 import numpy as np
 
 from scalinglaws import data, decide, fitting
+from scalinglaws.law import Law
+from scalinglaws.pool import Candidate, Protocol
 
 TASK = data.task("chinchilla")
 
@@ -119,6 +121,32 @@ START_GRID = fitting.grid_starts(
 
 #: L-BFGS-B runs from the starts where the objective is lowest (a screen of the grid).
 SCREENED_STARTS = 10
+
+#: The constants (E, A, B, alpha, beta) of the two-exponent law as its sources printed them.
+PUBLISHED = {
+    "Besiroglu et al. 2024": [1.82, 482.01, 2085.43, 0.3478, 0.3658],
+    "Hoffmann et al. 2022, Approach 3": [1.69, 406.4, 410.7, 0.34, 0.28],
+}
+
+
+def _n(X):
+    return np.asarray(X["params"], dtype=float)
+
+
+def _d(X):
+    return np.asarray(X["tokens"], dtype=float)
+
+
+def two_exponents(X, params):
+    """E + A/N^alpha + B/D^beta: Hoffmann et al.'s form."""
+    E, A, B, alpha, beta = params
+    return E + A * _n(X) ** -alpha + B * _d(X) ** -beta
+
+
+def one_exponent(X, params):
+    """E + A/N^alpha + B/D^alpha: one exponent for parameters and tokens."""
+    E, A, B, alpha = params
+    return E + A * _n(X) ** -alpha + B * _d(X) ** -alpha
 
 
 def trained_enough(table):
@@ -222,9 +250,9 @@ def fit_log_sum_exp(table, *, shared=False, start=None, keep=SCREENED_STARTS,
 # public).
 
 # %%
-REPLICATION = {"E": 1.82, "A": 482.01, "B": 2085.43, "alpha": 0.3478, "beta": 0.3658}
-APPROACH_3 = {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}
 FIVE = ["E", "A", "B", "alpha", "beta"]
+REPLICATION = dict(zip(FIVE, PUBLISHED["Besiroglu et al. 2024"]))
+APPROACH_3 = dict(zip(FIVE, PUBLISHED["Hoffmann et al. 2022, Approach 3"]))
 
 kept_fit = fit_log_sum_exp(table)["all_data"]
 all_runs_fit = fit_log_sum_exp(table, min_tokens_per_param=0.0)["all_data"]
@@ -242,12 +270,7 @@ reproduction.apply(lambda column: column.map(lambda v: f"{v:.4g}"))
 # from 60 screened starts instead of 10 lands on the same optimum:
 
 # %%
-def chinchilla_predict(X, params):
-    E, A, B, alpha, beta = params
-    return E + A * np.asarray(X["params"], dtype=float) ** -alpha + B * np.asarray(X["tokens"], dtype=float) ** -beta
-
-
-np.testing.assert_allclose(chinchilla_predict(table, wider_grid), chinchilla_predict(table, kept_fit), rtol=1e-9)
+np.testing.assert_allclose(two_exponents(table, wider_grid), two_exponents(table, kept_fit), rtol=1e-9)
 print("10 and 60 screened starts: the same predictions to 1e-9")
 
 # %% [markdown]
@@ -258,7 +281,7 @@ print("10 and 60 screened starts: the same predictions to 1e-9")
 
 # %% tags=["hide-input"]
 def fit_quality(constants, rows):
-    predicted = chinchilla_predict(rows, constants)
+    predicted = two_exponents(rows, constants)
     residual = np.log(rows.loss.to_numpy()) - np.log(predicted)
     return {"R2 on the loss": metrics.r2(rows.loss.to_numpy(), predicted),
             "median log residual": float(np.median(residual)),
@@ -288,49 +311,45 @@ pd.DataFrame(
 #
 # *Published:*
 #
-# 1. **Chinchilla** (Hoffmann et al. 2022, fitted as by Besiroglu et al. 2024):
-#    $L = E + A/N^{\alpha} + B/D^{\beta}$. Five constants.
-# 2. **Chinchilla on all 245 runs**: the same, without leaving out the five under-trained runs
-#    (the rule is a choice; the protocol scores it).
-# 3. **Kaplan et al. (2020) with a floor**: $L = E + \big((N_c/N)^{\alpha/\beta} + D_c/D\big)^{\beta}$,
-#    the form of the first joint law of $N$ and $D$, where data and parameters interact (an
-#    overfitting term) instead of adding up.
+# 1. **Chinchilla** (`two-exponents`; Hoffmann et al. 2022, fitted as by Besiroglu et al. 2024):
+#    $L = E + A/N^{\alpha} + B/D^{\beta}$. Five constants. Its printed constants (the
+#    replication's, and Hoffmann et al.'s Approach 3) come with it:
+#    `predict(X, form="two-exponents", published=True)`.
+# 2. **Chinchilla on all 245 runs** (`all-runs`): the same, without leaving out the five
+#    under-trained runs (the rule is a choice; the protocol scores it).
+# 3. **Kaplan et al. (2020) with a floor** (`kaplan-floor`):
+#    $L = E + \big((N_c/N)^{\alpha/\beta} + D_c/D\big)^{\beta}$, the form of the first joint law
+#    of $N$ and $D$, where data and parameters interact (an overfitting term) instead of adding up.
 #
 # *Conservative* (they promise less beyond the data):
 #
-# 4. **Tail only**: the Chinchilla form fitted to the runs within 1.5 decades of compute below
-#    the largest, trusting the nearest runs only.
-# 5. **Compute only**: $L = E + K\,(C / 10^{21})^{-\gamma}$ with $C = 6ND$: the loss of the best
-#    runs falls with compute towards a floor, and the allocation is ignored. A reference: it
-#    cannot choose a split.
+# 4. **Tail only** (`tail-only`): the Chinchilla form fitted to the runs within 1.5 decades of
+#    compute below the largest, trusting the nearest runs only.
+# 5. **Compute only** (`compute-only`): $L = E + K\,(C / 10^{21})^{-\gamma}$ with $C = 6ND$: the
+#    loss of the best runs falls with compute towards a floor, and the allocation is ignored. A
+#    reference: it cannot choose a split.
 #
 # *Ours:*
 #
-# 6. **One exponent**: $L = E + A/N^{\alpha} + B/D^{\alpha}$, four constants. Hoffmann et al.'s
-#    Approaches 1 and 2 found that parameters and tokens should grow at the same rate with
-#    compute ($N_\mathrm{opt} \propto C^{0.50}$ and $C^{0.49}$); with one exponent that is exact,
-#    and the compute-optimal ratio of tokens to parameters is a constant, $(B/A)^{1/\alpha}$.
+# 6. **One exponent** (`one-exponent`): $L = E + A/N^{\alpha} + B/D^{\alpha}$, four constants.
+#    Hoffmann et al.'s Approaches 1 and 2 found that parameters and tokens should grow at the
+#    same rate with compute ($N_\mathrm{opt} \propto C^{0.50}$ and $C^{0.49}$); with one exponent
+#    that is exact, and the compute-optimal ratio of tokens to parameters is a constant,
+#    $(B/A)^{1/\alpha}$.
+#
+# The pool is part of the law: the cell below is exported with it, so that a study of your own
+# runs (`scalinglaws.study("chinchilla", runs)`) weighs the same forms by the same protocol, and
+# every form can be used by its key.
 
-# %% tags=["hide-input"]
-def _n(X):
-    return np.asarray(X["params"], dtype=float)
-
-
-def _d(X):
-    return np.asarray(X["tokens"], dtype=float)
-
-
-def one_exponent_predict(X, params):
-    E, A, B, alpha = params
-    return E + A * _n(X) ** -alpha + B * _d(X) ** -alpha
-
-
-def kaplan_predict(X, params):
+# %% tags=["export"]
+def kaplan_with_floor(X, params):
+    """E + ((Nc/N)^(alpha/beta) + Dc/D)^beta, with Nc and Dc as their logs."""
     E, log_nc, log_dc, alpha, beta = params
     return E + (np.exp((log_nc - np.log(_n(X))) * alpha / beta) + np.exp(log_dc - np.log(_d(X)))) ** beta
 
 
-def compute_only_predict(X, params):
+def compute_only(X, params):
+    """E + K (C / 1e21)^-gamma, with C = 6 N D."""
     E, K, gamma = params
     return E + K * (6 * _n(X) * _d(X) / 1e21) ** -gamma
 
@@ -339,72 +358,155 @@ def huber_fit(formula, starts, bounds, keep=None):
     """A form fitted by fitting.fit_groups on the runs the rule keeps, Huber loss on log residuals."""
     def fit(rows, start=None):
         return fitting.fit_groups(formula, trained_enough(rows), TASK, starts, bounds=bounds, start=start,
-                                  keep=keep, log_residuals=True, loss="huber", f_scale=1e-3)
+                                  keep=keep, log_residuals=True, loss="huber", f_scale=HUBER_DELTA)
     return fit
 
 
 def tail_fit(rows, start=None):
-    budget = 6 * rows.params * rows.tokens
+    """The two-exponent fit on the runs within 1.5 decades of compute below the largest."""
+    budget = 6 * rows["params"] * rows["tokens"]
     return fit_log_sum_exp(rows[budget >= budget.max() / 10**1.5], start=start)
 
 
-candidates = [
-    selection.Candidate(
-        "Chinchilla: E + A/N^alpha + B/D^beta", "5", kind="published", origin="Hoffmann 2022; Besiroglu 2024",
-        fit=lambda rows, start=None: fit_log_sum_exp(rows, start=start), predict=chinchilla_predict,
-    ),
-    selection.Candidate(
-        "Chinchilla on all runs (no rule)", "5", kind="published", origin="Besiroglu 2024 without the rule",
-        fit=lambda rows, start=None: fit_log_sum_exp(rows, start=start, min_tokens_per_param=0.0),
-        predict=chinchilla_predict,
-    ),
-    selection.Candidate(
-        "Kaplan with a floor: E + ((Nc/N)^(alpha/beta) + Dc/D)^beta", "5", kind="published",
-        origin="Kaplan 2020 + floor",
-        fit=huber_fit(kaplan_predict, fitting.grid_starts([1.5, 2.0], [30.0, 35.0], [20.0, 25.0], [0.1, 0.3, 0.6],
-                                                          [0.1, 0.3, 0.6]),
-                      ([0.0, 0.0, 0.0, 0.01, 0.01], [5.0, 80.0, 80.0, 3.0, 3.0]), keep=10),
-        predict=kaplan_predict,
-    ),
-    selection.Candidate(
-        "tail only: Chinchilla on the top 1.5 decades of compute", "5", kind="conservative", origin="reference",
-        fit=tail_fit, predict=chinchilla_predict,
-    ),
-    selection.Candidate(
-        "compute only: E + K (C/1e21)^-gamma", "3", kind="conservative", origin="reference",
-        fit=huber_fit(compute_only_predict, fitting.grid_starts([1.5, 2.0], [0.2, 1.0], [0.05, 0.2]),
-                      ([0.0, 0.0, 0.001], [5.0, 50.0, 3.0])),
-        predict=compute_only_predict,
-    ),
-    selection.Candidate(
-        "one exponent: E + A/N^alpha + B/D^alpha", "4", kind="ours", origin="ours",
-        fit=lambda rows, start=None: fit_log_sum_exp(rows, shared=True, start=start), predict=one_exponent_predict,
-    ),
+def fit_constants(table, start=None):
+    """Hoffmann et al.'s fit (Huber loss of log residuals, L-BFGS-B from a grid), one exponent."""
+    return fit_log_sum_exp(table, shared=True, start=start)
+
+
+FIVE_CONSTANTS = ("E", "A", "B", "alpha", "beta")
+CANDIDATES = [
+    Candidate("Chinchilla: E + A/N^alpha + B/D^beta", "5", key="two-exponents", kind="published",
+              origin="Hoffmann 2022; Besiroglu 2024", param_names=FIVE_CONSTANTS, published=PUBLISHED,
+              fit=lambda rows, start=None: fit_log_sum_exp(rows, start=start), predict=two_exponents),
+    Candidate("Chinchilla on all runs (no rule)", "5", key="all-runs", kind="published",
+              origin="Besiroglu 2024 without the rule", param_names=FIVE_CONSTANTS,
+              fit=lambda rows, start=None: fit_log_sum_exp(rows, start=start, min_tokens_per_param=0.0),
+              predict=two_exponents),
+    Candidate("Kaplan with a floor: E + ((Nc/N)^(alpha/beta) + Dc/D)^beta", "5", key="kaplan-floor",
+              kind="published", origin="Kaplan 2020 + floor", param_names=("E", "log_Nc", "log_Dc", "alpha", "beta"),
+              fit=huber_fit(kaplan_with_floor, fitting.grid_starts([1.5, 2.0], [30.0, 35.0], [20.0, 25.0],
+                                                                   [0.1, 0.3, 0.6], [0.1, 0.3, 0.6]),
+                            ([0.0, 0.0, 0.0, 0.01, 0.01], [5.0, 80.0, 80.0, 3.0, 3.0]), keep=10),
+              predict=kaplan_with_floor),
+    Candidate("tail only: Chinchilla on the top 1.5 decades of compute", "5", key="tail-only",
+              kind="conservative", origin="reference", param_names=FIVE_CONSTANTS, fit=tail_fit,
+              predict=two_exponents),
+    Candidate("compute only: E + K (C/1e21)^-gamma", "3", key="compute-only", kind="conservative",
+              origin="reference", param_names=("E", "K", "gamma"),
+              fit=huber_fit(compute_only, fitting.grid_starts([1.5, 2.0], [0.2, 1.0], [0.05, 0.2]),
+                            ([0.0, 0.0, 0.001], [5.0, 50.0, 3.0])),
+              predict=compute_only),
+    Candidate("one exponent: E + A/N^alpha + B/D^alpha", "4", key="one-exponent", kind="ours", origin="ours",
+              param_names=("E", "A", "B", "alpha"), fit=fit_constants, predict=one_exponent),
 ]
 
 # %% [markdown]
 # ## Choosing the law: the selection protocol
 #
 # Every law in this package is chosen by one protocol on the training runs (see the Method
-# page). This task has no held-out split; its target is Chinchilla's budget,
-# $5.76 \times 10^{23}$ FLOP, 44 times the compute of the largest run. So each backtest fits on
-# the runs up to a forecast origin in compute and scores the runs up to 44 times beyond it (the
-# task's target distance, computed from the data, not chosen). The origins sit just above the
-# IsoFLOP profiles at $3 \times 10^{19}$, $10^{20}$, $3 \times 10^{20}$ and $10^{21}$ FLOP, half a
-# decade apart, in gaps between runs: the earliest leaves 90 runs (1.4 decades of compute) to
-# fit on, the latest 225, and every origin holds out at least 20 runs. Compute is a derived
-# column, $C = 6ND$.
+# page), and the same code runs it here and on your runs. This task has no held-out split; its
+# target is Chinchilla's budget, $5.76 \times 10^{23}$ FLOP, 44 times the compute of the largest
+# run. So the extrapolation axis is compute, $C = 6ND$ (derived from the inputs), and each
+# backtest scores the runs up to 44 times beyond its forecast origin (the **reach**: how far the
+# target lies beyond the runs, computed from the data, not chosen). Compute is continuous here
+# (each run has its own), so the package's rule puts the **origins** half a reach apart from the
+# largest run down, each in the widest gap between runs near its place.
+#
+# **Checks against the literature.** A form can forecast the loss and still make the decision
+# the law exists for absurdly. Hoffmann et al.'s Approaches 1 and 2 put the compute-optimal
+# model at Chinchilla's budget at 67B and 63B parameters (about 22 tokens per parameter), and
+# the replication's law at about 20 tokens per parameter; a form whose optimum at
+# $5.76 \times 10^{23}$ FLOP lies outside 40B to 130B parameters or 10 to 35 tokens per
+# parameter contradicts all three, and the protocol does not choose it. The check is about
+# Hoffmann et al.'s own runs: on other runs (another corpus, tokenizer or schedule) a study shows
+# it but does not apply it.
+#
+# The survivors (every form the backtests cannot tell from the best) are compared at the target:
+# the IsoFLOP profile at the target budget, from 2 to 200 tokens per parameter.
+
+# %% tags=["export"]
+def training_compute(X):
+    """Training compute C = 6 N D (FLOP)."""
+    return 6.0 * _n(X) * _d(X)
+
+
+#: Chinchilla's budget: the task's target.
+CHINCHILLA_BUDGET = 5.76e23
+
+
+def compute_optimal(predict, budget):
+    """The compute-optimal (N, D) of a loss ``predict(X)`` at a budget (FLOP), numerically; None
+    if it has no interior optimum between 10^6 parameters and 10^6 tokens."""
+    log_n = np.linspace(np.log(1e6), np.log(budget / 6 / 1e6), 801)
+    with np.errstate(all="ignore"):
+        loss = predict({"params": np.exp(log_n), "tokens": budget / 6 / np.exp(log_n)})
+    if not np.any(np.isfinite(loss)):
+        return None
+    i = int(np.nanargmin(loss))
+    if i in (0, len(log_n) - 1) or np.nanmax(loss) - np.nanmin(loss) < 1e-9:
+        return None
+    low, high = log_n[i - 1], log_n[i + 1]
+    golden = (math.sqrt(5) - 1) / 2
+    for _ in range(60):
+        a, b = high - golden * (high - low), low + golden * (high - low)
+        at_a, at_b = predict({"params": np.exp([a, b]), "tokens": budget / 6 / np.exp([a, b])})
+        low, high = (low, b) if at_a < at_b else (a, high)
+    size = math.exp(0.5 * (low + high))
+    return size, budget / 6 / size
+
+
+def contradicts_the_literature(candidate, constants):
+    """Why a fitted form's split of Chinchilla's budget contradicts Hoffmann et al., or None."""
+    group = next(iter(constants))
+    found = compute_optimal(lambda X: candidate.predict(X, constants[group]), CHINCHILLA_BUDGET)
+    if found is None:
+        return "no compute-optimal size at 5.76e23 FLOP"
+    size, tokens = found
+    if not (40e9 <= size <= 130e9 and 10 <= tokens / size <= 35):
+        return f"at 5.76e23 FLOP: {size / 1e9:.0f}B parameters, {tokens / size:.0f} tokens per parameter"
+    return None
+
+
+def isoflop_target(table, reach, points=None):
+    """The IsoFLOP profile where the survivors are compared: the requested points, or the
+    largest run's compute times the reach, from 2 to 200 tokens per parameter."""
+    if points is not None and len(points):
+        return points[[TASK.group_column, *TASK.input_names]].drop_duplicates().reset_index(drop=True)
+    budget = float(training_compute(table).max()) * reach.get("compute", 1.0)
+    sizes = np.sqrt(budget / (6.0 * np.geomspace(2.0, 200.0, 9)))
+    groups = list(dict.fromkeys(table[TASK.group_column]))
+    import pandas as pd
+
+    return pd.concat([pd.DataFrame({TASK.group_column: g, "params": sizes, "tokens": budget / 6.0 / sizes})
+                      for g in groups], ignore_index=True)
+
+
+PROTOCOL = Protocol(
+    CANDIDATES,
+    axes=("compute",),
+    derived={"compute": training_compute},
+    source_target={"compute": CHINCHILLA_BUDGET},
+    target=isoflop_target,
+    checks=contradicts_the_literature,
+    fit_rows=trained_enough,
+)
+
+FORM = r"L(N, D) = E + \frac{A}{N^{\alpha}} + \frac{B}{D^{\alpha}}"
+PARAM_NAMES = ["E", "A", "B", "alpha"]
+formula = one_exponent
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants, protocol=PROTOCOL)
+predict, fit = LAW.predict, LAW.fit
+
+# %% [markdown]
+# The study of the training runs: backtests, scores, survivors, the choice, the fit on all runs
+# with 100 bootstrap refits, and intervals calibrated on the backtests.
 
 # %%
-TARGET_REACH = CHINCHILLA["compute"] / compute.max()
-by_compute = table.assign(compute=compute)
-ORIGINS = [3.5e19, 1.15e20, 3.5e20, 1.12e21]
-backtests = selection.backtests_beyond(by_compute, TASK, [{"compute": c} for c in ORIGINS], {"compute": TARGET_REACH})
-assert len(backtests) == len(ORIGINS)
-backtests = [selection.Backtest(f"C <= {c:.3g}", b.train, b.held) for c, b in zip(ORIGINS, backtests)]
-print(f"reach: {TARGET_REACH:.1f}x in compute; runs fitted / scored: "
-      + ", ".join(f"{len(b.train)}/{len(b.held)}" for b in backtests))
-evaluation = selection.evaluate(candidates, backtests, TASK)
+study = LAW.study(table)
+evaluation, choice = study.evaluation, study.choice
+print(f"reach: {study.reach['compute']:.1f}x in compute; runs fitted / scored: "
+      + ", ".join(f"{len(b.train)}/{len(b.held)}" for b in study.backtests))
 evaluation.summary().drop(columns="kind").round(4)
 
 # %% [markdown]
@@ -420,58 +522,16 @@ evaluation.table("bias").round(3)
 # %% [markdown]
 # The forecasts are harder than the R2 on the training runs suggests: the held runs span a
 # narrow range of losses, and the extraction from a figure adds noise of a few thousandths
-# of a nat. Leaving the five under-trained runs in makes every forecast worse (the form on all
-# runs over-predicts the loss of larger runs by 0.15 to 0.5 standard deviations). The Kaplan
-# form and the compute-only reference miss by more. The three versions of the Chinchilla form
+# of a nat. Leaving the five under-trained runs in makes the forecasts worse, and the Kaplan
+# form and the compute-only reference miss by more. The versions of the Chinchilla form
 # fitted to the kept runs lead.
 #
-# **Checks against the literature.** A form can forecast the loss and still make the decision
-# the law exists for absurdly. Hoffmann et al.'s Approaches 1 and 2 put the compute-optimal
-# model at Chinchilla's budget at 67B and 63B parameters (about 22 tokens per parameter), and
-# the replication's law at about 20 tokens per parameter; a form whose optimum at
-# $5.76 \times 10^{23}$ FLOP lies outside 40B to 130B parameters or 10 to 35 tokens per parameter
-# contradicts all three, and the protocol does not choose it.
-
-# %% tags=["hide-input"]
-def optimum(predict, constants, budget):
-    """The compute-optimal (N, D) of a form at a budget, numerically; None if it has no interior optimum."""
-    log_n = np.linspace(np.log(1e6), np.log(budget / 6 / 1e6), 2001)
-    loss = predict({"params": np.exp(log_n), "tokens": budget / 6 / np.exp(log_n)}, constants)
-    i = int(np.nanargmin(loss))
-    if i in (0, len(log_n) - 1) or np.ptp(loss) < 1e-9:
-        return None
-    low, high = log_n[i - 1], log_n[i + 1]
-    golden = (np.sqrt(5) - 1) / 2
-    for _ in range(60):
-        a, b = high - golden * (high - low), low + golden * (high - low)
-        at_a, at_b = predict({"params": np.exp([a, b]), "tokens": budget / 6 / np.exp([a, b])}, constants)
-        low, high = (low, b) if at_a < at_b else (a, high)
-    size = float(np.exp(0.5 * (low + high)))
-    return size, budget / 6 / size
-
-
-def contradicts_the_literature(candidate, params):
-    """Why a fitted form's allocation at Chinchilla's budget contradicts the literature, or None."""
-    found = optimum(candidate.predict, params["all_data"], CHINCHILLA["compute"])
-    if found is None:
-        return "no compute-optimal size at 5.76e23 FLOP"
-    size, tokens = found
-    if not (40e9 <= size <= 130e9 and 10 <= tokens / size <= 35):
-        return f"at 5.76e23 FLOP: {size / 1e9:.0f}B parameters, {tokens / size:.0f} tokens per parameter"
-    return None
-
-
-# %% [markdown]
 # Then the survivors: the best form that passes the checks, and every form the backtests cannot
 # tell from it (its excess squared error over the best is within two standard errors, over
-# runs), refitted on all runs and bootstrapped (100 resamples of the runs), and compared at the
-# target: the IsoFLOP profile at $5.76 \times 10^{23}$ FLOP, from 20B to 250B parameters.
+# runs), refitted on all runs, bootstrapped (100 resamples of the runs), and compared at the
+# target.
 
 # %%
-profile_sizes = np.geomspace(20e9, 250e9, 9)
-target = pd.DataFrame({"group": "all_data", "params": profile_sizes,
-                       "tokens": CHINCHILLA["compute"] / 6 / profile_sizes})
-choice = selection.choose(evaluation, table, target, bootstrap=100, seed=0, checks=contradicts_the_literature)
 print(choice.reason)
 for name, reason in choice.excluded.items():
     print(f"excluded: {name}: {reason}")
@@ -479,61 +539,31 @@ choice.at_target.round(4)
 
 # %% [markdown]
 # **The choice.** The Chinchilla form with one exponent for parameters and tokens forecasts
-# best (median R2 over the four origins ranks first; it is first or second at every origin).
-# The tail-only fit comes close on the backtests but fails the check: fitted to the top 1.5
-# decades it loses hold of the size term (its $\alpha$ runs to 0.68) and would train a 24B
-# model on 162 tokens per parameter at Chinchilla's budget. The two-exponent form survives (the
-# backtests cannot tell it from the one-exponent form) and predicts the same loss at the
-# target, within a tenth of their bootstrap spread, so the protocol keeps the best form alone,
-# the one with a constant fewer. The replication's $\beta = 0.37$ against $\alpha = 0.35$ is a
-# difference these runs do not resolve. Where the two forms do part is the split itself, 44 times
-# beyond the runs: the decision below shows both.
+# best, and passes the checks. The two-exponent form survives (the backtests cannot tell it
+# from the one-exponent form) and predicts the same loss at the target, within their bootstrap
+# spread, so the protocol keeps the best form alone, the one with a constant fewer. The
+# replication's $\beta = 0.37$ against $\alpha = 0.35$ is a difference these runs do not
+# resolve. Where the two forms do part is the split itself, 44 times beyond the runs: the
+# decision below carries both, and shows both.
 #
 # **History.** This law is new in the package: there is no earlier version, and no SLDBench
-# held-out split to score it on after release. The backtests along compute are all the
-# validation it has.
+# held-out split to score it on after release. Its first version placed its four origins by
+# hand, half a decade apart; the package's rule for a continuous axis now places them, half a
+# reach apart, and picks the same form.
 #
 # ## The law
 #
 # $L = E + A/N^{\alpha} + B/D^{\alpha}$, fitted Hoffmann et al.'s way to the runs with at least
-# 0.45 tokens per parameter: four constants.
-
-# %% tags=["export"]
-from scalinglaws.law import Law
-
-FORM = r"L(N, D) = E + \frac{A}{N^{\alpha}} + \frac{B}{D^{\alpha}}"
-PARAM_NAMES = ["E", "A", "B", "alpha"]
-
-
-def formula(X, params):
-    """The loss of N parameters trained on D tokens: one exponent for both."""
-    E, A, B, alpha = params
-    size = np.asarray(X["params"], dtype=float)
-    tokens = np.asarray(X["tokens"], dtype=float)
-    return E + A * size**-alpha + B * tokens**-alpha
-
-
-def fit_constants(table, start=None):
-    """Hoffmann et al.'s fit (Huber loss of log residuals, L-BFGS-B from a grid), one exponent."""
-    return fit_log_sum_exp(table, shared=True, start=start)
-
-
-LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
-predict, fit = LAW.predict, LAW.fit
-
-# %% [markdown]
-# The exported law is the protocol's choice, not a copy typed beside it: the cell below fails if
-# the protocol picks another form or a combination, or if the exported form and fit differ from
-# the candidate it scored.
+# 0.45 tokens per parameter: four constants. The exported law is the protocol's choice, not a
+# copy typed beside it: the cell below fails if the protocol picks another form or a
+# combination.
 
 # %%
-by_name = {c.name: c for c in candidates}
-assert not choice.combined and by_name[choice.best].predict is one_exponent_predict
-probe = [1.8, 500.0, 2000.0, 0.35]
-np.testing.assert_allclose(formula(table, probe), one_exponent_predict(table, probe), rtol=1e-12)
-PARAMS_FITTED = fit_constants(table)
-np.testing.assert_allclose(formula(table, PARAMS_FITTED["all_data"]),
-                           formula(table, choice.fits[choice.best]["all_data"]), rtol=1e-9)
+assert study.chosen == "one-exponent" and LAW.candidate("one-exponent").predict is formula
+PARAMS_FITTED = study.params
+record = study.record
+two_name = LAW.candidate("two-exponents").name
+two_constants = record.forms["two-exponents"]
 
 # %% [markdown]
 # ## Fitted on all training runs
@@ -544,9 +574,6 @@ np.testing.assert_allclose(formula(table, PARAMS_FITTED["all_data"]),
 
 # %%
 draws = choice.draws[choice.best]
-two_exponents = next(n for n in choice.survivors if by_name[n].predict is chinchilla_predict)
-
-
 FORMATS = {"E": ".3f", "A": ".0f", "B": ".0f", "alpha": ".3f", "beta": ".3f"}
 
 
@@ -558,11 +585,11 @@ def with_interval(name, value, refits):
 law_constants = dict(zip(PARAM_NAMES, PARAMS_FITTED["all_data"]))
 law_constants["beta"] = law_constants["alpha"]
 refits = {"law": np.column_stack([draws.draws["all_data"], draws.draws["all_data"][:, 3]]),
-          "two": choice.draws[two_exponents].draws["all_data"]}
+          "two": choice.draws[two_name].draws["all_data"]}
 pd.DataFrame({
     "this law (one exponent)": [with_interval(k, law_constants[k], refits["law"][:, j]) for j, k in enumerate(FIVE)],
     "two exponents (survivor)": [with_interval(k, v, refits["two"][:, j])
-                                 for j, (k, v) in enumerate(zip(FIVE, choice.fits[two_exponents]["all_data"]))],
+                                 for j, (k, v) in enumerate(zip(FIVE, choice.fits[two_name]["all_data"]))],
     "Besiroglu et al. 2024": [f"{REPLICATION[k]:.4g}" for k in FIVE],
     "Hoffmann et al. 2022": [f"{APPROACH_3[k]:.4g}" for k in FIVE],
 }, index=FIVE)
@@ -599,30 +626,25 @@ plt.show()
 #
 # ## Prediction intervals, and how often they cover
 #
-# A 90% prediction interval carries the constants' bootstrap, the run-to-run noise (the
-# residuals' spread, here mostly the noise of reading points off a figure) and an extrapolation
-# term that grows with the distance beyond the training runs. That distance is measured in
-# parameters and in tokens, in units of how far Chinchilla itself (70B parameters, 1.4T tokens)
-# lies beyond the largest run of each; the term per unit is calibrated on the backtests (the
-# smallest that covers 90% of their held runs), and the coverage of each origin is measured
-# with the term calibrated on the other three.
+# A 90% prediction interval carries the constants' bootstrap, the spread between the law and
+# the forms the backtests could not tell from it, the run-to-run noise (the residuals' spread,
+# here mostly the noise of reading points off a figure) and an extrapolation term that grows
+# with the distance beyond the training runs. That distance is measured along compute, in units
+# of the reach (Chinchilla's budget lies at distance 1); the term per unit is calibrated on the
+# backtests (the smallest that covers 90% of their held runs), and the coverage of each origin is
+# measured with the term calibrated on the other three. Beyond the farthest distance the backtests scored, the interval
+# grows by the rule the backtests' errors follow (at least in proportion to the distance), and
+# the prediction is flagged `beyond_reach`.
 
 # %%
-REACH = {"params": float(np.log(CHINCHILLA["params"] / table.params.max())),
-         "tokens": float(np.log(CHINCHILLA["tokens"] / table.tokens.max()))}
-# The fit leaves the five under-trained runs out; so does the noise estimate of each origin.
-kept_backtests = [selection.Backtest(b.origin, trained_enough(b.train), b.held) for b in backtests]
-calibration = selection.calibrate(
-    fit_constants, formula, kept_backtests, TASK, len(PARAM_NAMES), reach=REACH, level=0.9, bootstrap=30, seed=0,
-)
+calibration = study.calibration
 calibration.coverage.round(3)
 
 # %%
-uncertainty = selection.uncertainty(
-    trained_enough(table), TASK, formula, PARAMS_FITTED, draws, calibration, len(PARAM_NAMES), unit="runs, resampled",
-)
+uncertainty = record.uncertainty
 print(f"noise {uncertainty.noise_sd['all_data'][0]:.4f} nats; extrapolation term "
-      f"{uncertainty.extrapolation_sd[0]:.4f} nats per unit of distance")
+      f"{uncertainty.extrapolation_sd[0]:.4f} nats per unit of distance; validated up to "
+      f"{calibration.validated_distance:.2f} units, growing as distance^{calibration.growth:.2f} beyond")
 
 # %% [markdown]
 # ## Extrapolation to Chinchilla's budget
@@ -633,7 +655,6 @@ print(f"noise {uncertainty.noise_sd['all_data'][0]:.4f} nats; extrapolation term
 # with Chinchilla's and Gopher's splits marked.
 
 # %% tags=["hide-input"]
-record = LAW.make_record(PARAMS_FITTED, table, uncertainty=uncertainty, source="notebooks/chinchilla.py")
 E, A, B, alpha = PARAMS_FITTED["all_data"]
 RATIO = (B / A) ** (1 / alpha)  # compute-optimal tokens per parameter
 budgets = np.geomspace(1e18, 1e25, 60)
@@ -710,6 +731,8 @@ def allocate(fitted, compute: float = None, params: float = None):
         raise data.InputError("allocate: give compute (FLOP) or params (a model size)")
     if compute is not None and params is not None:
         raise data.InputError("allocate: give compute (FLOP) or params (a model size), not both")
+    if fitted.law.param_names != PARAM_NAMES:  # another form of the pool: numerically
+        return _allocate_numerically(fitted, compute, params)
     E, A, B, alpha = fitted.constants
     if not (A > 0 and B > 0 and alpha > 0):
         raise data.InputError("allocate: these constants have no compute-optimal split (A, B and alpha must be positive)")
@@ -723,6 +746,30 @@ def allocate(fitted, compute: float = None, params: float = None):
     tokens = ratio * params
     loss = float(fitted.predict({"params": [params], "tokens": [tokens]})[0])
     return {"compute": compute, "params": params, "tokens": tokens, "tokens_per_param": ratio, "loss": loss}
+
+
+def _allocate_numerically(fitted, compute, params):
+    """allocate for any form: the minimum of the loss along C = 6ND, or the budget whose
+    optimum is a given size (the optimum grows with the budget: bisection in log C)."""
+    def split(budget):
+        found = compute_optimal(fitted.predict, budget)
+        if found is None:
+            raise data.InputError(f"allocate: this form has no compute-optimal split at {budget:.3g} FLOP")
+        return found
+
+    if compute is not None:
+        compute = decide.positive("compute", compute)
+        size, tokens = split(compute)
+    else:
+        size = decide.positive("params", params)
+        low, high = math.log(6.0 * size**2 * 1e-2), math.log(6.0 * size**2 * 1e4)
+        for _ in range(50):
+            middle = 0.5 * (low + high)
+            low, high = (middle, high) if split(math.exp(middle))[0] < size else (low, middle)
+        compute = math.exp(0.5 * (low + high))
+        tokens = compute / (6.0 * size)
+    loss = float(fitted.predict({"params": [size], "tokens": [tokens]})[0])
+    return {"compute": compute, "params": size, "tokens": tokens, "tokens_per_param": tokens / size, "loss": loss}
 
 
 # %% [markdown]
@@ -763,8 +810,8 @@ with warnings.catch_warnings():
 low, high = at_chinchilla.interval["params"]
 ratio_low, ratio_high = at_chinchilla.interval["tokens_per_param"]
 two_exponent_sizes = np.array([two_exponent_split(dict(zip(FIVE, d)), CHINCHILLA["compute"])[0]
-                               for d in choice.draws[two_exponents].draws["all_data"]])
-two_size, two_tokens = two_exponent_split(dict(zip(FIVE, choice.fits[two_exponents]["all_data"])), CHINCHILLA["compute"])
+                               for d in choice.draws[two_name].draws["all_data"]])
+two_size, two_tokens = two_exponent_split(dict(zip(FIVE, choice.fits[two_name]["all_data"])), CHINCHILLA["compute"])
 two_low, two_high = np.quantile(two_exponent_sizes, [0.1, 0.9])
 two_ratios = np.quantile(CHINCHILLA["compute"] / 6 / two_exponent_sizes**2, [0.1, 0.9])
 comparison = [{"source": "this law", "params": f"{at_chinchilla.answer['params'] / 1e9:.0f}B [{low / 1e9:.0f}B, {high / 1e9:.0f}B]",
@@ -788,13 +835,14 @@ pd.DataFrame(comparison)
 # The law puts the compute-optimal model at Chinchilla's budget at 63B parameters on 1.5T
 # tokens, 24 tokens per parameter, as Hoffmann et al.'s Approach 2 (63B) and close to Approach 1
 # (67B) and to Chinchilla itself (70B on 1.4T, 20 tokens per parameter). Its 80% interval, 61B
-# to 65B, is narrow because the form fixes the ratio of tokens to parameters at every budget:
-# it is the interval *given one exponent*. The two-exponent form, which the backtests could
-# not tell from it and which predicts the same loss at this budget, puts the optimum at 73B with
-# an interval from 57B to 98B (10 to 29 tokens per parameter): a difference between the
-# exponents that the runs cannot resolve moves the split by that much 44 times beyond them.
-# Read the law's interval as the uncertainty of the constants, and the survivor's as that of
-# the form. The replication's published constants give 72B. Approach 3's published constants
+# to 91B, carries two uncertainties: that of the constants (given one exponent the ratio of
+# tokens to parameters is fixed at every budget, and the refits move the size by a few percent)
+# and that of the form. The two-exponent form, which the backtests could not tell from it and
+# which predicts the same loss at this budget, puts the optimum at 73B with an interval from 57B
+# to 98B (10 to 29 tokens per parameter): a difference between the exponents that the runs cannot
+# resolve moves the split by that much 44 times beyond them. The decision pools the refits of
+# both forms, each form counting equally, so the law's interval reaches up to the survivor's.
+# The replication's published constants give 72B. Approach 3's published constants
 # give a 32B model on 3.0T tokens, 93 tokens per parameter: its data term is flatter than its
 # size term ($\beta = 0.28 < \alpha = 0.34$), so tokens keep paying after parameters stop and
 # the split drifts towards data with every budget. That is the inconsistency the replication
@@ -838,7 +886,7 @@ ax.scatter(compute[kept], table.params[kept], s=5, color="grey", label="training
 ax.plot(budgets, frontier[:, 0], color="tab:blue", label="this law")
 ax.fill_between(budgets, frontier[:, 1], frontier[:, 2], color="tab:blue", alpha=0.25, label="80% interval")
 two_exponent_band = np.quantile(np.array([two_exponent_split(dict(zip(FIVE, d)), budgets)[0]
-                                         for d in choice.draws[two_exponents].draws["all_data"]]), [0.1, 0.9], axis=0)
+                                         for d in choice.draws[two_name].draws["all_data"]]), [0.1, 0.9], axis=0)
 ax.fill_between(budgets, *two_exponent_band, color="tab:orange", alpha=0.2, label="two exponents, 80% interval")
 for name, constants_of, style in (("Besiroglu et al. 2024", REPLICATION, "--"),
                                   ("Hoffmann et al. Approach 3", APPROACH_3, ":")):
@@ -894,8 +942,8 @@ for budget in (1e20, 1e21, CHINCHILLA["compute"]):
         warnings.simplefilter("ignore", decide.ExtrapolationWarning)
         ours = allocate(budget, constants=record).answer
     splits_of = {"this law": (ours["params"], ours["tokens"]),
-                 "data-constrained, one epoch": optimum(fresh_data_loss, data_constrained.PARAMS["all_data"], budget),
-                 "vocabulary, V = 32K": optimum(standard_vocab_loss, vocab.PARAMS["all_data"], budget)}
+                 "data-constrained, one epoch": compute_optimal(lambda X: fresh_data_loss(X, data_constrained.PARAMS["all_data"]), budget),
+                 "vocabulary, V = 32K": compute_optimal(lambda X: standard_vocab_loss(X, vocab.PARAMS["all_data"]), budget)}
     for name, (size, tokens) in splits_of.items():
         rows.append({"compute": f"{budget:.3g}", "law": name, "params": count(size), "tokens": count(tokens),
                      "tokens per param": round(tokens / size, 1)})
@@ -934,21 +982,15 @@ pd.DataFrame(rows)
 # %%
 headline = at_chinchilla.answer
 headline_low, headline_high = at_chinchilla.interval["params"]
-_ = LAW.store(
-    PARAMS_FITTED, table, uncertainty=uncertainty,
-    validation=selection.validation_record(
-        evaluation, choice,
-        protocol=(f"backtests along compute C = 6ND from {len(ORIGINS)} origins ({ORIGINS[0]:.2g} to "
-                  f"{ORIGINS[-1]:.3g} FLOP), each scoring the runs up to {TARGET_REACH:.0f}x beyond it "
-                  "(5.76e23 FLOP lies that far beyond the largest run)")),
+_ = study.store(
     summary={
         "question": "How should a compute budget be split between model parameters and training tokens?",
         "headline": (f"At Chinchilla's 5.76e23 FLOP: {headline['params'] / 1e9:.0f}B parameters (80% interval "
                      f"{headline_low / 1e9:.0f}B to {headline_high / 1e9:.0f}B) on {headline['tokens'] / 1e12:.2f}T "
                      f"tokens, {headline['tokens_per_param']:.0f} tokens per parameter at every budget."),
-        "caveat": (f"The interval assumes one exponent for N and D (with two: {two_low / 1e9:.0f}B to "
-                    f"{two_high / 1e9:.0f}B); fitted on one paper's runs up to 1.3e22 FLOP: other data, "
-                    "tokenizers or schedules shift the split."),
+        "caveat": (f"The interval pools one exponent for N and D with two (alone: {two_low / 1e9:.0f}B to "
+                    f"{two_high / 1e9:.0f}B), which the runs cannot tell apart; fitted on one paper's runs up "
+                    "to 1.3e22 FLOP: other data, tokenizers or schedules shift the split."),
     },
 )
 

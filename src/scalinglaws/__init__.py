@@ -7,6 +7,9 @@ one selection protocol on the training data and exports it here.
 - ``from scalinglaws.laws import moe`` gives a law: ``moe.predict(X, interval=0.9)``,
   ``moe.fit(table)``, ``moe.PARAMS``, its decisions (``moe.LAW.decisions``), and SLDBench's
   interfaces ``law``, ``fit_scaling_law``, ``scaling_law_func``.
+- ``scalinglaws.study("chinchilla", runs, points=...)`` runs the protocol that chose a law on
+  your own runs: its pool of forms, backtests from the runs, the choice, calibrated intervals
+  that grow beyond the validated reach, the law's decisions, a report (`scalinglaws.studies`).
 - ``scalinglaws.fit("moe", runs)`` fits a law's form to your own runs, with bootstrap
   intervals (`scalinglaws.refit`).
 - ``scalinglaws.data.load(task)`` reads a task's training table (shipped with the package).
@@ -14,7 +17,7 @@ one selection protocol on the training data and exports it here.
   lists, predicts, scores, cites, fits and decides with them.
 """
 
-__all__ = ["__version__", "fit"]
+__all__ = ["__version__", "fit", "study", "Study"]
 
 
 def __getattr__(name):
@@ -24,6 +27,10 @@ def __getattr__(name):
         from .refit import fit
 
         return fit
+    if name in ("study", "Study"):
+        from . import studies as module
+
+        return getattr(module, name)
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 

@@ -1,4 +1,4 @@
-"""The ``scalinglaws`` command: list, predict, score, cite, fit, optimize and export the laws.
+"""The ``scalinglaws`` command: list, predict, score, cite, fit, study, optimize and export the laws.
 
 Options are named after the task's columns (``num_experts`` -> ``--num-experts``) and
 after the arguments of each law's decisions, built from `scalinglaws.data`'s schema
@@ -152,7 +152,7 @@ def _predict(args: argparse.Namespace) -> int:
         for group in dict.fromkeys(groups):
             mask = groups == group
             rows = {n: columns[n][mask] for n in t.input_names}
-            _, center, low, high = law.predict_arrays(rows, constants, interval=level, group=group)
+            _, center, low, high, _ = law.predict_arrays(rows, constants, interval=level, group=group)
             parts = [center, low, high] if level else [center]
             block = np.stack([np.asarray(p).reshape(mask.sum(), -1) for p in parts], axis=2)
             values[mask] = block.reshape(mask.sum(), -1)  # target by target: value, low, high
@@ -332,6 +332,114 @@ def _optimize(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- study
+
+
+def _at(text: str | None) -> dict[str, float]:
+    """``--at params=7e10,tokens=1.4e12`` as a mapping."""
+    if not text:
+        return {}
+    out = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip():
+            raise CommandError(f"--at: expected axis=value pairs separated by commas, got {part!r}")
+        try:
+            out[name.strip().replace("-", "_")] = float(value)
+        except ValueError:
+            raise CommandError(f"--at: {name.strip()} = {value!r} is not a number") from None
+    return out
+
+
+def _study(args: argparse.Namespace) -> int:
+    from . import data
+    from .studies import study
+
+    t = data.task(args.law)
+    runs = _read_csv(args.csv)
+    if len(runs) == 0:
+        raise CommandError(f"{args.csv} has a header and no rows: no runs to study")
+    at = _at(args.at)
+    points = None
+    if args.predict:
+        points = _read_csv(args.predict)
+        if len(points) == 0:
+            raise CommandError(f"{args.predict} has a header and no rows: nothing to predict")
+        missing = [n for n in t.input_names if n not in points.columns]
+        if missing:
+            raise CommandError(f"{args.predict} has no column {', '.join(missing)} (the points need every input of "
+                               f"the {t.module} law: {', '.join(t.input_names)})")
+    elif at and all(n in at for n in t.input_names):
+        import pandas as pd
+
+        points = pd.DataFrame({n: [at[n]] for n in t.input_names})
+    for path in (args.out, args.report):
+        if path and Path(path).is_dir():
+            raise CommandError(f"{path} is a directory: name a file")
+    quiet = args.quiet or args.json
+    with _Warnings() if not quiet else warnings.catch_warnings():
+        if quiet:
+            warnings.simplefilter("ignore")
+        result = study(t.module, runs, at=at or None, points=points, interval=args.interval,
+                       bootstrap=args.bootstrap, seed=args.seed, show_progress=not quiet)
+    if args.out:
+        result.save(args.out)
+    if args.report:
+        result.report(args.report)
+    if args.json:
+        print(_json(result.to_dict(interval=args.interval)))
+        return 0
+    _print_study(result, args)
+    return 0
+
+
+def _print_study(result, args) -> None:
+    body = result.to_dict(interval=args.interval)
+    t = result.law.task
+    print(f"{t.module} law, studied on {body['runs']} runs")
+    if body["reach"]:
+        print("reach of the backtests: " + ", ".join(f"{axis} x{factor:.3g}" for axis, factor in body["reach"].items()))
+    for origin in body["origins"]:
+        print(f"  origin {origin['origin']}: {origin['fitted']} runs fitted, {origin['held']} scored")
+    if result.evaluation is not None:
+        table = result.backtest_table()
+        width = max(len(k) for k in table.form)
+        print(f"\nforms (median validation R2 over the origins; bias in standard deviations of the held target):")
+        for row in table.to_dict("records"):
+            r2 = row["median R2"]
+            shown = f"{r2:8.4f}" if math.isfinite(r2) else "  failed"
+            bias = row["median bias"]
+            bias = f"{bias:+6.2f}" if math.isfinite(bias) else "      "
+            print(f"  {row['form']:<{width}}  {row['kind']:<12} {shown}  {bias}  {row['role']}"
+                  + (f"  (refused: {row['reason']})" if row["reason"] else ""))
+    chosen = body["chosen"] if isinstance(body["chosen"], str) else " + ".join(
+        f"{w:.2f} {m}" for m, w in zip(body["chosen"]["members"], body["chosen"]["weights"]))
+    print(f"\nchosen: {chosen}")
+    if result.reason:
+        print(f"  {result.reason}")
+    print("\nconstants (95% bootstrap intervals):")
+    for row in result.constants_table.to_dict("records"):
+        group = f"{row['group']}: " if len(result.params) > 1 else ""
+        flag = "" if row["identified"] else "   not identified: " + row["note"]
+        print(f"  {group}{row['constant']} = {row['estimate']:.4g}  [{row['low_95%']:.4g}, {row['high_95%']:.4g}]{flag}")
+    if body["predictions"]:
+        level = f"{body['level']:.0%}"
+        print(f"\npredictions ({level} intervals; reach factor: distance beyond the runs in units of the "
+              "farthest the backtests validated):")
+        for row in body["predictions"]:
+            inputs = ", ".join(f"{n} = {row[n]:.4g}" for n in t.input_names)
+            for name in t.target_names:
+                flag = "  beyond the validated reach" if row["beyond_reach"] else ""
+                print(f"  {inputs}: {name} = {row[name]:.4g}  {level} interval {row[name + '_low']:.4g} to "
+                      f"{row[name + '_high']:.4g}  (reach factor {row['reach_factor']:.2f}){flag}")
+    for message in body["warnings"]:
+        print(f"warning: {message}", file=sys.stderr)
+    if args.out:
+        print(f"constants written to {args.out}")
+    if args.report:
+        print(f"report written to {args.report}")
+
+
 # ---------------------------------------------------------------- export
 
 
@@ -442,7 +550,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scalinglaws",
         description="Scaling laws for large language models (the eight SLDBench tasks and Chinchilla): "
-        "list, predict, score, cite, fit, optimize and export them.",
+        "list, predict, score, cite, fit, study, optimize and export them.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -487,6 +595,27 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         sub.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
         sub.add_argument("--json", action="store_true", help="JSON output")
         sub.set_defaults(run=_fit)
+
+    for law, sub in _law_parsers(commands, "study", "choose and fit a law's form on your own runs (the protocol)",
+                                 "Run the selection protocol of a law on a CSV of your runs (the task's column "
+                                 "names; a group column optional): backtests from the runs, the choice among the "
+                                 "law's forms, constants with bootstrap intervals, and predictions with intervals "
+                                 "calibrated on the backtests.", laws, wanted).items():
+        sub.add_argument("--csv", metavar="FILE", required=True, help="your runs")
+        sub.add_argument("--predict", metavar="FILE",
+                         help="points to predict (a CSV with the law's inputs); they also set how far the backtests reach")
+        sub.add_argument("--at", metavar="AXIS=X,...",
+                         help="where you want predictions, e.g. params=7e10,tokens=1.4e12 (sets the reach)")
+        sub.add_argument("--interval", type=float, default=0.9, metavar="LEVEL",
+                         help="level of the prediction intervals (default 0.9)")
+        sub.add_argument("--bootstrap", type=int, default=None, metavar="N",
+                         help="bootstrap refits (default: the law's protocol, 100)")
+        sub.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+        sub.add_argument("--out", metavar="FILE", help="write the study's constants here (for --constants)")
+        sub.add_argument("--report", metavar="FILE.html", help="write a report notebook rendered as HTML")
+        sub.add_argument("--quiet", action="store_true", help="no progress bars")
+        sub.add_argument("--json", action="store_true", help="JSON output (full precision)")
+        sub.set_defaults(run=_study)
 
     named = argv[1] if len(argv) > 1 and argv[0] == "optimize" else None
     for law, sub in _law_parsers(commands, "optimize", "decide with a law (optimal settings)",

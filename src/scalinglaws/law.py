@@ -16,18 +16,20 @@ command line (``scalinglaws optimize LAW [DECISION]``) is built from these decla
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import math
 import warnings
 from dataclasses import dataclass, field
 from statistics import NormalDist
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
 from . import decide, records
 from .data import InputError, Task, task as _task, validate_inputs
+from .pool import Candidate, Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,6 +92,17 @@ class Fitted:
 
     def outside(self, **values: Any) -> list[str]:
         return decide.outside_messages(self.law.module, self.ranges(), values)
+
+
+class Prediction(NamedTuple):
+    """What `Law.predict_arrays` returns: the checked inputs, the prediction, and with an
+    interval its ends and each row's distance in units of the validated reach."""
+
+    columns: dict[str, np.ndarray]
+    center: np.ndarray
+    low: np.ndarray | None
+    high: np.ndarray | None
+    reach_factor: np.ndarray | None
 
 
 class Combination:
@@ -160,6 +173,7 @@ class Law:
         fit: FitRoutine,
         *,
         spread: Formula | None = None,
+        protocol: Protocol | None = None,
     ) -> None:
         self.task = _task(task)
         self.form = form
@@ -167,7 +181,11 @@ class Law:
         self.formula = formula
         self.fit_constants = fit
         self.spread = spread
+        self.protocol = protocol
         self.decisions: dict[str, Decision] = {}
+        # A view of one candidate form (see `form_view`) names the law it belongs to.
+        self.parent: Law | None = None
+        self.key: str | None = None
 
     def __repr__(self) -> str:
         return f"<Law {self.module}: {' '.join(self.form.split())}>"
@@ -176,11 +194,85 @@ class Law:
     def module(self) -> str:
         return self.task.module
 
+    # ------------------------------------------------------------ the pool
+
+    @property
+    def derived(self) -> Mapping[str, Callable[[Mapping[str, np.ndarray]], np.ndarray]]:
+        """Axes derived from the inputs (compute, say), from the law's protocol."""
+        owner = self.parent or self
+        return {} if owner.protocol is None else dict(owner.protocol.derived)
+
+    @property
+    def candidates(self) -> tuple[Candidate, ...]:
+        """The forms the protocol chose among (published, conservative, ours), by key."""
+        return () if self.protocol is None else self.protocol.candidates
+
+    def candidate(self, key: str) -> Candidate:
+        """One candidate form, by its key or name (an error lists the keys)."""
+        if self.protocol is None:
+            raise InputError(f"the {self.module} law declares no pool of forms")
+        return self.protocol.candidate(key)
+
+    @classmethod
+    def combined(cls, task: str | Task, form: str, protocol: Protocol, weights: Mapping[str, float]) -> Law:
+        """The law that is the weighted combination of candidates of ``protocol`` (``weights``:
+        key to weight), as the protocol's study builds it: constants named
+        ``<key>.<constant>``, the members' spread in its intervals."""
+        members = [protocol.candidate(k) for k in weights]
+        combination = Combination([(c.key, c.param_names, c.predict, c.fit) for c in members], list(weights.values()))
+        return cls(task, form, combination.param_names, combination.formula, combination.fit,
+                   spread=combination.spread, protocol=protocol)
+
+    def form_view(self, key: str | Candidate) -> Law:
+        """A law whose form is one candidate of the pool: same task and decisions, the
+        candidate's constants (`predict(X, form=key)` uses one)."""
+        c = key if isinstance(key, Candidate) else self.candidate(key)
+        if not c.param_names:
+            raise InputError(f"the form {c.key!r} of {self.module} does not name its constants")
+        view = Law(self.task, c.name, c.param_names, c.predict, c.fit)
+        view.decisions = self.decisions
+        view.parent, view.key = self, c.key
+        return view
+
+    def combination_view(self, keys: Sequence[str], weights: Sequence[float]) -> Law:
+        """A law that is the weighted combination of candidate forms (see `Combination`)."""
+        members = [self.candidate(k) for k in keys]
+        combination = Combination([(c.key, c.param_names, c.predict, c.fit) for c in members], weights)
+        form = " + ".join(f"{w:.2f} {c.key}" for c, w in zip(members, weights))
+        view = Law(self.task, form, combination.param_names, combination.formula, combination.fit,
+                   spread=combination.spread)
+        view.decisions = self.decisions
+        view.parent, view.key = self, "combination"
+        return view
+
+    def form_record(self, key: str, record: records.Record | None = None) -> records.Record:
+        """The record of one stored form (its constants, and its refits if it survived)."""
+        record = self.record if record is None else record
+        if key not in record.forms:
+            stored = ", ".join(record.forms) or "none"
+            raise InputError(f"no constants of the form {key!r} in this record; its forms: {stored}")
+        form = record.forms[key]
+        uncertainty = None
+        if record.uncertainty is not None and form.draws:
+            uncertainty = dataclasses.replace(record.uncertainty, draws=form.draws)
+        return dataclasses.replace(record, param_names=list(form.param_names), params=form.params,
+                                   uncertainty=uncertainty, forms={}, validation={}, summary={})
+
+    def study(self, runs: Any, **options: Any):
+        """The selection protocol on a table of runs: see `scalinglaws.studies.study`."""
+        from .studies import study
+
+        return study(self, runs, **options)
+
     # ------------------------------------------------------------ the stored record
 
     @property
     def record(self) -> records.Record:
         """The record the law's notebook stored (constants, ranges, uncertainty, validation)."""
+        if self.parent is not None:
+            if self.key in self.parent.record.forms:
+                return self.parent.form_record(self.key)
+            raise InputError(f"the {self.module} law stores no constants of the form {self.key!r}: pass constants=")
         record = records.stored(self.module)
         if record.param_names != self.param_names:
             raise InputError(
@@ -215,14 +307,16 @@ class Law:
         uncertainty: records.Uncertainty | None = None,
         validation: Mapping[str, Any] | None = None,
         summary: Mapping[str, Any] | None = None,
+        forms: Mapping[str, records.Form] | None = None,
     ) -> bool:
-        """Store fitted constants with their training ranges, uncertainty, validation and card
-        summary in ``laws/<module>.json``; rewrite the file only if it says something new.
+        """Store fitted constants with their training ranges, uncertainty, validation, card
+        summary and the pool's fitted forms in ``laws/<module>.json``; rewrite the file only if
+        it says something new.
 
         Returns whether the file was written.
         """
         record = self.make_record(params, table, uncertainty=uncertainty, validation=validation,
-                                  summary=summary, source=f"notebooks/{self.module}.py")
+                                  summary=summary, forms=forms, source=f"notebooks/{self.module}.py")
         return records.write(record, same_predictions=self.same_predictions(table))
 
     def make_record(
@@ -233,10 +327,11 @@ class Law:
         uncertainty: records.Uncertainty | None = None,
         validation: Mapping[str, Any] | None = None,
         summary: Mapping[str, Any] | None = None,
+        forms: Mapping[str, records.Form] | None = None,
         source: str,
         **provenance: Any,
     ) -> records.Record:
-        overall, by_group = records.training_ranges(table, self.module)
+        overall, by_group = records.training_ranges(table, self.module, self.derived)
         return records.Record(
             task=self.module,
             param_names=list(self.param_names),
@@ -248,21 +343,29 @@ class Law:
             summary=dict(summary or {}),
             provenance={"source": source, "rows": int(len(table)), "data": records.table_digest(table),
                         **provenance},
+            forms=dict(forms or {}),
         )
 
-    def same_predictions(self, table: pd.DataFrame) -> Callable[[Sequence[float], Sequence[float], str], bool]:
-        """Whether two constant vectors of a group predict the same on its training rows, to
-        `records.PREDICTION_RTOL` (the contract that holds on every machine)."""
+    def same_predictions(self, table: pd.DataFrame) -> Callable[..., bool]:
+        """Whether two constant vectors of a group (of the law, or of the pool's form ``form``)
+        predict the same on its training rows, to `records.PREDICTION_RTOL` (the contract
+        that holds on every machine)."""
         t = self.task
         by_group = {str(g): {n: rows[n].to_numpy(dtype=float) for n in t.input_names}
                     for g, rows in table.groupby(t.group_column, sort=False)}
 
-        def same(a: Sequence[float], b: Sequence[float], group: str) -> bool:
+        def same(a: Sequence[float], b: Sequence[float], group: str, form: str | None = None) -> bool:
             if group not in by_group:
                 return list(a) == list(b)
+            formula = self.formula
+            if form is not None:
+                try:
+                    formula = self.candidate(form).predict
+                except InputError:  # a form no longer in the pool: compare the numbers
+                    return records._close(list(a), list(b))
             with np.errstate(all="ignore"):
-                x = np.asarray(self.formula(by_group[group], a), dtype=float)
-                y = np.asarray(self.formula(by_group[group], b), dtype=float)
+                x = np.asarray(formula(by_group[group], a), dtype=float)
+                y = np.asarray(formula(by_group[group], b), dtype=float)
             scale = np.maximum(np.abs(x), np.abs(y))
             return bool(np.all(np.abs(x - y) <= records.PREDICTION_RTOL * scale + 1e-12))
 
@@ -340,37 +443,58 @@ class Law:
 
     # ------------------------------------------------------------ predicting
 
-    def predict(self, X: Any, constants: Any = None, interval: float | None = None, group: str | None = None):
+    def predict(self, X: Any, constants: Any = None, interval: float | None = None, group: str | None = None,
+                form: str | None = None, published: bool | str = False):
         """Predict the target(s) for inputs ``X``.
 
         ``X``: a mapping of input columns (a dict of lists or arrays, a DataFrame), a list
         of dicts, or an (n, inputs) array in the schema's order. ``constants``: see
-        `resolve` (None: the stored constants of ``group``). Without ``interval``,
-        returns an array, (n,) for one target and (n, targets) for several. With
-        ``interval=0.9``, returns a DataFrame with each target and its ``<target>_low`` and
-        ``<target>_high``: the ends of a 90% prediction interval, which carries the
-        constants' bootstrap, the spread of the forms where the law combines several,
-        run-to-run noise and the extrapolation error the backtests measured. Inputs beyond
-        the training range raise an `scalinglaws.decide.ExtrapolationWarning`.
+        `resolve` (None: the stored constants of ``group``). ``form``: one candidate of the
+        law's pool (by key, see ``LAW.candidates``) instead of the law, with its constants
+        fitted to the same runs, or those its source printed (``published=True``, or the
+        name of one of its sources, see ``LAW.candidate(key).published``). Without
+        ``interval``, returns an array, (n,) for one target and (n, targets) for several.
+        With ``interval=0.9``, returns a DataFrame with each target and its ``<target>_low``
+        and ``<target>_high``: the ends of a 90% prediction interval, which carries the
+        constants' bootstrap, the spread of the forms where the law combines several and of
+        the forms the backtests could not tell from it, run-to-run noise and the
+        extrapolation error the backtests measured; ``reach_factor`` is the distance beyond
+        the runs in units of the farthest the backtests validated, and ``beyond_reach`` flags
+        the rows past it (their intervals grow with the factor). Inputs beyond the training
+        range raise an `scalinglaws.decide.ExtrapolationWarning`.
         """
-        columns, center, low, high = self.predict_arrays(X, constants, interval, group)
+        prediction = self.predict_arrays(X, constants, interval, group, form=form, published=published)
         if interval is None:
-            return center
-        return self._frame(columns, center, low, high)
+            return prediction.center
+        return self._frame(prediction)
 
-    def predict_arrays(self, X: Any, constants: Any = None, interval: float | None = None, group: str | None = None):
-        """``(inputs, prediction, low, high)`` as arrays: `predict` without pandas
-        (``low`` and ``high`` are None without ``interval``)."""
+    def predict_arrays(self, X: Any, constants: Any = None, interval: float | None = None, group: str | None = None,
+                       *, form: str | None = None, published: bool | str = False) -> Prediction:
+        """`predict` without pandas: a `Prediction` of arrays (``low``, ``high`` and
+        ``reach_factor`` are None without ``interval``)."""
+        if form is not None or published:
+            if form is None:
+                raise InputError("published constants are a form's: name the form (form=...)")
+            view = self.form_view(form)
+            if published:
+                if constants is not None:
+                    raise InputError("give constants= or published=, not both")
+                if interval is not None:
+                    raise InputError("published constants come without refits: no interval")
+                constants = self.candidate(form).published_constants(group, None if published is True else published)
+            elif constants is None:
+                constants = self.form_record(view.key)
+            return view.predict_arrays(X, constants, interval, group)
         columns = validate_inputs(self.task, X)
-        record, _, group, constants = self.resolve(constants, group)
+        record, _, group, vector = self.resolve(constants, group)
         self.warn_outside(columns, record, group)
         with np.errstate(all="ignore"):
-            center = np.asarray(self.formula(columns, constants), dtype=float)
+            center = np.asarray(self.formula(columns, vector), dtype=float)
         self._check_finite(center, columns)
         if interval is None:
-            return columns, center, None, None
-        low, high = self.band(columns, center, constants, record, group, interval)
-        return columns, center, low, high
+            return Prediction(columns, center, None, None, None)
+        low, high, factor = self.band(columns, center, vector, record, group, interval)
+        return Prediction(columns, center, low, high, factor)
 
     def _check_finite(self, prediction: np.ndarray, columns: Mapping[str, np.ndarray]) -> None:
         bad = ~np.isfinite(prediction.reshape(len(prediction), -1)).all(axis=1) if prediction.size else []
@@ -393,7 +517,8 @@ class Law:
         return messages
 
     def band(self, columns, center, constants, record, group, level):
-        """Low and high ends of the prediction interval at ``level`` (see `predict`)."""
+        """Low and high ends of the prediction interval at ``level``, and each row's distance
+        in units of the farthest the backtests validated (see `predict`)."""
         if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0 < level < 1:
             raise InputError(f"interval: expected a level between 0 and 1 (0.9 for 90%), got {level!r}")
         uncertainty = None if record is None else record.uncertainty
@@ -410,27 +535,55 @@ class Law:
         variance = ((high84 - low16) / 2.0) ** 2
         if self.spread is not None:
             variance = variance + np.asarray(self.spread(columns, constants), dtype=float) ** 2
+        variance = variance + self.survivors_spread(columns, center, record, group) ** 2
         targets = len(self.task.targets)
         noise = np.asarray(uncertainty.noise_sd.get(group, [0.0] * targets), dtype=float)
         extrapolation = np.asarray(uncertainty.extrapolation_sd, dtype=float)
-        distance = extrapolation_distance(self.task, columns, record.ranges(group), uncertainty.reach)
+        distance = extrapolation_distance(self.task, columns, record.ranges(group), uncertainty.reach, self.derived)
+        factor = distance / (uncertainty.validated_distance or 1.0) if uncertainty.validated_distance else distance
+        growth = np.where(factor > 1.0, factor ** (uncertainty.growth or 1.0), 1.0)
         if targets > 1:
-            distance = distance[:, None]
+            distance, growth = distance[:, None], growth[:, None]
         else:
             noise, extrapolation = noise[0], extrapolation[0]
         variance = variance + noise**2 + (extrapolation * distance) ** 2
-        half = NormalDist().inv_cdf(0.5 + level / 2.0) * np.sqrt(variance)
-        return (center - half).reshape(shape), (center + half).reshape(shape)
+        # Beyond the farthest distance the backtests validated, the whole interval grows by the
+        # rule calibrated on them (error against distance, at least in proportion to it).
+        half = NormalDist().inv_cdf(0.5 + level / 2.0) * np.sqrt(variance) * growth
+        return (center - half).reshape(shape), (center + half).reshape(shape), factor
 
-    def _frame(self, columns, center, low, high):
+    def survivors_spread(self, columns, center, record, group) -> np.ndarray:
+        """The spread of the law and the forms the backtests could not tell from it (their
+        standard deviation at each row); zero without survivors."""
+        survivors = {} if record is None else record.survivors()
+        owner = self.parent or self
+        predictions = []
+        for key, form in survivors.items():
+            if group not in form.params:
+                continue
+            try:
+                predict = owner.candidate(key).predict
+            except InputError:
+                continue
+            with np.errstate(all="ignore"):
+                predictions.append(np.asarray(predict(columns, form.params[group]), dtype=float).reshape(center.shape))
+        if not predictions:
+            return np.zeros(center.shape)
+        stacked = np.stack([center, *predictions])
+        return np.nan_to_num(stacked.std(axis=0), nan=0.0)
+
+    def _frame(self, prediction: Prediction):
         import pandas as pd
 
+        columns = prediction.columns
         out = pd.DataFrame({n: columns[n] for n in self.task.input_names})
-        center, low, high = (np.asarray(a).reshape(len(out), -1) for a in (center, low, high))
+        center, low, high = (np.asarray(a).reshape(len(out), -1) for a in (prediction.center, prediction.low, prediction.high))
         for j, name in enumerate(self.task.target_names):
             out[name] = center[:, j]
             out[f"{name}_low"] = low[:, j]
             out[f"{name}_high"] = high[:, j]
+        out["reach_factor"] = prediction.reach_factor
+        out["beyond_reach"] = prediction.reach_factor > 1.0 + 1e-6  # not a rounding of the validated edge
         return out
 
     # ------------------------------------------------------------ fitting
@@ -606,41 +759,85 @@ class Law:
         )
 
     def _decision_interval(self, decision, fitted, arguments, answer):
+        """The decision recomputed on the refits of the law's constants and, with equal weight
+        per form, on those of every form the backtests could not tell from the law: its
+        interval carries the form's uncertainty as well as the constants'."""
         record = fitted.record
         if not decision.interval or record is None or record.uncertainty is None:
             return {}, {}
-        draws = record.uncertainty.draws
         groups = [fitted.group] if decision.per_group else list(fitted.params)
-        if any(g not in draws for g in groups):
-            return {}, {}
-        count = min(len(draws[g]) for g in groups)
-        samples = []
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            for b in range(count):
-                params = {g: draws[g][b] if g in groups else fitted.params[g] for g in fitted.params}
-                constants = None if fitted.group is None else np.asarray(params[fitted.group], dtype=float)
-                try:
-                    samples.append(decision.function(Fitted(self, fitted.group, constants, params, record), **arguments))
-                except (InputError, ValueError, ArithmeticError):
-                    continue
-        if len(samples) < max(2, count // 2):
-            return {}, {}
+        sources = [(self, record.uncertainty.draws, fitted.params)]
+        owner = self.parent or self
+        for key, form in record.survivors().items():
+            try:
+                sources.append((owner.form_view(key), form.draws, form.params))
+            except InputError:
+                continue
+        pooled, weights = [], []
+        for index, (law, draws, base) in enumerate(sources):
+            samples = law._decision_samples(decision, fitted.group, groups, draws, base, record, arguments)
+            count = min((len(draws.get(g, [])) for g in groups), default=0)
+            if len(samples) < max(2, count // 2):
+                if index == 0:
+                    return {}, {}  # the law itself cannot be bootstrapped: no interval
+                continue
+            pooled.append(samples)
+        for samples in pooled:
+            weights += [1.0 / (len(samples) * len(pooled))] * len(samples)
+        samples = [s for part in pooled for s in part]
+        weights = np.asarray(weights)
         tail = (1.0 - DECISION_LEVEL) / 2.0
         interval, probability = {}, {}
         for key in decision.interval:
             if key not in answer:
                 continue
             if isinstance(answer[key], str):
-                probability[key] = float(np.mean([s.get(key) == answer[key] for s in samples]))
+                probability[key] = float(np.sum(weights * np.array([s.get(key) == answer[key] for s in samples])))
                 continue
             try:
                 values = np.array([np.asarray(s[key], dtype=float) for s in samples])
             except (KeyError, TypeError, ValueError):
                 continue
-            low, high = np.nanquantile(values, [tail, 1.0 - tail], axis=0)
+            if len(pooled) == 1:
+                low, high = np.nanquantile(values, [tail, 1.0 - tail], axis=0)
+            else:
+                low, high = (_weighted_quantile(values, weights, q) for q in (tail, 1.0 - tail))
             interval[key] = [low.tolist(), high.tolist()] if np.ndim(low) else [float(low), float(high)]
         return interval, probability
+
+    def _decision_samples(self, decision, group, groups, draws, base, record, arguments) -> list[dict[str, Any]]:
+        """The decision on every refit in ``draws`` (the other groups held at ``base``)."""
+        if any(g not in draws for g in groups):
+            return []
+        count = min(len(draws[g]) for g in groups)
+        samples = []
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            for b in range(count):
+                params = {g: draws[g][b] if g in groups else base[g] for g in base}
+                constants = None if group is None else np.asarray(params[group], dtype=float)
+                try:
+                    samples.append(decision.function(Fitted(self, group, constants, params, record), **arguments))
+                except (InputError, ValueError, ArithmeticError, IndexError):
+                    continue
+        return samples
+
+
+def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> np.ndarray:
+    """The ``q`` quantile of ``values`` (samples on the first axis) under ``weights``, elementwise."""
+    flat = values.reshape(len(values), -1)
+    out = np.empty(flat.shape[1])
+    for j in range(flat.shape[1]):
+        column = flat[:, j]
+        keep = np.isfinite(column)
+        if not keep.any():
+            out[j] = np.nan
+            continue
+        order = np.argsort(column[keep], kind="stable")
+        ordered, w = column[keep][order], weights[keep][order]
+        cumulative = (np.cumsum(w) - 0.5 * w) / w.sum()
+        out[j] = np.interp(q, cumulative, ordered)
+    return out.reshape(values.shape[1:]) if values.ndim > 1 else out[0]
 
 
 def _numeric(value: Any) -> bool:
@@ -652,14 +849,16 @@ def _numeric(value: Any) -> bool:
 
 
 def extrapolation_distance(
-    task: Task, columns: Mapping[str, np.ndarray], ranges: Mapping[str, tuple[float, float]], reach: Mapping[str, float]
+    task: Task, columns: Mapping[str, np.ndarray], ranges: Mapping[str, tuple[float, float]], reach: Mapping[str, float],
+    derived: Mapping[str, Callable[[Mapping[str, np.ndarray]], np.ndarray]] | None = None,
 ) -> np.ndarray:
     """How far each row lies beyond the training range, in units of ``reach``.
 
-    Along an axis, the distance outside ``[low, high]`` (in log for sizes, as is for
-    inputs that are already logs) divided by ``reach[axis]``, the distance from the
-    training data to the task's target on that scale; the largest over the axes. A task
-    whose extrapolation has no axis (new mixtures) is at distance 1 everywhere.
+    Along an axis (an input, or one ``derived`` from the inputs, such as compute), the
+    distance outside ``[low, high]`` (in log for sizes and derived axes, as is for inputs
+    that are already logs) divided by ``reach[axis]``, the distance from the training data
+    to the task's target on that scale; the largest over the axes. A task whose
+    extrapolation has no axis (new mixtures) is at distance 1 everywhere.
     """
     n = len(next(iter(columns.values())))
     if not reach:
@@ -670,9 +869,15 @@ def extrapolation_distance(
         if axis not in ranges or unit <= 0:
             continue
         low, high = ranges[axis]
-        x = np.asarray(columns[axis], dtype=float)
-        if domains.get(axis) == "positive":
-            x, low, high = np.log(x), math.log(low), math.log(high)
+        if axis in columns:
+            x = np.asarray(columns[axis], dtype=float)
+        elif derived and axis in derived:
+            x = np.asarray(derived[axis](columns), dtype=float).reshape(n)
+        else:
+            continue
+        if domains.get(axis, "positive") == "positive":
+            with np.errstate(all="ignore"):
+                x, low, high = np.log(x), math.log(low), math.log(high)
         beyond = np.maximum(x - high, 0.0) + np.maximum(low - x, 0.0)
-        distance = np.maximum(distance, beyond / unit)
+        distance = np.maximum(distance, np.nan_to_num(beyond / unit, nan=0.0))
     return distance

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMAT",
+    "Form",
     "PREDICTION_RTOL",
     "Record",
     "Uncertainty",
@@ -89,8 +90,12 @@ class Uncertainty:
     target. ``extrapolation_sd``: the extra spread per unit of extrapolation distance, one
     value per target, calibrated on the backtests of the selection protocol; a unit is
     ``reach[axis]`` (in log for sizes) beyond the training range along an axis, the
-    distance from the training data to the task's target. ``coverage``: what the
-    calibration measured on the backtests (for the reader; predictions do not use it).
+    distance from the training data to the task's target. ``validated_distance``: the
+    farthest distance (in those units) at which the backtests scored a run; beyond it the
+    interval's half-width grows as (distance / validated_distance) ** ``growth`` (the
+    backtests' error against distance, at least linear) and the point is flagged.
+    ``coverage``: what the calibration measured on the backtests (for the reader;
+    predictions do not use it).
     """
 
     unit: str
@@ -99,16 +104,50 @@ class Uncertainty:
     extrapolation_sd: list[float]
     reach: dict[str, float] = field(default_factory=dict)
     coverage: dict[str, Any] = field(default_factory=dict)
+    validated_distance: float | None = None
+    growth: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        body = {
             "unit": self.unit,
             "noise_sd": self.noise_sd,
             "extrapolation_sd": self.extrapolation_sd,
             "reach": self.reach,
-            "coverage": self.coverage,
-            "draws": self.draws,
         }
+        if self.validated_distance is not None:
+            body["validated_distance"] = self.validated_distance
+        if self.growth is not None:
+            body["growth"] = self.growth
+        body["coverage"] = self.coverage
+        body["draws"] = self.draws
+        return body
+
+
+@dataclass(frozen=True)
+class Form:
+    """A candidate form of the law's pool, fitted to the same runs as the law.
+
+    ``role`` says what the protocol made of it: ``law`` (the chosen form), ``member`` (of
+    the law's combination), ``survivor`` (the backtests cannot tell it from the law: its
+    refits, ``draws``, widen the decisions' intervals), or ``candidate``. ``weight`` is its
+    weight in the combination (members only).
+    """
+
+    name: str
+    param_names: list[str]
+    params: dict[str, list[float]]
+    role: str = "candidate"
+    draws: dict[str, list[list[float]]] = field(default_factory=dict)
+    weight: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"name": self.name, "role": self.role, "param_names": list(self.param_names),
+                                "params": self.params}
+        if self.weight is not None:
+            body["weight"] = self.weight
+        if self.draws:
+            body["draws"] = self.draws
+        return body
 
 
 @dataclass(frozen=True)
@@ -124,6 +163,7 @@ class Record:
     validation: dict[str, Any] = field(default_factory=dict)
     summary: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
+    forms: dict[str, Form] = field(default_factory=dict)
 
     @property
     def module(self) -> str:
@@ -159,7 +199,13 @@ class Record:
                 record[name] = getattr(self, name)
         if self.uncertainty is not None:
             record["uncertainty"] = self.uncertainty.to_dict()
+        if self.forms:
+            record["forms"] = {key: form.to_dict() for key, form in self.forms.items()}
         return record
+
+    def survivors(self) -> dict[str, Form]:
+        """The forms the backtests could not tell from the law, other than the law's own."""
+        return {key: f for key, f in self.forms.items() if f.role == "survivor"}
 
     def to_json(self) -> str:
         body = self.to_dict()
@@ -226,6 +272,22 @@ def from_dict(body: Any, where: str = "record") -> Record:
                                       "extrapolation_sd", len(t.targets)),
             reach={str(k): float(v) for k, v in u.get("reach", {}).items()},
             coverage=u.get("coverage", {}),
+            validated_distance=(None if u.get("validated_distance") is None
+                                else _numbers([u["validated_distance"]], where, "validated_distance", 1)[0]),
+            growth=None if u.get("growth") is None else _numbers([u["growth"]], where, "growth", 1)[0],
+        )
+    forms = {}
+    for key, f in (body.get("forms") or {}).items():
+        if not isinstance(f, dict) or not isinstance(f.get("param_names"), list) or not isinstance(f.get("params"), dict):
+            raise _fail(where, f"form {key!r} must give param_names and params")
+        count = len(f["param_names"])
+        forms[str(key)] = Form(
+            name=str(f.get("name", key)), param_names=[str(n) for n in f["param_names"]],
+            params={str(g): _numbers(v, where, f"form {key!r}, group {g!r}", count) for g, v in f["params"].items()},
+            role=str(f.get("role", "candidate")),
+            draws={str(g): [_numbers(d, where, f"a draw of form {key!r}", count) for d in rows]
+                   for g, rows in (f.get("draws") or {}).items()},
+            weight=None if f.get("weight") is None else float(f["weight"]),
         )
     return Record(
         task=t.module,
@@ -239,6 +301,7 @@ def from_dict(body: Any, where: str = "record") -> Record:
         validation=body.get("validation", {}),
         summary=body.get("summary", {}),
         provenance=body.get("provenance", {}),
+        forms=forms,
     )
 
 
@@ -298,10 +361,19 @@ def verify_digest(path: str | os.PathLike) -> str | None:
 # ---------------------------------------------------------------- writing
 
 
-def training_ranges(table: pd.DataFrame, module: str) -> tuple[dict, dict]:
-    """The (min, max) of every input over a table, overall and per group."""
+def training_ranges(table: pd.DataFrame, module: str, derived: Mapping[str, Callable] | None = None
+                    ) -> tuple[dict, dict]:
+    """The (min, max) of every input over a table, overall and per group; and of every axis
+    ``derived`` from the inputs (compute, say)."""
     t = _task(module)
-    span = lambda rows: {n: (float(rows[n].min()), float(rows[n].max())) for n in t.input_names}  # noqa: E731
+
+    def span(rows):
+        out = {n: (float(rows[n].min()), float(rows[n].max())) for n in t.input_names}
+        for axis, function in (derived or {}).items():
+            values = np.asarray(function({n: rows[n].to_numpy(dtype=float) for n in t.input_names}), dtype=float)
+            out[axis] = (float(values.min()), float(values.max()))
+        return out
+
     by_group = {str(g): span(rows) for g, rows in table.groupby(t.group_column, sort=False)}
     return span(table), by_group
 
@@ -321,9 +393,9 @@ def write(
     """Write ``record`` (to its law's ``laws/<module>.json`` by default) unless the file already
     says the same; return whether the file was written.
 
-    ``same_predictions(old, new, group)`` tells whether two constant vectors predict the
-    same on the training rows (see `PREDICTION_RTOL`); without it, constants are
-    compared as numbers.
+    ``same_predictions(old, new, group, form=None)`` tells whether two constant vectors (of the
+    law, or of one of its stored forms) predict the same on the training rows (see
+    `PREDICTION_RTOL`); without it, constants are compared as numbers.
     """
     path = Path(path) if path is not None else stored_path(record.task)
     if path.is_file():
@@ -361,7 +433,26 @@ def _same(old: Record, new: Record, same_predictions) -> bool:
                 return False
             if not all(constants_agree(x, y, group) for x, y in zip(draws_a[group], draws_b[group])):
                 return False
-    rest = lambda r: {k: v for k, v in r.to_dict().items() if k not in ("params", "uncertainty")}  # noqa: E731
+    if set(old.forms) != set(new.forms):
+        return False
+    for key, form in new.forms.items():
+        was = old.forms[key]
+        if (was.param_names, was.role, set(was.params), set(was.draws)) != (form.param_names, form.role, set(form.params), set(form.draws)):
+            return False
+        if (was.weight is None) != (form.weight is None) or (form.weight is not None and not _close(was.weight, form.weight)):
+            return False
+
+        def form_agrees(a, b, group, key=key):
+            if same_predictions is not None:
+                return same_predictions(a, b, group, key)
+            return _close(a, b)
+
+        if not all(form_agrees(was.params[g], form.params[g], g) for g in form.params):
+            return False
+        for group, rows in form.draws.items():
+            if len(rows) != len(was.draws[group]) or not all(form_agrees(x, y, group) for x, y in zip(was.draws[group], rows)):
+                return False
+    rest = lambda r: {k: v for k, v in r.to_dict().items() if k not in ("params", "uncertainty", "forms")}  # noqa: E731
     return _close(rest(old), rest(new))
 
 

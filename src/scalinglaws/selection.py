@@ -38,8 +38,11 @@ import pandas as pd
 from . import fitting, metrics, records
 from .data import Task, task as _task
 from .law import Combination, extrapolation_distance
+from .pool import KINDS, Candidate, Protocol
 
 __all__ = [
+    "KINDS",
+    "Protocol",
     "Backtest",
     "Calibration",
     "Candidate",
@@ -56,9 +59,6 @@ __all__ = [
     "uncertainty",
 ]
 
-#: Kinds of candidate forms; every pool holds published, conservative and our own forms.
-KINDS = ("published", "conservative", "ours", "reference")
-
 #: An origin where a form scores below this R2 has blown up: reported, and ranked last there.
 BLOWN_UP = -1.0
 
@@ -68,26 +68,15 @@ SURVIVAL_Z = 2.0
 #: Stacking weights below this are dropped (and the rest renormalised): a readable law.
 MIN_WEIGHT = 0.05
 
+#: Values of an axis within this relative distance (in log for sizes) are one level: an
+#: isoFLOP budget read off a figure, or a model size counted two ways, is one step of a sweep.
+LEVEL_TOLERANCE = 0.02
 
-@dataclass(frozen=True)
-class Candidate:
-    """A form competing to be a task's law: how it is fitted and how it predicts.
+#: An axis with more distinct levels than this is continuous: its origins sit in gaps.
+CONTINUOUS_LEVELS = 16
 
-    ``kind`` is one of `KINDS`; ``constants`` says how many constants it has (per
-    group, and shared); ``fit(table, start=None)`` returns constants per group and
-    ``predict(X, constants)`` evaluates the form.
-    """
-
-    name: str
-    constants: str
-    fit: Callable[..., dict[str, list[float]]]
-    predict: Callable[[Any, Sequence[float]], np.ndarray]
-    origin: str = ""
-    kind: str = "ours"
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
+#: An origin holds out at least this many runs, or it is not a backtest.
+MIN_HELD = 3
 
 
 @dataclass(frozen=True)
@@ -201,6 +190,8 @@ def folds(table: pd.DataFrame, task: str | Task, k: int, seed: int, cluster: Seq
 
 
 def _show(value: float) -> str:
+    if abs(value) >= 1e15:
+        return f"{value:.3g}"
     if abs(value) >= 1e5:
         for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
             if abs(value) >= scale:
@@ -218,6 +209,183 @@ def target_grid(table: pd.DataFrame, task: str | Task, at: Mapping[str, float]) 
     t = _task(task)
     grid = table[[t.group_column, *t.input_names]].assign(**at).drop_duplicates().reset_index(drop=True)
     return grid
+
+
+# ---------------------------------------------------------------- the generic rules
+
+
+def progress(iterable, *, total: int | None = None, desc: str = "", enabled: bool = False):
+    """``iterable``, with a progress bar on stderr when ``enabled`` and stderr is a terminal."""
+    if not enabled:
+        return iterable
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # progress is a courtesy, never a requirement
+        return iterable
+    return tqdm(iterable, total=total, desc=desc, leave=False, disable=None, file=None)
+
+
+def axis_values(table: pd.DataFrame, task: str | Task, protocol: Protocol, axis: str) -> np.ndarray:
+    """The values of an extrapolation axis: an input column, or one derived from the inputs."""
+    t = _task(task)
+    if axis in protocol.derived:
+        columns = {n: table[n].to_numpy(dtype=float) for n in t.input_names}
+        return np.asarray(protocol.derived[axis](columns), dtype=float).reshape(len(table))
+    return table[axis].to_numpy(dtype=float)
+
+
+def axes_of(task: str | Task, protocol: Protocol) -> tuple[str, ...]:
+    return protocol.axes or _task(task).extrapolation_axes
+
+
+def levels(values: np.ndarray, log: bool) -> np.ndarray:
+    """The distinct levels of an axis, ascending: values within `LEVEL_TOLERANCE` of the next
+    one up (relative, in log for sizes) are one level, represented by its largest value."""
+    ordered = np.unique(np.asarray(values, dtype=float))
+    if ordered.size == 0:
+        return ordered
+    x = np.log(ordered) if log else ordered
+    tolerance = math.log1p(LEVEL_TOLERANCE) if log else LEVEL_TOLERANCE * max(np.ptp(x), 1e-12)
+    breaks = np.flatnonzero(np.diff(x) > tolerance)
+    return ordered[np.append(breaks, ordered.size - 1)]
+
+
+def _step(values: np.ndarray, log: bool, count: int = 4) -> float | None:
+    """The median step between consecutive levels among the ``count`` largest (a factor for
+    sizes, a span otherwise); None with fewer than two levels."""
+    top = levels(values, log)[-count:]
+    if top.size < 2:
+        return None
+    gaps = np.diff(np.log(top)) if log else np.diff(top)
+    return float(np.exp(np.median(gaps))) if log else float(np.median(gaps))
+
+
+def generic_reach(table: pd.DataFrame, task: str | Task, protocol: Protocol,
+                  at: Mapping[str, float] | None = None) -> dict[str, float]:
+    """How far beyond the runs each backtest scores, per axis (a factor for sizes, a span for
+    inputs already on a log scale).
+
+    Where the caller asks about points beyond the runs along an axis (``at``: the largest
+    requested value), as far as they lie beyond the largest run; otherwise two steps of the
+    spacing of the largest values (the median step among the four largest levels), the
+    distance a sweep's next two points would lie. An axis with a single level has no reach.
+    """
+    t = _task(task)
+    out = {}
+    for axis in axes_of(t, protocol):
+        values = axis_values(table, t, protocol, axis)
+        log = _log_scale(t, axis)
+        top = float(values.max())
+        wanted = None if at is None else at.get(axis)
+        if wanted is not None and (wanted > top * (1 + 1e-9) if log else wanted > top + 1e-9):
+            out[axis] = float(wanted / top) if log else float(wanted - top)
+            continue
+        step = _step(values, log)
+        if step is not None and (step > 1.0 if log else step > 0.0):
+            out[axis] = step**2 if log else 2.0 * step
+    return out
+
+
+def _gap_thresholds(values: np.ndarray, reach: float, log: bool, count: int) -> list[float]:
+    """Thresholds along a continuous axis, from the largest value down, a step apart: half
+    the reach, or less where the runs span too little for ``count`` origins at that step
+    (the span of the runs over twice
+    ``count``), each moved into the widest gap between runs within a quarter step of its
+    place, so that a threshold does not split runs that belong together."""
+    ordered = np.unique(values)
+    x = np.log(ordered) if log else ordered
+    span = math.log(reach) if log else reach
+    step = min(span / 2.0, np.ptp(x) / (2.0 * count)) if ordered.size > 1 else span / 2.0
+    out = []
+    for k in range(1, 2 * count + 1):
+        aim = x[-1] - k * step
+        if aim <= x[0]:
+            break
+        near = np.flatnonzero((x[:-1] >= aim - step / 4.0) & (x[:-1] <= aim + step / 4.0))
+        if near.size == 0:
+            near = np.array([int(np.searchsorted(x, aim, side="right")) - 1])
+        gaps = x[near + 1] - x[near]
+        out.append(float(ordered[near[int(np.argmax(gaps))]]))
+    return sorted(set(out), reverse=True)
+
+
+def generic_backtests(table: pd.DataFrame, task: str | Task, protocol: Protocol,
+                      reach: Mapping[str, float]) -> list[Backtest]:
+    """Forecast origins from the runs along the axes that have a reach.
+
+    Along one axis with ``protocol.by`` (groups on their own grids), `backtests_along`. Else
+    origin k fits on the runs at or below the (k+1)-th largest level of every axis at once
+    and scores those beyond any threshold within the reach (`backtests_beyond`); a
+    continuous axis (more than `CONTINUOUS_LEVELS` levels) puts its thresholds half a reach
+    apart, in the gaps between runs. An origin needs `MIN_HELD` held runs and
+    ``protocol.min_train_values`` levels of every axis to fit on.
+    """
+    t = _task(task)
+    axes = [a for a in axes_of(t, protocol) if a in reach]
+    if not axes:
+        return []
+    frame = table.copy()
+    for axis in axes:
+        if axis in protocol.derived:
+            frame[axis] = axis_values(table, t, protocol, axis)
+    if len(axes) == 1 and protocol.by:
+        out = backtests_along(frame, t, axes[0], reach[axes[0]], by=protocol.by,
+                              min_train_values=protocol.min_train_values, max_origins=protocol.max_origins)
+    else:
+        thresholds = {}
+        for axis in axes:
+            values = frame[axis].to_numpy(dtype=float)
+            log = _log_scale(t, axis)
+            grid = levels(values, log)
+            if grid.size > CONTINUOUS_LEVELS:
+                thresholds[axis] = _gap_thresholds(values, reach[axis], log, protocol.max_origins)
+            else:
+                thresholds[axis] = [float(v) for v in grid[:-1][::-1]]
+        origins = []
+        for k in range(max(len(v) for v in thresholds.values())):
+            origin = {axis: values[k] for axis, values in thresholds.items() if k < len(values)}
+            if len(origin) < len(axes):
+                break
+            below = np.ones(len(frame), dtype=bool)
+            for axis, threshold in origin.items():
+                below &= frame[axis].to_numpy(dtype=float) <= threshold * (1 + 1e-12)
+            enough = all(levels(frame.loc[below, axis].to_numpy(dtype=float), _log_scale(t, axis)).size
+                         >= protocol.min_train_values for axis in axes)
+            if not enough:
+                break
+            origins.append(origin)
+        out = backtests_beyond(frame, t, origins, reach)
+    kept = [b for b in out if len(b.held) >= MIN_HELD][: protocol.max_origins]
+    columns = list(table.columns)
+    return [Backtest(b.origin, b.train[columns], b.held[columns]) for b in kept]
+
+
+def generic_target(table: pd.DataFrame, task: str | Task, protocol: Protocol, reach: Mapping[str, float],
+                   points: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rows at the target scale: the requested points, else the runs at the largest level of
+    each input axis moved by its reach (the settings of the other inputs kept)."""
+    t = _task(task)
+    keys = [t.group_column, *t.input_names]
+    if points is not None and len(points):
+        return points[keys].drop_duplicates().reset_index(drop=True)
+    parts = []
+    for axis, factor in reach.items():
+        if axis not in t.input_names:
+            continue
+        log = _log_scale(t, axis)
+        top = levels(table[axis].to_numpy(dtype=float), log)[-1]
+        rows = table[table[axis] >= (top / (1 + LEVEL_TOLERANCE) if log else top - 1e-9)][keys].copy()
+        rows[axis] = rows[axis] * factor if log else rows[axis] + factor
+        parts.append(rows)
+    if not parts:
+        return table[keys].drop_duplicates().reset_index(drop=True)
+    return pd.concat(parts).drop_duplicates().reset_index(drop=True)
+
+
+def distance_units(task: str | Task, reach: Mapping[str, float]) -> dict[str, float]:
+    """The unit of extrapolation distance per axis: the reach, in log for sizes."""
+    t = _task(task)
+    return {axis: (math.log(factor) if _log_scale(t, axis) else float(factor)) for axis, factor in reach.items()}
 
 
 # ---------------------------------------------------------------- scoring
@@ -267,6 +435,8 @@ def evaluate(
     backtests: Sequence[Backtest],
     task: str | Task,
     cluster: Sequence[str] | None = None,
+    *,
+    show_progress: bool = False,
 ) -> Evaluation:
     """Refit every candidate on every backtest's training rows and score it on the held rows.
 
@@ -280,26 +450,27 @@ def evaluate(
     # An independent unit never spans two groups (two corpora measured at one setting are two units).
     cluster = [t.group_column, *[c for c in (t.input_names if cluster is None else cluster) if c != t.group_column]]
     rows, predictions = [], {}
-    for k, backtest in enumerate(backtests):
+    pairs = [(k, backtest, c) for k, backtest in enumerate(backtests) for c in candidates]
+    ceilings = {k: _ceiling(backtest.held, t, cluster) for k, backtest in enumerate(backtests)}
+    for k, backtest, c in progress(pairs, total=len(pairs), desc="backtests", enabled=show_progress):
         truth = backtest.held[t.target_names].to_numpy(dtype=float)
-        ceiling = _ceiling(backtest.held, t, cluster)
-        for c in candidates:
-            row = {"candidate": c.name, "origin": backtest.origin, "rows": len(backtest.held), "ceiling": ceiling}
-            try:
-                params = c.fit(backtest.train)
-                prediction = fitting.predict_table(c.predict, backtest.held, params, t).reshape(truth.shape)
-                if not np.all(np.isfinite(prediction)):
-                    raise fitting.FitError("non-finite predictions on the held rows")
-            except (fitting.FitError, KeyError) as error:
-                rows.append({**row, "r2": np.nan, "nmae": np.nan, "bias": np.nan, "status": "failed",
-                             "note": str(error).splitlines()[0][:120]})
-                continue
-            predictions[(c.name, k)] = prediction
-            r2 = metrics.r2(truth, prediction) if len(truth) > 1 else np.nan
-            spread = truth.std(axis=0)
-            bias = float(np.mean((prediction - truth).mean(axis=0) / np.where(spread > 0, spread, 1.0)))
-            rows.append({**row, "r2": r2, "nmae": metrics.nmae(truth, prediction) if len(truth) > 1 else np.nan,
-                         "bias": bias, "status": "ok" if r2 >= BLOWN_UP else "blown up", "note": ""})
+        ceiling = ceilings[k]
+        row = {"candidate": c.name, "origin": backtest.origin, "rows": len(backtest.held), "ceiling": ceiling}
+        try:
+            params = c.fit(backtest.train)
+            prediction = fitting.predict_table(c.predict, backtest.held, params, t).reshape(truth.shape)
+            if not np.all(np.isfinite(prediction)):
+                raise fitting.FitError("non-finite predictions on the held rows")
+        except (fitting.FitError, KeyError) as error:
+            rows.append({**row, "r2": np.nan, "nmae": np.nan, "bias": np.nan, "status": "failed",
+                         "note": str(error).splitlines()[0][:120]})
+            continue
+        predictions[(c.name, k)] = prediction
+        r2 = metrics.r2(truth, prediction) if len(truth) > 1 else np.nan
+        spread = truth.std(axis=0)
+        bias = float(np.mean((prediction - truth).mean(axis=0) / np.where(spread > 0, spread, 1.0)))
+        rows.append({**row, "r2": r2, "nmae": metrics.nmae(truth, prediction) if len(truth) > 1 else np.nan,
+                     "bias": bias, "status": "ok" if r2 >= BLOWN_UP else "blown up", "note": ""})
     return Evaluation(t, list(candidates), list(backtests), pd.DataFrame(rows), predictions, cluster)
 
 
@@ -521,12 +692,22 @@ def noise_sd(table: pd.DataFrame, task: str | Task, prediction: np.ndarray, n_co
 
 @dataclass
 class Calibration:
-    """Prediction intervals calibrated on the backtests (see `calibrate`)."""
+    """Prediction intervals calibrated on the backtests (see `calibrate`).
+
+    ``validated_distance`` is the farthest distance (in units of ``reach``) at which a
+    backtest scored a run; ``growth`` how the backtests' errors grew with distance (the
+    exponent of the error's quantile against distance, at least 1), which sets how the
+    interval grows beyond the validated distance; ``errors`` holds every held run's
+    distance and error, for the figure of error against distance.
+    """
 
     level: float
     extrapolation_sd: list[float]
     reach: dict[str, float]
     coverage: pd.DataFrame
+    validated_distance: float = 1.0
+    growth: float = 1.0
+    errors: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     def summary(self) -> dict[str, Any]:
         c = self.coverage
@@ -534,8 +715,38 @@ class Calibration:
             "level": self.level,
             "covered": float(np.average(c.covered, weights=c.rows)),
             "median_width_over_spread": float(np.median(c.width_over_spread)),
+            "validated_distance": self.validated_distance,
+            "growth": self.growth,
             "by_origin": c.round(4).to_dict("records"),
         }
+
+
+#: Beyond the validated distance, intervals grow at least in proportion to distance.
+MIN_GROWTH = 1.0
+#: ... and at most as its cube (a steeper trend measured on a few runs is not extrapolated).
+MAX_GROWTH = 3.0
+
+
+def error_growth(distance: np.ndarray, error: np.ndarray, level: float, bins: int = 4) -> float:
+    """How the backtests' errors grow with distance: the slope, in log-log, of the
+    ``level`` quantile of the absolute error over quantile bins of distance (runs beyond
+    the data only), clipped to [`MIN_GROWTH`, `MAX_GROWTH`]. With too few runs beyond the
+    data to tell, `MIN_GROWTH`: intervals then grow in proportion to distance."""
+    beyond = distance > 0
+    if beyond.sum() < 2 * bins:
+        return MIN_GROWTH
+    d, e = distance[beyond], np.abs(error[beyond])
+    edges = np.quantile(d, np.linspace(0, 1, bins + 1))
+    points = []
+    for low, high in zip(edges[:-1], edges[1:]):
+        inside = (d >= low) & (d <= high)
+        if inside.sum() >= 2 and np.quantile(e[inside], level) > 0:
+            points.append((np.log(np.median(d[inside])), np.log(np.quantile(e[inside], level))))
+    if len(points) < 2 or np.ptp([p[0] for p in points]) < 1e-9:
+        return MIN_GROWTH
+    x, y = np.array(points).T
+    slope = float(np.polyfit(x, y, 1)[0])
+    return float(np.clip(slope, MIN_GROWTH, MAX_GROWTH))
 
 
 def calibrate(
@@ -551,15 +762,21 @@ def calibrate(
     seed: int = 0,
     cluster: Sequence[str] | None = None,
     spread: Callable[[Any, Sequence[float]], np.ndarray] | None = None,
+    form_spread: Sequence[np.ndarray] | None = None,
+    fit_rows: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    derived: Mapping[str, Callable] | None = None,
+    show_progress: bool = False,
 ) -> Calibration:
     """Calibrate the extrapolation term of the law's intervals on its backtests.
 
     At every origin the law is refitted on the training rows, bootstrapped (``bootstrap``
-    refits), and its noise estimated from its residuals; each held row then has a spread
-    from the refits, the combined forms (``spread``), the noise, and its distance beyond
-    the fitted range in units of ``reach`` (per axis: the log-scale distance from the
-    training data to the task's target). The extrapolation term per unit of distance is
-    the smallest that covers ``level`` of the held rows, per target. The coverage
+    refits), and its noise estimated from its residuals (on ``fit_rows(train)``, the rows a
+    fit uses); each held row then has a spread from the refits, the combined forms
+    (``spread``), the survivors' disagreement (``form_spread``: per backtest, the standard
+    deviation of the surviving forms' predictions of its held rows), the noise, and its
+    distance beyond the fitted range in units of ``reach`` (per axis: the log-scale distance
+    from the training data to the task's target). The extrapolation term per unit of
+    distance is the smallest that covers ``level`` of the held rows, per target. The coverage
     reported for each origin uses the term calibrated on the other origins (all of them
     when there is only one): an honest estimate, not a fit.
     """
@@ -567,15 +784,16 @@ def calibrate(
     z = NormalDist().inv_cdf(0.5 + level / 2.0)
     cluster = [t.group_column, *[c for c in (t.input_names if cluster is None else cluster) if c != t.group_column]]
     pieces = []
-    for backtest in backtests:
+    for index, backtest in enumerate(progress(backtests, total=len(backtests), desc="intervals", enabled=show_progress)):
         train, held = backtest.train, backtest.held
         params = law_fit(train)
         draws = fitting.bootstrap(law_fit, train, n=bootstrap, seed=seed, by=t.group_column, cluster=cluster,
                                   start=params)
         center = fitting.predict_table(formula, held, params, t).reshape(len(held), -1)
-        fitted = fitting.predict_table(formula, train, params, t)
-        noise = noise_sd(train, t, fitted, n_constants)
-        overall, train_ranges = records.training_ranges(train, t.module)
+        used = train if fit_rows is None else fit_rows(train)
+        fitted = fitting.predict_table(formula, used, params, t)
+        noise = noise_sd(used, t, fitted, n_constants)
+        overall, train_ranges = records.training_ranges(train, t.module, derived)
         base = np.zeros_like(center)
         distance = np.zeros(len(held))
         for group, positions in held.reset_index(drop=True).groupby(t.group_column, sort=False).indices.items():
@@ -591,7 +809,9 @@ def calibrate(
                 base[positions] += np.asarray(spread(columns, params[group]), dtype=float).reshape(len(rows), -1) ** 2
             base[positions] += np.asarray(noise.get(str(group), [0.0] * len(t.targets))) ** 2
             ranges = train_ranges.get(str(group), overall)
-            distance[positions] = extrapolation_distance(t, columns, ranges, reach)
+            distance[positions] = extrapolation_distance(t, columns, ranges, reach, derived)
+        if form_spread is not None and form_spread[index] is not None:
+            base += np.asarray(form_spread[index], dtype=float).reshape(center.shape) ** 2
         truth = held[t.target_names].to_numpy(dtype=float)
         pieces.append((backtest.origin, truth, center, base, distance))
 
@@ -623,7 +843,13 @@ def calibrate(
             "calibrated_on": "the other origins" if len(pieces) > 1 else "this origin",
         })
     finite = np.where(np.isfinite(overall_kappa), overall_kappa, 0.0)
-    return Calibration(level, [float(v) for v in finite], dict(reach), pd.DataFrame(rows))
+    distance = np.concatenate([p[4] for p in pieces]) if pieces else np.zeros(0)
+    error = np.concatenate([(p[1] - p[2]).mean(axis=1) for p in pieces]) if pieces else np.zeros(0)
+    errors = pd.DataFrame({"origin": np.concatenate([[p[0]] * len(p[4]) for p in pieces]) if pieces else [],
+                           "distance": distance, "error": error})
+    validated = float(distance.max()) if distance.size and distance.max() > 0 else 1.0
+    return Calibration(level, [float(v) for v in finite], dict(reach), pd.DataFrame(rows),
+                       validated_distance=validated, growth=error_growth(distance, error, level), errors=errors)
 
 
 def _coverage_quantile(needed: np.ndarray, level: float) -> float:
@@ -654,6 +880,8 @@ def uncertainty(
         extrapolation_sd=list(calibration.extrapolation_sd),
         reach=dict(calibration.reach),
         coverage=calibration.summary(),
+        validated_distance=calibration.validated_distance,
+        growth=calibration.growth,
     )
 
 

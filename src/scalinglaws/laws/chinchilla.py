@@ -24,6 +24,8 @@ import math
 import numpy as np
 
 from scalinglaws import data, decide, fitting
+from scalinglaws.law import Law
+from scalinglaws.pool import Candidate, Protocol
 
 TASK = data.task("chinchilla")
 
@@ -43,6 +45,32 @@ START_GRID = fitting.grid_starts(
 
 #: L-BFGS-B runs from the starts where the objective is lowest (a screen of the grid).
 SCREENED_STARTS = 10
+
+#: The constants (E, A, B, alpha, beta) of the two-exponent law as its sources printed them.
+PUBLISHED = {
+    "Besiroglu et al. 2024": [1.82, 482.01, 2085.43, 0.3478, 0.3658],
+    "Hoffmann et al. 2022, Approach 3": [1.69, 406.4, 410.7, 0.34, 0.28],
+}
+
+
+def _n(X):
+    return np.asarray(X["params"], dtype=float)
+
+
+def _d(X):
+    return np.asarray(X["tokens"], dtype=float)
+
+
+def two_exponents(X, params):
+    """E + A/N^alpha + B/D^beta: Hoffmann et al.'s form."""
+    E, A, B, alpha, beta = params
+    return E + A * _n(X) ** -alpha + B * _d(X) ** -beta
+
+
+def one_exponent(X, params):
+    """E + A/N^alpha + B/D^alpha: one exponent for parameters and tokens."""
+    E, A, B, alpha = params
+    return E + A * _n(X) ** -alpha + B * _d(X) ** -alpha
 
 
 def trained_enough(table):
@@ -138,19 +166,31 @@ def fit_log_sum_exp(table, *, shared=False, start=None, keep=SCREENED_STARTS,
         fitted[str(group)] = [float(v) for v in _fit_rows(kept, shared, own, keep)]
     return fitted
 
-# notebooks/chinchilla.py, cell 25
-from scalinglaws.law import Law
+# notebooks/chinchilla.py, cell 14
+def kaplan_with_floor(X, params):
+    """E + ((Nc/N)^(alpha/beta) + Dc/D)^beta, with Nc and Dc as their logs."""
+    E, log_nc, log_dc, alpha, beta = params
+    return E + (np.exp((log_nc - np.log(_n(X))) * alpha / beta) + np.exp(log_dc - np.log(_d(X)))) ** beta
 
-FORM = r"L(N, D) = E + \frac{A}{N^{\alpha}} + \frac{B}{D^{\alpha}}"
-PARAM_NAMES = ["E", "A", "B", "alpha"]
+
+def compute_only(X, params):
+    """E + K (C / 1e21)^-gamma, with C = 6 N D."""
+    E, K, gamma = params
+    return E + K * (6 * _n(X) * _d(X) / 1e21) ** -gamma
 
 
-def formula(X, params):
-    """The loss of N parameters trained on D tokens: one exponent for both."""
-    E, A, B, alpha = params
-    size = np.asarray(X["params"], dtype=float)
-    tokens = np.asarray(X["tokens"], dtype=float)
-    return E + A * size**-alpha + B * tokens**-alpha
+def huber_fit(formula, starts, bounds, keep=None):
+    """A form fitted by fitting.fit_groups on the runs the rule keeps, Huber loss on log residuals."""
+    def fit(rows, start=None):
+        return fitting.fit_groups(formula, trained_enough(rows), TASK, starts, bounds=bounds, start=start,
+                                  keep=keep, log_residuals=True, loss="huber", f_scale=HUBER_DELTA)
+    return fit
+
+
+def tail_fit(rows, start=None):
+    """The two-exponent fit on the runs within 1.5 decades of compute below the largest."""
+    budget = 6 * rows["params"] * rows["tokens"]
+    return fit_log_sum_exp(rows[budget >= budget.max() / 10**1.5], start=start)
 
 
 def fit_constants(table, start=None):
@@ -158,10 +198,108 @@ def fit_constants(table, start=None):
     return fit_log_sum_exp(table, shared=True, start=start)
 
 
-LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+FIVE_CONSTANTS = ("E", "A", "B", "alpha", "beta")
+CANDIDATES = [
+    Candidate("Chinchilla: E + A/N^alpha + B/D^beta", "5", key="two-exponents", kind="published",
+              origin="Hoffmann 2022; Besiroglu 2024", param_names=FIVE_CONSTANTS, published=PUBLISHED,
+              fit=lambda rows, start=None: fit_log_sum_exp(rows, start=start), predict=two_exponents),
+    Candidate("Chinchilla on all runs (no rule)", "5", key="all-runs", kind="published",
+              origin="Besiroglu 2024 without the rule", param_names=FIVE_CONSTANTS,
+              fit=lambda rows, start=None: fit_log_sum_exp(rows, start=start, min_tokens_per_param=0.0),
+              predict=two_exponents),
+    Candidate("Kaplan with a floor: E + ((Nc/N)^(alpha/beta) + Dc/D)^beta", "5", key="kaplan-floor",
+              kind="published", origin="Kaplan 2020 + floor", param_names=("E", "log_Nc", "log_Dc", "alpha", "beta"),
+              fit=huber_fit(kaplan_with_floor, fitting.grid_starts([1.5, 2.0], [30.0, 35.0], [20.0, 25.0],
+                                                                   [0.1, 0.3, 0.6], [0.1, 0.3, 0.6]),
+                            ([0.0, 0.0, 0.0, 0.01, 0.01], [5.0, 80.0, 80.0, 3.0, 3.0]), keep=10),
+              predict=kaplan_with_floor),
+    Candidate("tail only: Chinchilla on the top 1.5 decades of compute", "5", key="tail-only",
+              kind="conservative", origin="reference", param_names=FIVE_CONSTANTS, fit=tail_fit,
+              predict=two_exponents),
+    Candidate("compute only: E + K (C/1e21)^-gamma", "3", key="compute-only", kind="conservative",
+              origin="reference", param_names=("E", "K", "gamma"),
+              fit=huber_fit(compute_only, fitting.grid_starts([1.5, 2.0], [0.2, 1.0], [0.05, 0.2]),
+                            ([0.0, 0.0, 0.001], [5.0, 50.0, 3.0])),
+              predict=compute_only),
+    Candidate("one exponent: E + A/N^alpha + B/D^alpha", "4", key="one-exponent", kind="ours", origin="ours",
+              param_names=("E", "A", "B", "alpha"), fit=fit_constants, predict=one_exponent),
+]
+
+# notebooks/chinchilla.py, cell 16
+def training_compute(X):
+    """Training compute C = 6 N D (FLOP)."""
+    return 6.0 * _n(X) * _d(X)
+
+
+#: Chinchilla's budget: the task's target.
+CHINCHILLA_BUDGET = 5.76e23
+
+
+def compute_optimal(predict, budget):
+    """The compute-optimal (N, D) of a loss ``predict(X)`` at a budget (FLOP), numerically; None
+    if it has no interior optimum between 10^6 parameters and 10^6 tokens."""
+    log_n = np.linspace(np.log(1e6), np.log(budget / 6 / 1e6), 801)
+    with np.errstate(all="ignore"):
+        loss = predict({"params": np.exp(log_n), "tokens": budget / 6 / np.exp(log_n)})
+    if not np.any(np.isfinite(loss)):
+        return None
+    i = int(np.nanargmin(loss))
+    if i in (0, len(log_n) - 1) or np.nanmax(loss) - np.nanmin(loss) < 1e-9:
+        return None
+    low, high = log_n[i - 1], log_n[i + 1]
+    golden = (math.sqrt(5) - 1) / 2
+    for _ in range(60):
+        a, b = high - golden * (high - low), low + golden * (high - low)
+        at_a, at_b = predict({"params": np.exp([a, b]), "tokens": budget / 6 / np.exp([a, b])})
+        low, high = (low, b) if at_a < at_b else (a, high)
+    size = math.exp(0.5 * (low + high))
+    return size, budget / 6 / size
+
+
+def contradicts_the_literature(candidate, constants):
+    """Why a fitted form's split of Chinchilla's budget contradicts Hoffmann et al., or None."""
+    group = next(iter(constants))
+    found = compute_optimal(lambda X: candidate.predict(X, constants[group]), CHINCHILLA_BUDGET)
+    if found is None:
+        return "no compute-optimal size at 5.76e23 FLOP"
+    size, tokens = found
+    if not (40e9 <= size <= 130e9 and 10 <= tokens / size <= 35):
+        return f"at 5.76e23 FLOP: {size / 1e9:.0f}B parameters, {tokens / size:.0f} tokens per parameter"
+    return None
+
+
+def isoflop_target(table, reach, points=None):
+    """The IsoFLOP profile where the survivors are compared: the requested points, or the
+    largest run's compute times the reach, from 2 to 200 tokens per parameter."""
+    if points is not None and len(points):
+        return points[[TASK.group_column, *TASK.input_names]].drop_duplicates().reset_index(drop=True)
+    budget = float(training_compute(table).max()) * reach.get("compute", 1.0)
+    sizes = np.sqrt(budget / (6.0 * np.geomspace(2.0, 200.0, 9)))
+    groups = list(dict.fromkeys(table[TASK.group_column]))
+    import pandas as pd
+
+    return pd.concat([pd.DataFrame({TASK.group_column: g, "params": sizes, "tokens": budget / 6.0 / sizes})
+                      for g in groups], ignore_index=True)
+
+
+PROTOCOL = Protocol(
+    CANDIDATES,
+    axes=("compute",),
+    derived={"compute": training_compute},
+    source_target={"compute": CHINCHILLA_BUDGET},
+    target=isoflop_target,
+    checks=contradicts_the_literature,
+    fit_rows=trained_enough,
+)
+
+FORM = r"L(N, D) = E + \frac{A}{N^{\alpha}} + \frac{B}{D^{\alpha}}"
+PARAM_NAMES = ["E", "A", "B", "alpha"]
+formula = one_exponent
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants, protocol=PROTOCOL)
 predict, fit = LAW.predict, LAW.fit
 
-# notebooks/chinchilla.py, cell 39
+# notebooks/chinchilla.py, cell 37
 @LAW.decision(
     units={"compute": "FLOP", "params": "parameters", "tokens": "tokens",
            "tokens_per_param": "tokens per parameter", "loss": "nats"},
@@ -180,6 +318,8 @@ def allocate(fitted, compute: float = None, params: float = None):
         raise data.InputError("allocate: give compute (FLOP) or params (a model size)")
     if compute is not None and params is not None:
         raise data.InputError("allocate: give compute (FLOP) or params (a model size), not both")
+    if fitted.law.param_names != PARAM_NAMES:  # another form of the pool: numerically
+        return _allocate_numerically(fitted, compute, params)
     E, A, B, alpha = fitted.constants
     if not (A > 0 and B > 0 and alpha > 0):
         raise data.InputError("allocate: these constants have no compute-optimal split (A, B and alpha must be positive)")
@@ -194,7 +334,31 @@ def allocate(fitted, compute: float = None, params: float = None):
     loss = float(fitted.predict({"params": [params], "tokens": [tokens]})[0])
     return {"compute": compute, "params": params, "tokens": tokens, "tokens_per_param": ratio, "loss": loss}
 
-# notebooks/chinchilla.py, cell 55
+
+def _allocate_numerically(fitted, compute, params):
+    """allocate for any form: the minimum of the loss along C = 6ND, or the budget whose
+    optimum is a given size (the optimum grows with the budget: bisection in log C)."""
+    def split(budget):
+        found = compute_optimal(fitted.predict, budget)
+        if found is None:
+            raise data.InputError(f"allocate: this form has no compute-optimal split at {budget:.3g} FLOP")
+        return found
+
+    if compute is not None:
+        compute = decide.positive("compute", compute)
+        size, tokens = split(compute)
+    else:
+        size = decide.positive("params", params)
+        low, high = math.log(6.0 * size**2 * 1e-2), math.log(6.0 * size**2 * 1e4)
+        for _ in range(50):
+            middle = 0.5 * (low + high)
+            low, high = (middle, high) if split(math.exp(middle))[0] < size else (low, middle)
+        compute = math.exp(0.5 * (low + high))
+        tokens = compute / (6.0 * size)
+    loss = float(fitted.predict({"params": [size], "tokens": [tokens]})[0])
+    return {"compute": compute, "params": size, "tokens": tokens, "tokens_per_param": tokens / size, "loss": loss}
+
+# notebooks/chinchilla.py, cell 53
 PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
@@ -203,12 +367,27 @@ __all__ = [
     'HUBER_DELTA',
     'START_GRID',
     'SCREENED_STARTS',
+    'PUBLISHED',
+    'two_exponents',
+    'one_exponent',
     'trained_enough',
     'fit_log_sum_exp',
+    'kaplan_with_floor',
+    'compute_only',
+    'huber_fit',
+    'tail_fit',
+    'fit_constants',
+    'FIVE_CONSTANTS',
+    'CANDIDATES',
+    'training_compute',
+    'CHINCHILLA_BUDGET',
+    'compute_optimal',
+    'contradicts_the_literature',
+    'isoflop_target',
+    'PROTOCOL',
     'FORM',
     'PARAM_NAMES',
     'formula',
-    'fit_constants',
     'LAW',
     'predict',
     'fit',
