@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                  # everything (executes every notebook once)
     python benchmarks/run.py --no-notebooks   # skip notebook execution times
+    python benchmarks/run.py --studies        # only the studies of 200 runs
 
 For each law, on 10^6 rows drawn from its training inputs:
 
@@ -12,8 +13,11 @@ For each law, on 10^6 rows drawn from its training inputs:
 
 and the ratios, measured in one run; the time of ``fit`` on the training split (median of
 3); the start-up time of the command (``scalinglaws predict`` for one point, median of 5
-fresh processes); and each notebook's execution time. Targets: ``predict`` >= 100x the
-per-row loop; every notebook under 60 s.
+fresh processes); each notebook's execution time; and the wall time of a study (the law's
+whole pool through the selection protocol, bootstrap and calibration, as ``scalinglaws study``
+runs it) of 200 runs drawn from each law's training table (all of it where it has fewer).
+Targets: ``predict`` >= 100x the per-row loop; every notebook under 60 s; a study of 200 runs
+under 60 s on two cores.
 """
 
 from __future__ import annotations
@@ -85,6 +89,26 @@ def startup_seconds(module: str, repeat: int = 5) -> float:
     return _timed(lambda: subprocess.run(argv, check=True, capture_output=True), repeat=repeat)
 
 
+STUDY_RUNS = 200
+
+
+def bench_study(module: str) -> dict[str, float]:
+    """A study of 200 runs of the law's own table (distinct settings, seeded), its whole pool."""
+    import warnings
+
+    from scalinglaws.studies import study
+
+    law = laws.get(module).LAW
+    table = data.load(module)
+    if law.protocol is None:
+        return {"law": module, "runs": len(table), "forms": 0, "study s": float("nan")}
+    runs = table if len(table) <= STUDY_RUNS else table.sample(STUDY_RUNS, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        seconds = _timed(lambda: study(law, runs))
+    return {"law": module, "runs": len(runs), "forms": len(law.candidates), "study s": seconds}
+
+
 def bench_notebooks() -> pd.DataFrame:
     import run_notebooks
 
@@ -97,7 +121,13 @@ def bench_notebooks() -> pd.DataFrame:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-notebooks", action="store_true", help="skip notebook execution times")
+    parser.add_argument("--studies", action="store_true", help="only the studies of 200 runs")
     args = parser.parse_args(argv)
+    studies = pd.DataFrame([bench_study(m) for m in laws.available()])
+    print(f"Studies of up to {STUDY_RUNS} runs of each law's table (its whole pool, bootstrap, calibration):")
+    print(studies.to_string(index=False, formatters={"study s": "{:.1f}".format}))
+    if args.studies:
+        return 0
     results = pd.DataFrame([bench_law(m) for m in laws.available()])
     formats = {
         "predict rows/s": "{:.3g}".format, "law() rows/s": "{:.3g}".format, "loop rows/s": "{:.3g}".format,
