@@ -486,6 +486,64 @@ def load(name: str | Task, split: str = "train", data_dir: str | os.PathLike | N
     return _tidy(pd.read_csv(path), t, str(path))
 
 
+#: Independent public studies shipped with the package (``datasets/external``), by name: what
+#: each is, and which law it tests. Each folder keeps the study's README (provenance, caveats)
+#: and LICENSE beside its tables.
+EXTERNAL = {
+    "porian2024": "Porian et al. 2024, isoFLOP runs on RefinedWeb and OpenWebText2 in five setups (law: chinchilla)",
+    "mcleish2025": "McLeish et al. 2025 (Gemstones), 22 shapes from 48M to 2B parameters (law: chinchilla)",
+    "muennighoff2023": "Muennighoff et al. 2023, data-constrained runs (law: data_constrained)",
+}
+
+EXTERNAL_DATA = PACKAGED_DATA / "external"
+
+
+def load_external(name: str, table: str = "runs") -> pd.DataFrame:
+    """A table of an independent study shipped with the package: ``"porian2024"``,
+    ``"mcleish2025"`` or ``"muennighoff2023"`` (see `EXTERNAL`); ``table`` names the file
+    (``runs``, or the study's others: ``fits`` and ``optimal_pairs`` for Porian et al.,
+    ``hot_checkpoints`` for Gemstones). The columns are the study's, documented in its README
+    (``datasets/external/<name>/README.md``, with its licence beside it)."""
+    import pandas as pd
+
+    if name not in EXTERNAL:
+        raise InputError(f"unknown study {name!r}; the studies are: {', '.join(EXTERNAL)}")
+    path = EXTERNAL_DATA / name / f"{table}.csv"
+    if not path.is_file():
+        tables = sorted(p.stem for p in (EXTERNAL_DATA / name).glob("*.csv"))
+        raise DataNotFoundError(f"{name} has no table {table!r}; its tables: {', '.join(tables)}")
+    return pd.read_csv(path)
+
+
+def external_split(name: str, dataset: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The documented split of an independent study into the runs a law is fitted on and the
+    larger runs it must predict (the validation page's figures), as two tables with the law's
+    columns (and the study's others):
+
+    - ``porian2024`` (``dataset``: ``"RefinedWeb"`` or ``"OpenWebText2"``): configuration
+      "Cosine decay", rows with at least one token per parameter; fit on compute <= 1.6e18
+      FLOP, predict compute >= 1.28e19. Law: chinchilla.
+    - ``mcleish2025``: the annealed ("cooldown") runs; fit on params <= 6e8, predict params >= 1e9.
+      Law: chinchilla.
+    - ``muennighoff2023``: runs with loss < 10; fit on params <= 1.6e9, predict params >= 2e9.
+      Law: data_constrained.
+    """
+    runs = load_external(name)
+    if name == "porian2024":
+        datasets = sorted(runs.dataset.unique())
+        if dataset not in datasets:
+            raise InputError(f"porian2024: name the dataset ({' or '.join(datasets)}), got {dataset!r}")
+        runs = runs[(runs.configuration == "Cosine decay") & (runs.dataset == dataset) & (runs.tokens >= runs.params)]
+        small, large = runs[runs.compute_flops <= 1.6e18], runs[runs.compute_flops >= 1.28e19]
+    elif name == "mcleish2025":
+        runs = runs[runs.variant == "cooldown"]
+        small, large = runs[runs.params <= 6e8], runs[runs.params >= 1e9]
+    else:
+        runs = runs[runs.loss < 10]
+        small, large = runs[runs.params <= 1.6e9], runs[runs.params >= 2e9]
+    return small.reset_index(drop=True), large.reset_index(drop=True)
+
+
 def load_from_hub(name: str | Task, split: str = "train", timeout: float = 10.0) -> pd.DataFrame:
     """Opt-in: load a task from the Hugging Face Hub copy of SLDBench.
 
