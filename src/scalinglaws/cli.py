@@ -152,7 +152,8 @@ def _predict(args: argparse.Namespace) -> int:
         for group in dict.fromkeys(groups):
             mask = groups == group
             rows = {n: columns[n][mask] for n in t.input_names}
-            _, center, low, high, _ = law.predict_arrays(rows, constants, interval=level, group=group)
+            _, center, low, high, _ = law.predict_arrays(rows, constants, interval=level, group=group,
+                                                         form=args.form, published=args.published or False)
             parts = [center, low, high] if level else [center]
             block = np.stack([np.asarray(p).reshape(mask.sum(), -1) for p in parts], axis=2)
             values[mask] = block.reshape(mask.sum(), -1)  # target by target: value, low, high
@@ -333,6 +334,36 @@ def _optimize(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- study
+
+
+def _forms(args: argparse.Namespace) -> int:
+    """The law's pool: every form's key, kind, origin, constants, role and validation score."""
+    law = _law(args.law)
+    record = law.record
+    scores = {row["candidate"]: row for row in record.validation.get("candidates", [])}
+    rows = []
+    for c in law.candidates:
+        form = record.forms.get(c.key)
+        score = scores.get(c.name, {})
+        rows.append({"key": c.key, "name": c.name, "kind": c.kind, "origin": c.origin,
+                     "constants": list(c.param_names), "role": form.role if form else "not fitted",
+                     "median_r2": score.get("median_r2"), "published": list(c.published or {})})
+    if args.json:
+        print(_json(rows))
+        return 0
+    if not rows:
+        print(f"the {law.module} law declares no pool of forms")
+        return 0
+    width = max(len(r["key"]) for r in rows)
+    print(f"the forms the protocol weighed for the {law.module} law (median validation R2 on its backtests):")
+    for r in rows:
+        r2 = f"{r['median_r2']:.4f}" if isinstance(r["median_r2"], float) and math.isfinite(r["median_r2"]) else "  n/a "
+        print(f"  {r['key']:<{width}}  {r['kind']:<12} {r2}  {r['role']:<9}  {r['name']}")
+        if r["published"]:
+            print(f"  {'':<{width}}  printed constants: {'; '.join(r['published'])}")
+    return 0
+
+
 
 
 def _at(text: str | None) -> dict[str, float]:
@@ -550,7 +581,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scalinglaws",
         description="Scaling laws for large language models (the eight SLDBench tasks and Chinchilla): "
-        "list, predict, score, cite, fit, study, optimize and export them.",
+        "list, predict, score, cite, fit, study, optimize and export them, and list their forms.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -567,6 +598,10 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         sub.add_argument("--csv", metavar="FILE", help="predict every row of FILE; CSV to stdout")
         sub.add_argument("--interval", type=float, metavar="LEVEL",
                          help="also give the ends of a prediction interval (0.9 for 90%%)")
+        sub.add_argument("--form", metavar="KEY",
+                         help="predict with another form of the law's pool, by its key (see `scalinglaws forms LAW`)")
+        sub.add_argument("--published", nargs="?", const=True, default=None, metavar="SOURCE",
+                         help="with --form: the constants its source printed (the first source, or the one named)")
         _constants_option(sub, law)
         sub.add_argument("--json", action="store_true", help="JSON output")
         sub.set_defaults(run=_predict)
@@ -595,6 +630,13 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         sub.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
         sub.add_argument("--json", action="store_true", help="JSON output")
         sub.set_defaults(run=_fit)
+
+    for law, sub in _law_parsers(commands, "forms", "the forms a law's protocol weighed",
+                                 "List the candidate forms of a law's pool: key (for predict --form), kind, "
+                                 "origin, role in the law, median validation R2, printed constants.",
+                                 laws, wanted).items():
+        sub.add_argument("--json", action="store_true", help="JSON output")
+        sub.set_defaults(run=_forms)
 
     for law, sub in _law_parsers(commands, "study", "choose and fit a law's form on your own runs (the protocol)",
                                  "Run the selection protocol of a law on a CSV of your runs (the task's column "
