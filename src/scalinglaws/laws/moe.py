@@ -17,19 +17,151 @@ most 6 constants.
 The derivation, the candidate forms and the validation: notebooks/moe.py.
 """
 
-# notebooks/moe.py, cell 20
+# notebooks/moe.py, cell 10
 import numpy as np
 
-from scalinglaws import data, fitting
+from scalinglaws import data, decide, fitting
 from scalinglaws.law import Law
+from scalinglaws.pool import Candidate, Protocol
 
 TASK = data.task("moe")
 
-FORM = (
-    r"L(N, E) = \frac{a\,x^{-b}}{1 + c\,\ln^{2} E} + d\,\tanh(e\,E) + f,"
-    r" \quad x = N / 10^{8}"
-)
-PARAM_NAMES = ["a", "b", "c", "d", "e", "f"]
+#: The seed law's constants (A, alpha, beta, L0) as SLDBench's leaderboard printed them.
+SEED_SOURCE = "SLDBench seed (gemini-cli, Gemini 2.5 Flash)"
+SEED_CONSTANTS = [43.47573060740084, 0.07398280187051419, 0.19898571805319756, 1.6170183728670307]
+
+
+def _x(X):
+    return np.asarray(X["dense_parameter_count"], dtype=float) / 1e8
+
+
+def _e(X):
+    return np.asarray(X["num_experts"], dtype=float)
+
+
+def seed_law(X, params):
+    """A E^-alpha N^-beta + L0, with N in parameters: the seed program's law."""
+    A, alpha, beta, L0 = params
+    N = np.asarray(X["dense_parameter_count"], dtype=float)
+    return A * _e(X) ** -alpha * N**-beta + L0
+
+
+def _seed_scaled(X, params):
+    """The seed law with its scale as a log at x = N / 1e8, where a fit is well conditioned."""
+    log_A, alpha, beta, L0 = params
+    return np.exp(log_A - alpha * np.log(_e(X)) - beta * np.log(_x(X))) + L0
+
+
+_SEED_GRID = fitting.grid_starts([-1, 0], [0.05], [0.1, 0.3], [0.5, 1.5])
+_SEED_BOUNDS = ([-np.inf, 0, 0, 0], [np.inf, 2, 2, 5])
+
+
+def fit_seed(rows, start=None):
+    """The seed form, fitted as log A at x = N / 1e8 and returned as the seed's (A, alpha, beta, L0)."""
+    scaled = None if start is None else {
+        g: [float(np.log(v[0]) - v[2] * np.log(1e8)), v[1], v[2], v[3]] for g, v in start.items()}
+    fitted = fitting.fit_groups(_seed_scaled, rows, TASK, _SEED_GRID, bounds=_SEED_BOUNDS, start=scaled)
+    return {g: [float(np.exp(v[0] + v[2] * np.log(1e8))), v[1], v[2], v[3]] for g, v in fitted.items()}
+
+
+def _saturating_experts(E, log_start, log_max):
+    start, most = np.exp(log_start), np.exp(log_max)
+    inverse = np.maximum(1.0 / start - 1.0 / most, 1e-12)
+    return 1.0 / (1.0 / (E - 1.0 + 1.0 / inverse) + 1.0 / most)
+
+
+def clark(X, params):
+    """ln L bilinear in ln x and the log of a saturating expert count (Clark et al. 2022)."""
+    a, b, c, d, log_start, log_max = params
+    lx, le = np.log(_x(X)), np.log(_saturating_experts(_e(X), log_start, log_max))
+    return np.exp(a * lx + b * le + c * lx * le + d)
+
+
+def clark_plain(X, params):
+    """ln L bilinear in ln x and ln E."""
+    d, a, b, c = params
+    lx, le = np.log(_x(X)), np.log(_e(X))
+    return np.exp(d + a * lx + b * le + c * lx * le)
+
+
+def leaderboard(X, params):
+    """Validation loss: experts divide the reducible loss by 1 + c ln^2 E, and a
+    size-independent term d tanh(e E) saturates within the first few dozen experts."""
+    a, b, c, d, e, f = params
+    E = _e(X)
+    return a * _x(X) ** -b / (1.0 + c * np.log(E) ** 2) + d * np.tanh(e * E) + f
+
+
+def ratio(X, params):
+    """L_inf + A / (x^a + g E^b / (1 + E/E0)), with A, g and E0 as logs."""
+    L_inf, log_A, a, log_g, b, log_E0 = params
+    E = _e(X)
+    return L_inf + np.exp(log_A) / (_x(X) ** a + np.exp(log_g) * E**b / (1 + E / np.exp(log_E0)))
+
+
+def constant_benefit(X, params):
+    """L0 + A x^-alpha - G s / (1 + c s), s = ln^2 E."""
+    L0, A, alpha, G, c = params
+    s = np.log(_e(X)) ** 2
+    return L0 + A * _x(X) ** -alpha - G * s / (1 + c * s)
+
+
+def _per_expert(X, values, empty):
+    index = np.clip(np.round(np.log2(_e(X))).astype(int), 0, len(values))
+    return np.concatenate([[empty], values])[index]
+
+
+def offset_per_expert(X, params):
+    """L0 + A x^-alpha + delta_E: the measured offset of each expert count 2..512."""
+    L0, A, alpha = params[:3]
+    return L0 + A * _x(X) ** -alpha + _per_expert(X, np.asarray(params[3:]), 0.0)
+
+
+def factor_per_expert(X, params):
+    """L0 + A x^-alpha m_E: the measured factor of each expert count 2..512."""
+    L0, A, alpha = params[:3]
+    return L0 + A * _x(X) ** -alpha * _per_expert(X, np.asarray(params[3:]), 1.0)
+
+
+def v1(X, params):
+    """L0 + A x^-alpha / (1 + c s): this law's first version."""
+    L0, A, alpha, c = params
+    return L0 + A * _x(X) ** -alpha / (1.0 + c * np.log(_e(X)) ** 2)
+
+
+def free_power(X, params):
+    L0, A, alpha, c, p = params
+    return L0 + A * _x(X) ** -alpha / (1 + c * np.log(_e(X)) ** p)
+
+
+def lower_floor(X, params):
+    L0, A, alpha, c, D = params
+    return L0 + (A * _x(X) ** -alpha - D) / (1 + c * np.log(_e(X)) ** 2)
+
+
+def routing_term(X, params):
+    L0, A, alpha, c, D = params
+    E = _e(X)
+    return L0 + A * _x(X) ** -alpha / (1 + c * np.log(E) ** 2) + D * (1 - 1 / E)
+
+
+def shrinking_share(X, params):
+    L0, A, alpha, c, gamma = params
+    return L0 + A * _x(X) ** -alpha / (1 + c * np.log(_e(X)) ** 2 * _x(X) ** -gamma)
+
+
+def two_powers(X, params):
+    L0, A, alpha, B, beta, c = params
+    s = np.log(_e(X)) ** 2
+    return L0 + A * _x(X) ** -alpha - B * _x(X) ** -beta * s / (1 + c * s)
+
+
+def alone(law_predict, starts, bounds, keep=None):
+    """A fitter of one form on each group, by the package's routine (warm-startable)."""
+    grid = fitting.grid_starts(*starts)
+    return lambda rows, start=None: fitting.fit_groups(law_predict, rows, TASK, grid, bounds=bounds,
+                                                        keep=keep, start=start)
+
 
 # 8 starts; the scale a, the exponent b, the experts' strength c and the rate e are positive,
 # the saturating term d is free in sign.
@@ -37,57 +169,209 @@ _STARTS = fitting.grid_starts([0.8], [0.2, 0.5], [0.01], [-0.1, 0.1], [0.05, 1.0
 _BOUNDS = ([0.0, 0.0, 0.0, -5.0, 0.0, 0.0], [50.0, 3.0, 10.0, 5.0, 10.0, 5.0])
 
 
-def formula(X, params):
-    """Validation loss: experts divide the reducible loss by 1 + c ln^2 E, and a
-    size-independent term d tanh(e E) saturates within the first few dozen experts."""
-    a, b, c, d, e, f = params
-    x = np.asarray(X["dense_parameter_count"], dtype=float) / 1e8
-    experts = np.asarray(X["num_experts"], dtype=float)
-    return a * x**-b / (1.0 + c * np.log(experts) ** 2) + d * np.tanh(e * experts) + f
-
-
 def fit_constants(table, start=None):
     """Multi-start least squares on the loss (deterministic); ``start`` warm-starts a refit."""
-    return fitting.fit_groups(formula, table, TASK, _STARTS, bounds=_BOUNDS, start=start)
+    return fitting.fit_groups(leaderboard, table, TASK, _STARTS, bounds=_BOUNDS, start=start)
 
 
-LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+INF = np.inf
+_EXPERT_COUNTS = [2**k for k in range(1, 10)]
+_PER_EXPERT_BOUNDS = {"offset": ([0, 0, 0] + [-2] * 9, [5, 50, 3] + [2] * 9),
+                      "factor": ([0, 0, 0] + [0] * 9, [5, 50, 3] + [3] * 9)}
+_FLOOR_SIZE = ("L0", "A", "alpha")
+CANDIDATES = [
+    Candidate("seed: A E^-alpha N^-beta + L0", "4", key="seed", kind="published", origin="SLDBench seed law",
+              param_names=("A", "alpha", "beta", "L0"), published={SEED_SOURCE: SEED_CONSTANTS},
+              fit=fit_seed, predict=seed_law),
+    Candidate("Clark: ln L bilinear in ln x and saturating ln E", "6", key="clark", kind="published",
+              origin="Clark et al. 2022", param_names=("a", "b", "c", "d", "log_start", "log_max"),
+              fit=alone(clark, [[-0.05], [-0.02], [0.0, 0.005], [0.9], [np.log(1.01), np.log(8)],
+                                [np.log(64), np.log(1e3), np.log(1e5)]],
+                        ([-2, -2, -2, -INF, np.log(1.0001), np.log(1.01)], [2, 2, 2, INF, np.log(1e4), np.log(1e7)])),
+              predict=clark),
+    Candidate("Clark without saturation", "4", key="clark-plain", kind="published", origin="Clark et al. 2022",
+              param_names=("d", "a", "b", "c"),
+              fit=alone(clark_plain, [[0.9], [-0.05], [-0.02], [0.0, 0.005]], ([-INF, -2, -2, -1], [INF, 2, 2, 1])),
+              predict=clark_plain),
+    Candidate("leaderboard: a x^-b / (1 + c s) + d tanh(e E) + f", "6", key="leaderboard", kind="published",
+              origin="SLDBench leaderboard (0.9632)", param_names=("a", "b", "c", "d", "e", "f"),
+              fit=fit_constants, predict=leaderboard),
+    Candidate("ratio: L_inf + A / (x^a + g E^b / (1 + E/E0))", "6", key="ratio", kind="published",
+              origin="published (0.9616)", param_names=("L_inf", "log_A", "a", "log_g", "b", "log_E0"),
+              fit=alone(ratio, [[0.5, 1.5], [0], [0.1, 0.4], [-3], [0.3, 1], [np.log(1e4)]],
+                        ([0, -INF, 0, -INF, 0, 0], [5, INF, 3, INF, 3, np.log(1e7)])),
+              predict=ratio),
+    Candidate("benefit not shrinking with size: L0 + A x^-alpha - G s / (1 + c s)", "5", key="constant-benefit",
+              kind="conservative", origin="reference", param_names=(*_FLOOR_SIZE, "G", "c"),
+              fit=alone(constant_benefit, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.3], [0.01, 0.05], [0.0, 0.05]],
+                        ([0, 0, 0, 0, 0], [5, 50, 3, 5, 10])),
+              predict=constant_benefit),
+    Candidate("dense power law + measured offset per E", "3 + 9", key="offset-per-expert", kind="conservative",
+              origin="reference", param_names=(*_FLOOR_SIZE, *(f"delta_{e}" for e in _EXPERT_COUNTS)),
+              fit=alone(offset_per_expert, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.3, 0.6], *[[0.0]] * 9],
+                        _PER_EXPERT_BOUNDS["offset"], keep=4),
+              predict=offset_per_expert),
+    Candidate("dense power law x measured factor per E", "3 + 9", key="factor-per-expert", kind="conservative",
+              origin="reference", param_names=(*_FLOOR_SIZE, *(f"m_{e}" for e in _EXPERT_COUNTS)),
+              fit=alone(factor_per_expert, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.3, 0.6], *[[1.0]] * 9],
+                        _PER_EXPERT_BOUNDS["factor"], keep=4),
+              predict=factor_per_expert),
+    Candidate("v1: L0 + A x^-alpha / (1 + c s)", "4", key="v1", origin="ours (v1)", param_names=(*_FLOOR_SIZE, "c"),
+              fit=alone(v1, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.25, 0.5], [0.003, 0.02, 0.1]],
+                        ([0.0] * 4, [5.0, 50.0, 3.0, 10.0]), keep=4),
+              predict=v1),
+    Candidate("free power: L0 + A x^-alpha / (1 + c ln^p E)", "5", key="free-power", origin="ours",
+              param_names=(*_FLOOR_SIZE, "c", "p"),
+              fit=alone(free_power, [[0.5, 1.5], [0.4, 1.0], [0.1, 0.4], [0.007, 0.05], [1, 2]],
+                        ([0, 0, 0, 0, 0.5], [5, 50, 3, 10, 4])),
+              predict=free_power),
+    Candidate("lower floor: L0 + (A x^-alpha - D) / (1 + c s)", "5", key="lower-floor", origin="ours",
+              param_names=(*_FLOOR_SIZE, "c", "D"),
+              fit=alone(lower_floor, [[0.5, 1.5], [0.4, 1.0], [0.1, 0.4], [0.007, 0.05], [-0.3, 0.3]],
+                        ([0, 0, 0, 0, -2], [5, 50, 3, 10, 2])),
+              predict=lower_floor),
+    Candidate("routing term: L0 + A x^-alpha / (1 + c s) + D (1 - 1/E)", "5", key="routing-term", origin="ours",
+              param_names=(*_FLOOR_SIZE, "c", "D"),
+              fit=alone(routing_term, [[0.5, 1.5], [0.4, 1.0], [0.1, 0.4], [0.007, 0.05], [-0.05, 0.05]],
+                        ([0, 0, 0, 0, -1], [5, 50, 3, 10, 1])),
+              predict=routing_term),
+    Candidate("shrinking share: L0 + A x^-alpha / (1 + c s x^-gamma)", "5", key="shrinking-share", origin="ours",
+              param_names=(*_FLOOR_SIZE, "c", "gamma"),
+              fit=alone(shrinking_share, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.3], [0.01, 0.05], [0.0, 0.2]],
+                        ([0, 0, 0, 0, -2], [5, 50, 3, 10, 2])),
+              predict=shrinking_share),
+    Candidate("two powers: L0 + A x^-alpha - B x^-beta s / (1 + c s)", "6", key="two-powers", origin="ours",
+              param_names=(*_FLOOR_SIZE, "B", "beta", "c"),
+              fit=alone(two_powers, [[1.0, 1.8], [0.5, 1.0], [0.1, 0.3], [0.05, 0.2], [0.1, 0.3], [0.0, 0.05]],
+                        ([0, 0, 0, 0, -2, 0], [5, 50, 3, 10, 3, 10])),
+              predict=two_powers),
+]
+
+# notebooks/moe.py, cell 12
+#: The held-out size of SLDBench's task: the largest model, 1.31B dense parameters.
+TARGET_SIZE = 1.31e9
+#: How many standard errors of a measured gain a form's predicted gain may be off.
+TOLERANCE = 2.5
+
+
+def measured_gains(table):
+    """The gain of each doubling of experts measured in ``table``: per size (rows) and doubling
+    (columns), the difference of the cells' mean losses and its standard error (from the pooled
+    run-to-run spread within a cell and the cells' run counts); ``span``: the whole gain from the
+    fewest to the most experts, with ``span_se``."""
+    cell = table.groupby(["dense_parameter_count", "num_experts"]).loss_validation
+    means, counts = cell.mean().unstack(), cell.size().unstack()
+    dof = counts.stack() - 1
+    pooled = float(np.sqrt((cell.var().fillna(0.0) * dof).sum() / dof.sum()))
+    m, n = means.to_numpy(), counts.to_numpy()
+    return {
+        "sizes": means.index.to_numpy(dtype=float), "experts": means.columns.to_numpy(dtype=float),
+        "means": m, "counts": n, "pooled_sd": pooled,
+        "gain": m[:, :-1] - m[:, 1:], "gain_se": pooled * np.sqrt(1.0 / n[:, :-1] + 1.0 / n[:, 1:]),
+        "span": m[:, 0] - m[:, -1], "span_se": pooled * np.sqrt(1.0 / n[:, 0] + 1.0 / n[:, -1]),
+    }
+
+
+_SOURCE = {}
+
+
+def _source_gains():
+    """The measured gains of Krajewski et al.'s runs (the packaged table), computed once."""
+    if not _SOURCE:
+        _SOURCE.update(measured_gains(data.load("moe")))
+    return _SOURCE
+
+
+def contradicts_measurements(candidate, constants):
+    """Why a fitted form cannot be the law, or None: more constants than the task allows, or a
+    gain per doubling of experts (or from 1 to 512 experts) that contradicts the measured runs."""
+    vector = next(iter(constants.values()))
+    if len(vector) > TASK.max_constants_per_group:
+        return f"{len(vector)} constants, above the task's limit of {TASK.max_constants_per_group}"
+    m = _source_gains()
+    sizes, experts = m["sizes"], m["experts"]
+    grid = {"num_experts": np.tile(experts, len(sizes)), "dense_parameter_count": np.repeat(sizes, len(experts))}
+    with np.errstate(all="ignore"):
+        loss = np.asarray(candidate.predict(grid, vector), dtype=float).reshape(len(sizes), len(experts))
+    gain = loss[:, :-1] - loss[:, 1:]
+    z = (gain - m["gain"]) / m["gain_se"]
+    if not np.all(np.isfinite(z)):
+        return "no finite prediction at the measured runs"
+    i, j = np.unravel_index(np.argmax(np.abs(z)), z.shape)
+    label, doubling = f"{sizes[i] / 1e6:.1f}M", f"{experts[j]:g}->{experts[j + 1]:g}"
+    if abs(z[i, j]) > TOLERANCE:
+        return (f"predicts {gain[i, j]:.3f} nats for E = {doubling} at {label}; "
+                f"measured {m['gain'][i, j]:.3f} +- {m['gain_se'][i, j]:.3f}")
+    wrong_sign = (m["gain"] > 2 * m["gain_se"]) & (gain <= 0)
+    if wrong_sign.any():
+        i, j = np.argwhere(wrong_sign)[0]
+        return (f"predicts no gain for E = {experts[j]:g}->{experts[j + 1]:g} at {sizes[i] / 1e6:.1f}M, "
+                "where one is measured")
+    span_z = (loss[:, 0] - loss[:, -1] - m["span"]) / m["span_se"]
+    if np.max(np.abs(span_z)) > TOLERANCE:
+        i = int(np.argmax(np.abs(span_z)))
+        return (f"predicts {loss[i, 0] - loss[i, -1]:.3f} nats from E = {experts[0]:g} to {experts[-1]:g} at "
+                f"{sizes[i] / 1e6:.1f}M; measured {m['span'][i]:.3f} +- {m['span_se'][i]:.3f}")
+    return None
+
+
+def plan_example(table, points=None):
+    """The experts plan a study reports: at the largest requested size, else the largest run's."""
+    rows = table if points is None or not len(points) else points
+    return {"dense_parameter_count": float(np.max(np.asarray(rows["dense_parameter_count"], dtype=float)))}
+
+
+PROTOCOL = Protocol(
+    CANDIDATES,
+    axes=("dense_parameter_count",),
+    source_target={"dense_parameter_count": TARGET_SIZE},
+    checks=contradicts_measurements,
+    decision_example=plan_example,
+)
+
+FORM = (
+    r"L(N, E) = \frac{a\,x^{-b}}{1 + c\,\ln^{2} E} + d\,\tanh(e\,E) + f,"
+    r" \quad x = N / 10^{8}"
+)
+PARAM_NAMES = ["a", "b", "c", "d", "e", "f"]
+formula = leaderboard
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants, protocol=PROTOCOL)
 predict, fit = LAW.predict, LAW.fit
 
 # notebooks/moe.py, cell 38
-from scalinglaws import decide
-
-
 def _losses(fitted, size, counts):
     counts = np.asarray(counts, dtype=float)
     return fitted.predict({"num_experts": counts, "dense_parameter_count": np.full(counts.shape, size)})
 
 
 def _threshold(fitted, size, min_gain, top):
-    """The largest E <= top such that every doubling ending at or below E, from the most
-    valuable doubling on, gains at least ``min_gain`` nats (1.0 if none does)."""
+    """``(threshold, status)``: the largest E <= top such that every doubling ending at or below
+    E, from the most valuable doubling on, gains at least ``min_gain`` nats, and "reached"; 1.0
+    and "no doubling gains ..." if none does; None and "not reached within ... experts" if every
+    doubling up to ``top`` does (the top of a search is not a threshold)."""
     ends = np.exp(np.linspace(np.log(2.0), np.log(top), 1201))
     gains = _losses(fitted, size, ends / 2) - _losses(fitted, size, ends)
     peak = int(np.argmax(gains))
     if gains[peak] < min_gain:
-        return 1.0
+        return 1.0, f"no doubling gains {min_gain:g} nats"
     short = np.flatnonzero(gains[peak:] < min_gain)
     if short.size == 0:
-        return float(top)
+        return None, f"not reached within {top:,.0f} experts"
     low, high = np.log(ends[peak + short[0] - 1]), np.log(ends[peak + short[0]])
     for _ in range(50):  # bisection on ln E: past the peak, the gain falls with E
         middle = 0.5 * (low + high)
         gain = _losses(fitted, size, [np.exp(middle) / 2])[0] - _losses(fitted, size, [np.exp(middle)])[0]
         low, high = (middle, high) if gain >= min_gain else (low, middle)
-    return float(np.exp(low))
+    return float(np.exp(low)), "reached"
 
 
 @LAW.decision(
     units={"dense_parameter_count": "parameters", "min_gain": "nats",
            "max_doublings": "doublings of E searched (9: to 512)", "num_experts": "experts",
            "loss": "nats", "doubling_gain": "nats, from each E to 2E", "peak_gain_experts": "experts",
-           "threshold_experts": "experts"},
-    interval=("loss", "doubling_gain", "threshold_experts"),
+           "threshold_experts": "experts", "threshold_status": "text: reached, or why there is no threshold"},
+    interval=("loss", "doubling_gain", "threshold_experts", "threshold_status"),
     main=True,
 )
 def experts_plan(fitted, dense_parameter_count: float, min_gain: float = 0.02, max_doublings: int = 9):
@@ -96,10 +380,14 @@ def experts_plan(fitted, dense_parameter_count: float, min_gain: float = 0.02, m
     Returns ``num_experts`` (1, 2, 4, ..., 2**max_doublings; 512 by default, the measured
     range), the predicted ``loss`` at each, ``doubling_gain`` (the loss saved by going from
     ``num_experts[i]`` to ``num_experts[i + 1]``, in nats; one fewer entry),
-    ``peak_gain_experts`` (the E whose doubling gains most) and ``threshold_experts``: the
-    largest E up to 2**max_doublings such that every doubling that ends at or below it, from
-    the most valuable one on, gains at least ``min_gain`` nats (1.0 if no doubling does;
-    2**max_doublings if every one up to there does, see ``threshold_within_range``).
+    ``peak_gain_experts`` (the E whose doubling gains most), ``threshold_status`` and
+    ``threshold_experts``: the largest E up to 2**max_doublings such that every doubling that
+    ends at or below it, from the most valuable one on, gains at least ``min_gain`` nats
+    (status "reached"; 1.0 with "no doubling gains ..." if no doubling does). If every doubling
+    up to 2**max_doublings gains that much, there is no threshold to give: the status says "not
+    reached within 512 experts" and ``threshold_experts`` is left out (the top of the search is
+    not an answer, and has no interval); ``threshold_status_probability`` says how often the
+    bootstrap refits agree with the status.
     """
     min_gain = decide.positive("min_gain", min_gain)
     max_doublings = decide.integer("max_doublings", max_doublings, 1, 30)
@@ -107,14 +395,16 @@ def experts_plan(fitted, dense_parameter_count: float, min_gain: float = 0.02, m
     counts = 2.0 ** np.arange(max_doublings + 1)
     loss = _losses(fitted, size, counts)
     gains = loss[:-1] - loss[1:]
-    top = float(counts[-1])
-    threshold = _threshold(fitted, size, min_gain, top)
-    return {
+    threshold, status = _threshold(fitted, size, min_gain, float(counts[-1]))
+    answer = {
         "dense_parameter_count": size, "min_gain": min_gain,
         "num_experts": counts.tolist(), "loss": loss.tolist(), "doubling_gain": gains.tolist(),
         "peak_gain_experts": float(counts[int(np.argmax(gains))]),
-        "threshold_experts": threshold, "threshold_within_range": bool(threshold < top),
     }
+    if threshold is not None:
+        answer["threshold_experts"] = threshold
+    answer["threshold_status"] = status
+    return answer
 
 
 @LAW.decision(
@@ -132,15 +422,41 @@ def expert_doubling(fitted, dense_parameter_count: float, num_experts: float):
         "warnings": fitted.outside(num_experts=2.0 * num_experts),
     }
 
-# notebooks/moe.py, cell 49
+# notebooks/moe.py, cell 51
 PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
     'TASK',
+    'SEED_SOURCE',
+    'SEED_CONSTANTS',
+    'seed_law',
+    'fit_seed',
+    'clark',
+    'clark_plain',
+    'leaderboard',
+    'ratio',
+    'constant_benefit',
+    'offset_per_expert',
+    'factor_per_expert',
+    'v1',
+    'free_power',
+    'lower_floor',
+    'routing_term',
+    'shrinking_share',
+    'two_powers',
+    'alone',
+    'fit_constants',
+    'INF',
+    'CANDIDATES',
+    'TARGET_SIZE',
+    'TOLERANCE',
+    'measured_gains',
+    'contradicts_measurements',
+    'plan_example',
+    'PROTOCOL',
     'FORM',
     'PARAM_NAMES',
     'formula',
-    'fit_constants',
     'LAW',
     'predict',
     'fit',
