@@ -17,24 +17,14 @@ than any in training, so the law must extrapolate in $V$. At most 7 constants.
 The derivation, the candidate forms and the validation: notebooks/vocab.py.
 """
 
-# notebooks/vocab.py, cell 23
+# notebooks/vocab.py, cell 9
 import numpy as np
 
 from scalinglaws import data, decide, fitting
 from scalinglaws.law import Law
+from scalinglaws.pool import Candidate, Protocol
 
 TASK = data.task("vocab")
-
-FORM = (
-    r"L_u = -\left[A\,n^{-\alpha} + B\,\tilde h^{-\beta} + \frac{C}{v}"
-    r" + D\left(\frac{v}{\tilde h}\right)^{\beta}\right]^{-1},"
-    r"\quad \tilde h = h\,n^{-\kappa},\ n = \frac{N_{nv}}{10^9},\ v = \frac{V}{10^4},\ h = \frac{H}{10^{10}}"
-)
-PARAM_NAMES = ["A", "alpha", "B", "beta", "kappa", "C", "D"]
-
-# A grid of 16 starts, screened to the 4 best before optimising. Every limit is positive; κ is free in sign.
-_STARTS = fitting.grid_starts([0.2], [0.03, 0.3], [0.02, 0.2], [0.7, 1.0], [0.0, 0.1], [0.003], [0.0003, 0.003])
-_BOUNDS = ([0, 0, 0, 0, -2, 0, 0], [50, 3, 50, 3, 3, 50, 50])
 
 
 def _scaled(X):
@@ -45,23 +35,230 @@ def _scaled(X):
     )
 
 
-def formula(X, params):
-    """Unigram-normalised loss for inputs ``X`` (non_vocab_parameters, vocab_size, num_characters)."""
+def tao(X, p):
+    """E + A1 n^-a1 + A2 (v n^1/3)^-a2 + B h^-b: Tao et al.'s form, N_v taken as V n^(1/3)."""
+    E, A1, a1, A2, a2, B, b = p
+    n, v, h = _scaled(X)
+    return E + A1 * n**-a1 + A2 * (v * n ** (1 / 3)) ** -a2 + B * h**-b
+
+
+def leaderboard(X, p):
+    """L0 + A S (1 + lam (ln v - v0)^2 / (1 + S)), S = (P_ref/n)^a + (C_ref/h)^a."""
+    L0, A, P_ref, C_ref, a, lam, v0 = p
+    n, v, h = _scaled(X)
+    S = (P_ref / n) ** a + (C_ref / h) ** a
+    return L0 + A * S * (1 + lam * (np.log(v) - v0) ** 2 / (1 + S))
+
+
+def no_vocabulary(X, p):
+    """E + A n^-a + B h^-b: Chinchilla's form, in characters, with no vocabulary term."""
+    E, A, a, B, b = p
+    n, v, h = _scaled(X)
+    return E + A * n**-a + B * h**-b
+
+
+def harmonic(X, p):
+    """-1 / (A n^-a + B (h n^-k)^-b): capacity and data as resistances, no vocabulary term."""
+    A, alpha, B, beta, kappa = p
+    n, v, h = _scaled(X)
+    return -1 / (A * n**-alpha + B * (h * n**-kappa) ** -beta)
+
+
+def v1(X, p):
+    """-1 / (A n^-a + B (h v^-g n^-k)^-b + C/v): this law's first version."""
+    A, alpha, B, beta, gamma, kappa, C = p
+    n, v, h = _scaled(X)
+    return -1 / (A * n**-alpha + B * (h * v**-gamma * n**-kappa) ** -beta + C / v)
+
+
+def in_tokens(X, p):
+    A, alpha, B, beta, gamma, kappa = p
+    n, v, h = _scaled(X)
+    return -1 / (A * n**-alpha + B * (h * v**-gamma * n**-kappa) ** -beta)
+
+
+def free_limit(X, p):
+    A, alpha, B, beta, gamma, C, c = p
+    n, v, h = _scaled(X)
+    return -1 / (A * n**-alpha + B * (h * v**-gamma) ** -beta + C * v**-c)
+
+
+def additive(X, p):
+    E, A, a, B, b, g, C = p
+    n, v, h = _scaled(X)
+    return E + A * n**-a + B * (h * v**-g) ** -b + C * v**-a
+
+
+def rare_tokens(X, params):
+    """Unigram-normalised loss for inputs ``X`` (non_vocab_parameters, vocab_size, num_characters):
+    capacity, data, a small vocabulary's limit and the rare-token limit, added as resistances."""
     A, alpha, B, beta, kappa, C, D = params
     n, v, h = _scaled(X)
     effective = h * n**-kappa
     return -1.0 / (A * n**-alpha + B * effective**-beta + C / v + D * (v / effective) ** beta)
 
 
+def rare_tokens_in_tokens(X, p):
+    A, alpha, B, beta, kappa, C, D = p
+    n, v, h = _scaled(X)
+    tokens = h * v**-0.12 * n**-kappa
+    return -1 / (A * n**-alpha + B * tokens**-beta + C / v + D * (v / tokens) ** beta)
+
+
+def rare_one_size(X, p):
+    A, alpha, B, beta, C, D, delta = p
+    n, v, h = _scaled(X)
+    effective = h * n**-alpha
+    return -1 / (A * n**-alpha + B * effective**-beta + C / v + D * (v / effective) ** delta)
+
+
+def candidate(name, key, constants, kind, origin, predict, param_names, axes, bounds):
+    """A candidate fitted from a grid of starts, of which the 4 with the lowest cost are optimised."""
+    starts = fitting.grid_starts(*axes)
+
+    def fit(rows, start=None):
+        return fitting.fit_groups(predict, rows, TASK, starts, bounds=bounds, keep=4, start=start)
+
+    return Candidate(name, constants, fit, predict, origin=origin, kind=kind, key=key, param_names=param_names)
+
+
+# A grid of 16 starts for the harmonic forms, screened to the 4 best before optimising.
+HARMONIC = [[0.2], [0.03, 0.3], [0.02, 0.2], [0.7, 1.0]]
+RARE = "rare tokens: -1 / (A n^-a + B h'^-b + C/v + D (v/h')^b), h' = h n^-k"
+# Every limit is positive; kappa is free in sign.
+_BOUNDS = ([0, 0, 0, 0, -2, 0, 0], [50, 3, 50, 3, 3, 50, 50])
+_STARTS = fitting.grid_starts(*HARMONIC, [0.0, 0.1], [0.003], [0.0003, 0.003])
+
+
 def fit_constants(table, start=None):
     """Least squares on the loss itself (it is negative, so no logs)."""
-    return fitting.fit_groups(formula, table, TASK, _STARTS, bounds=_BOUNDS, keep=4, start=start)
+    return fitting.fit_groups(rare_tokens, table, TASK, _STARTS, bounds=_BOUNDS, keep=4, start=start)
 
 
-LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+CANDIDATES = [
+    candidate("Tao et al.: E + A1 n^-a1 + A2 (V n^1/3)^-a2 + B h^-b", "tao", "7", "published", "Tao et al. 2024",
+              tao, ("E", "A1", "alpha1", "A2", "alpha2", "B", "beta"),
+              [[-6], [0.2], [0.3], [0.05, 0.5], [0.3, 1], [0.5, 2], [0.3, 0.7]],
+              ([-20, 0, 0, 0, 0, 0, 0], [5, 50, 3, 50, 3, 50, 3])),
+    candidate("published: L0 + A S (1 + lam t^2 / (1 + S))", "leaderboard", "7", "published", "SLDBench leaderboard",
+              leaderboard, ("L0", "A", "P_ref", "C_ref", "a", "lam", "v0"),
+              [[-6], [0.5, 2], [0.03, 0.3], [0.3], [0.4], [0.05, 0.5], [0, 1.5]],
+              ([-20, 0, 1e-6, 1e-6, 0, 0, -10], [5, 50, 100, 100, 3, 50, 10])),
+    candidate("no vocabulary term: E + A n^-a + B h^-b", "chinchilla", "5", "conservative", "Chinchilla form",
+              no_vocabulary, ("E", "A", "alpha", "B", "beta"), [[-6], [0.1, 0.5], [0.3, 0.6], [0.5, 2], [0.3, 0.7]],
+              ([-20, 0, 0, 0, 0], [5, 50, 3, 50, 3])),
+    candidate("no vocabulary term: -1 / (A n^-a + B (h n^-k)^-b)", "harmonic", "5", "conservative", "ours",
+              harmonic, ("A", "alpha", "B", "beta", "kappa"), [*HARMONIC, [0.0, 0.1]],
+              ([0, 0, 0, 0, -2], [50, 3, 50, 3, 3])),
+    candidate("v1: -1 / (A n^-a + B (h v^-g n^-k)^-b + C/v)", "v1", "7", "ours", "v1 of this law",
+              v1, ("A", "alpha", "B", "beta", "gamma", "kappa", "C"), [*HARMONIC, [0.0, 0.2], [0.0, 0.1], [0.003]],
+              ([0, 0, 0, 0, -1, -2, 0], [50, 3, 50, 3, 3, 3, 50])),
+    candidate("tokens, no vocabulary limit: -1 / (A n^-a + B (h v^-g n^-k)^-b)", "tokens", "6", "ours", "ours",
+              in_tokens, ("A", "alpha", "B", "beta", "gamma", "kappa"), [*HARMONIC, [0.0, 0.2], [0.0, 0.1]],
+              ([0, 0, 0, 0, -1, -2], [50, 3, 50, 3, 3, 3])),
+    candidate("free limit: -1 / (A n^-a + B (h v^-g)^-b + C v^-c)", "free-limit", "7", "ours", "ours",
+              free_limit, ("A", "alpha", "B", "beta", "gamma", "C", "c"), [*HARMONIC, [0.0, 0.2], [0.003], [0.7, 1.5]],
+              ([0, 0, 0, 0, -1, 0, 0], [50, 3, 50, 3, 3, 50, 5])),
+    candidate("additive in tokens: E + A n^-a + B (h v^-g)^-b + C v^-a", "additive", "7", "ours", "ours",
+              additive, ("E", "A", "alpha", "B", "beta", "gamma", "C"),
+              [[-6], [0.3], [0.3, 0.8], [1], [0.4, 0.8], [0.1, 0.5], [0.1, 1]],
+              ([-20, 0, 0, 0, 0, -1, 0], [5, 50, 3, 50, 3, 3, 50])),
+    Candidate(RARE, "7", fit_constants, rare_tokens, origin="ours", kind="ours", key="rare-tokens",
+              param_names=("A", "alpha", "B", "beta", "kappa", "C", "D")),
+    candidate("rare tokens, in tokens T = h v^-0.12 n^-k", "rare-tokens-in-tokens", "7", "ours", "ours",
+              rare_tokens_in_tokens, ("A", "alpha", "B", "beta", "kappa", "C", "D"),
+              [*HARMONIC, [0.0, 0.1], [0.003], [0.0003, 0.003]], ([0, 0, 0, 0, -2, 0, 0], [50, 3, 50, 3, 3, 50, 50])),
+    candidate("rare tokens, k = a, free rare exponent d", "rare-one-size", "7", "ours", "ours",
+              rare_one_size, ("A", "alpha", "B", "beta", "C", "D", "delta"),
+              [[0.2], [0.03, 0.1], [0.02, 0.2], [0.7, 1.0], [0.003], [0.0003, 0.003], [0.5, 1.0]],
+              ([0, 0, 0, 0, 0, 0, 0], [50, 3, 50, 3, 50, 50, 3])),
+]
+
+# notebooks/vocab.py, cell 11
+#: Tao et al.'s compute-optimal vocabularies: 63K at 7B on 6.8e11 characters, 220K at 70B on
+#: 7.2e12, and power laws in N through them for 2.87B and 13B.
+VOCAB_EXPONENT = np.log(220e3 / 63e3) / np.log(10.0)
+CHARACTER_EXPONENT = np.log(7.2e12 / 6.8e11) / np.log(10.0)
+TAO_SIZES = np.array([2.87e9, 7e9, 13e9, 70e9])
+TAO_CHARACTERS = 6.8e11 * (TAO_SIZES / 7e9) ** CHARACTER_EXPONENT
+TAO_VOCABS = 63e3 * (TAO_SIZES / 7e9) ** VOCAB_EXPONENT
+VOCAB_GRID = np.geomspace(1e3, 1e10, 3501)
+FACTOR, BASIN_FACTOR, TOLERANCE = 1.5, 10.0, 0.01
+#: The packaged table's target: one step of its grid of vocabularies beyond the largest.
+SOURCE_TARGET = 64512.0 * 64512.0 / 48128.0
+
+
+def form_optimum(predict, constants, size, characters, tolerance=TOLERANCE):
+    """A form's best vocabulary on the grid, the ends of its basin, and why it has no optimum ("" if it has one)."""
+    count = VOCAB_GRID.size
+    X = {"non_vocab_parameters": np.full(count, size), "vocab_size": VOCAB_GRID,
+         "num_characters": np.full(count, characters)}
+    with np.errstate(all="ignore"):
+        loss = np.asarray(predict(X, constants), dtype=float)
+    if not np.all(np.isfinite(loss)):
+        return np.nan, np.nan, np.nan, "no finite prediction"
+    best = int(np.argmin(loss))
+    outside = np.flatnonzero(loss > loss[best] + tolerance)
+    below, above = outside[outside < best], outside[outside > best]
+    low = VOCAB_GRID[below[-1] + 1] if below.size else VOCAB_GRID[0]
+    high = VOCAB_GRID[above[0] - 1] if above.size else VOCAB_GRID[-1]
+    if np.ptp(loss) < 1e-9:
+        note = "the loss does not depend on V"
+    elif best in (0, count - 1):
+        note = f"the loss {'rises' if best == 0 else 'falls'} with V all the way: no optimum"
+    else:
+        note = ""
+    return VOCAB_GRID[best], low, high, note
+
+
+def vocabulary_check(candidate, constants):
+    """Why a form's vocabulary decision contradicts Tao et al. (2024), or None."""
+    vector = next(iter(constants.values()))
+    previous = 0.0
+    for size, characters, theirs in zip(TAO_SIZES, TAO_CHARACTERS, TAO_VOCABS):
+        best, low, high, note = form_optimum(candidate.predict, vector, size, characters)
+        where = f"at {size / 1e9:g}B"
+        if note:
+            return f"{note} ({where})"
+        if not theirs / FACTOR <= best <= theirs * FACTOR:
+            return f"optimum {best / 1e3:.0f}K {where}, {best / theirs:.2f} x Tao et al.'s {theirs / 1e3:.0f}K"
+        if best <= previous:
+            return f"optimum does not grow with size {where}"
+        if low < best / BASIN_FACTOR or high > best * BASIN_FACTOR:
+            return f"basin {low / 1e3:.0f}K-{high / 1e3:.0f}K {where}, beyond a factor 10 of its optimum"
+        previous = best
+    return None
+
+
+def vocab_example(table, points=None):
+    """The vocabulary a study reports: for the largest requested (else trained) model, at the
+    most characters asked about (else seen)."""
+    rows = table if points is None or not len(points) else points
+    return {"non_vocab_parameters": float(np.max(np.asarray(rows["non_vocab_parameters"], dtype=float))),
+            "num_characters": float(np.max(np.asarray(rows["num_characters"], dtype=float)))}
+
+
+PROTOCOL = Protocol(
+    CANDIDATES,
+    axes=("vocab_size",),
+    source_target={"vocab_size": SOURCE_TARGET},
+    checks=vocabulary_check,
+    cluster=("non_vocab_parameters", "vocab_size"),
+    decision_example=vocab_example,
+)
+
+FORM = (
+    r"L_u = -\left[A\,n^{-\alpha} + B\,\tilde h^{-\beta} + \frac{C}{v}"
+    r" + D\left(\frac{v}{\tilde h}\right)^{\beta}\right]^{-1},"
+    r"\quad \tilde h = h\,n^{-\kappa},\ n = \frac{N_{nv}}{10^9},\ v = \frac{V}{10^4},\ h = \frac{H}{10^{10}}"
+)
+PARAM_NAMES = ["A", "alpha", "B", "beta", "kappa", "C", "D"]
+formula = rare_tokens
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants, protocol=PROTOCOL)
 predict, fit = LAW.predict, LAW.fit
 
-# notebooks/vocab.py, cell 38
+# notebooks/vocab.py, cell 35
 def _basin_edge(excess, log_best, direction):
     """The log vocabulary on one side of the optimum where ``excess`` (negative at the optimum) crosses 0."""
     from scipy import optimize  # here, not at import: predicting needs no scipy
@@ -72,20 +269,78 @@ def _basin_edge(excess, log_best, direction):
     return optimize.brentq(excess, *sorted((log_best, log_best + direction * step)), xtol=1e-10)
 
 
+#: Where the numerical path looks for an optimum and its basin: 1e3 to 1e10 tokens.
+_SEARCH = (3.0 * np.log(10.0), 10.0 * np.log(10.0))
+_LOG_GRID = np.linspace(*_SEARCH, 1401)
+
+
+def _optimum_numerically(fitted, non_vocab_parameters, num_characters, tolerance):
+    """The optimum of any form of the pool, its basin and its costs, from ``fitted.predict``."""
+    from scipy import optimize  # here, not at import: predicting needs no scipy
+
+    def loss(log_v):
+        log_v = np.atleast_1d(np.asarray(log_v, dtype=float))
+        with np.errstate(all="ignore"):
+            return fitted.predict({"non_vocab_parameters": np.full(log_v.shape, non_vocab_parameters),
+                                   "vocab_size": np.exp(log_v), "num_characters": np.full(log_v.shape, num_characters)})
+
+    values = loss(_LOG_GRID)
+    where = f"at {non_vocab_parameters:.3g} parameters and {num_characters:.3g} characters"
+    if not np.all(np.isfinite(values)):
+        raise data.InputError(f"optimal_vocab: this form has no finite prediction {where}")
+    i = int(np.argmin(values))
+    if i in (0, _LOG_GRID.size - 1) or np.ptp(values) < 1e-12:
+        raise data.InputError(f"optimal_vocab: this form has no optimal vocabulary between 1e3 and 1e10 tokens {where}")
+    low, high = _LOG_GRID[i - 1], _LOG_GRID[i + 1]
+    golden = (np.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(80):
+        a, b = high - golden * (high - low), low + golden * (high - low)
+        at_a, at_b = loss([a, b])
+        low, high = (low, b) if at_a < at_b else (a, high)
+    log_best = 0.5 * (low + high)
+    best = float(loss(log_best)[0])
+    if tolerance >= -best:
+        raise data.InputError(
+            f"tolerance: {tolerance!r} nats is not below the predicted gain over a unigram model ({-best:.4g} nats)")
+    answer = {"vocab_size": float(np.exp(log_best)), "unigram_normalized_loss": best}
+    open_ends = []
+    for side, direction in (("basin_low", -1), ("basin_high", 1)):
+        beyond = np.flatnonzero((values > best + tolerance) & (np.sign(_LOG_GRID - log_best) == direction))
+        if beyond.size == 0:
+            open_ends.append(f"within {tolerance:g} nats of the optimum {'down' if direction < 0 else 'up'} to "
+                             f"{np.exp(_SEARCH[0 if direction < 0 else 1]):.0e} tokens, the end of the search")
+            continue
+        edge = _LOG_GRID[beyond[-1] if direction < 0 else beyond[0]]
+        answer[side] = float(np.exp(optimize.brentq(lambda x: loss(x)[0] - best - tolerance,
+                                                    *sorted((log_best, edge)), xtol=1e-10)))
+    if open_ends:
+        answer["basin_open"] = "; ".join(open_ends)
+    answer["cost_of_half"] = float(loss(log_best - np.log(2.0))[0] - best)
+    answer["cost_of_double"] = float(loss(log_best + np.log(2.0))[0] - best)
+    return answer
+
+
 @LAW.decision(
     units={"vocab_size": "tokens", "unigram_normalized_loss": "nats", "basin_low": "tokens",
-           "basin_high": "tokens", "tolerance": "nats", "cost_of_half": "nats", "cost_of_double": "nats"},
+           "basin_high": "tokens", "tolerance": "nats", "cost_of_half": "nats", "cost_of_double": "nats",
+           "basin_open": "text"},
     interval=("vocab_size", "unigram_normalized_loss", "basin_low", "basin_high"),
     main=True,
 )
 def optimal_vocab(fitted, non_vocab_parameters: float, num_characters: float, tolerance: float = 0.01):
     """The vocabulary size that minimises the loss at given non-vocabulary parameters and characters.
 
-    Returns ``vocab_size`` (the closed-form optimum), the predicted ``unigram_normalized_loss``
-    there, ``basin_low`` / ``basin_high`` (the vocabularies whose predicted loss is within
-    ``tolerance`` nats of the optimum), and the loss cost of halving and of doubling the optimum.
+    Returns ``vocab_size`` (the optimum: closed form for this law, numerical for another form
+    of the pool), the predicted ``unigram_normalized_loss`` there, ``basin_low`` /
+    ``basin_high`` (the vocabularies whose predicted loss is within ``tolerance`` nats of the
+    optimum; for another form, an end that lies beyond 1e3-1e10 tokens is left out and
+    ``basin_open`` says so), and the loss cost of halving and of doubling the optimum.
     """
     tolerance = decide.positive("tolerance", tolerance)
+    if fitted.law.formula is not formula:  # another form of the pool: numerically
+        answer = _optimum_numerically(fitted, non_vocab_parameters, num_characters, tolerance)
+        return {"non_vocab_parameters": non_vocab_parameters, "num_characters": num_characters, **answer,
+                "tolerance": tolerance}
     A, alpha, B, beta, kappa, C, D = fitted.constants
     if min(A, B, beta, C, D) <= 0:
         raise data.InputError("params: these constants have no vocabulary optimum (A, B, beta, C and D must be positive)")
@@ -116,7 +371,7 @@ def optimal_vocab(fitted, non_vocab_parameters: float, num_characters: float, to
         "cost_of_double": float(-1.0 / resistance(best * 2) - loss),
     }
 
-# notebooks/vocab.py, cell 40
+# notebooks/vocab.py, cell 37
 @LAW.decision(
     units={"vocab_sizes": "tokens", "unigram_normalized_loss": "nats", "loss_over_best": "nats",
            "best": "tokens (as text)"},
@@ -142,15 +397,44 @@ def compare_vocabs(fitted, non_vocab_parameters: float, num_characters: float, v
         "warnings": fitted.outside(vocab_size=sizes),
     }
 
-# notebooks/vocab.py, cell 49
+# notebooks/vocab.py, cell 46
 PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
     'TASK',
+    'tao',
+    'leaderboard',
+    'no_vocabulary',
+    'harmonic',
+    'v1',
+    'in_tokens',
+    'free_limit',
+    'additive',
+    'rare_tokens',
+    'rare_tokens_in_tokens',
+    'rare_one_size',
+    'candidate',
+    'HARMONIC',
+    'RARE',
+    'fit_constants',
+    'CANDIDATES',
+    'VOCAB_EXPONENT',
+    'CHARACTER_EXPONENT',
+    'TAO_SIZES',
+    'TAO_CHARACTERS',
+    'TAO_VOCABS',
+    'VOCAB_GRID',
+    'FACTOR',
+    'BASIN_FACTOR',
+    'TOLERANCE',
+    'SOURCE_TARGET',
+    'form_optimum',
+    'vocabulary_check',
+    'vocab_example',
+    'PROTOCOL',
     'FORM',
     'PARAM_NAMES',
     'formula',
-    'fit_constants',
     'LAW',
     'predict',
     'fit',
