@@ -59,17 +59,26 @@ def test_a_known_form_is_chosen_or_a_survivor_that_predicts_the_same(synthetic):
 
 
 def test_intervals_cover_fresh_draws_at_their_level(synthetic):
-    # Fresh runs at the requested scale, drawn as the studied runs were: 90% intervals cover
-    # about 90% of them (the noise is the only error: the form is right).
+    # Fresh runs at the requested scale, drawn as the studied runs were: over studies of three
+    # draws of the runs (one fit can be off by more than its interval; intervals are calibrated
+    # over draws, not for one), 90% intervals cover about 90% of them.
     rng = np.random.default_rng(1)
     sizes = np.geomspace(1e9, 8e9, 40)
-    tokens = 20 * sizes * rng.uniform(0.5, 2.0, sizes.size)
-    fresh = chinchilla.formula({"params": sizes, "tokens": tokens}, TRUTH) + rng.normal(0, NOISE, sizes.size)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        band = synthetic.predict({"params": sizes, "tokens": tokens}, interval=0.9)
-    covered = np.mean((band.loss_low <= fresh) & (fresh <= band.loss_high))
-    assert 0.8 <= covered <= 1.0
+    covered = []
+    for seed in (0, 1, 2):
+        if seed == 0:
+            study = synthetic
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                study = scalinglaws.study("chinchilla", _runs(SMALL_BUDGETS, seed=seed), points=POINTS, bootstrap=20)
+        tokens = 20 * sizes * rng.uniform(0.5, 2.0, sizes.size)
+        fresh = chinchilla.formula({"params": sizes, "tokens": tokens}, TRUTH) + rng.normal(0, NOISE, sizes.size)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            band = study.predict({"params": sizes, "tokens": tokens}, interval=0.9)
+        covered.append(np.mean((band.loss_low <= fresh) & (fresh <= band.loss_high)))
+    assert 0.8 <= np.mean(covered) <= 1.0
 
 
 def test_the_backtests_come_from_the_runs_and_the_points(synthetic):

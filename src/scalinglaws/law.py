@@ -540,8 +540,13 @@ class Law:
         noise = np.asarray(uncertainty.noise_sd.get(group, [0.0] * targets), dtype=float)
         extrapolation = np.asarray(uncertainty.extrapolation_sd, dtype=float)
         distance = extrapolation_distance(self.task, columns, record.ranges(group), uncertainty.reach, self.derived)
-        factor = distance / (uncertainty.validated_distance or 1.0) if uncertainty.validated_distance else distance
+        validated = uncertainty.validated_distance
+        factor = distance / validated if validated else distance
         growth = np.where(factor > 1.0, factor ** (uncertainty.growth or 1.0), 1.0)
+        if validated:
+            # The calibrated term is evaluated up to the validated distance; beyond it, the whole
+            # interval grows by the rule (not both, which would count the distance twice).
+            distance = np.minimum(distance, validated)
         if targets > 1:
             distance, growth = distance[:, None], growth[:, None]
         else:
@@ -718,7 +723,14 @@ class Law:
         if decision is None:
             known = ", ".join(self.decisions) or "none"
             raise InputError(f"the {self.module} law has no decision {name!r}; its decisions: {known}")
-        return decision.public(*args, **kwargs)
+        constants, group = kwargs.pop("constants", None), kwargs.pop("group", None)
+        try:
+            bound = inspect.Signature(decision.arguments).bind(*args, **kwargs)
+        except TypeError as error:
+            raise InputError(f"{decision.name}: {error}") from None
+        bound.apply_defaults()
+        # This law's own form (a view of one candidate decides with that candidate's formula).
+        return self._decide(decision, dict(bound.arguments), constants, group)
 
     def _checked_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
         columns = {c.name: c for c in self.task.inputs}
@@ -782,8 +794,11 @@ class Law:
                     return {}, {}  # the law itself cannot be bootstrapped: no interval
                 continue
             pooled.append(samples)
-        for samples in pooled:
-            weights += [1.0 / (len(samples) * len(pooled))] * len(samples)
+        # The law counts as much as all its survivors together (it is what the backtests chose;
+        # they are what they could not rule out), each survivor equally.
+        for index, samples in enumerate(pooled):
+            share = 1.0 if len(pooled) == 1 else (0.5 if index == 0 else 0.5 / (len(pooled) - 1))
+            weights += [share / len(samples)] * len(samples)
         samples = [s for part in pooled for s in part]
         weights = np.asarray(weights)
         tail = (1.0 - DECISION_LEVEL) / 2.0
@@ -792,7 +807,8 @@ class Law:
             if key not in answer:
                 continue
             if isinstance(answer[key], str):
-                probability[key] = float(np.sum(weights * np.array([s.get(key) == answer[key] for s in samples])))
+                agree = float(np.sum(weights * np.array([s.get(key) == answer[key] for s in samples])))
+                probability[key] = min(max(agree, 0.0), 1.0)
                 continue
             try:
                 values = np.array([np.asarray(s[key], dtype=float) for s in samples])
@@ -802,6 +818,11 @@ class Law:
                 low, high = np.nanquantile(values, [tail, 1.0 - tail], axis=0)
             else:
                 low, high = (_weighted_quantile(values, weights, q) for q in (tail, 1.0 - tail))
+            # The interval always holds the answer it brackets: where the survivors all lie to
+            # one side, it reaches from their answers to the law's.
+            point = np.asarray(answer[key], dtype=float)
+            if point.shape == np.shape(low):
+                low, high = np.fmin(low, point), np.fmax(high, point)
             interval[key] = [low.tolist(), high.tolist()] if np.ndim(low) else [float(low), float(high)]
         return interval, probability
 

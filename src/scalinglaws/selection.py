@@ -723,26 +723,32 @@ class Calibration:
 
 #: Beyond the validated distance, intervals grow at least in proportion to distance.
 MIN_GROWTH = 1.0
-#: ... and at most as its cube (a steeper trend measured on a few runs is not extrapolated).
-MAX_GROWTH = 3.0
+#: ... and at most as its square (a steeper trend measured on a few runs is not extrapolated).
+MAX_GROWTH = 2.0
+
+#: The growth is read off the backtests only with this many bins of distance, each of at least
+#: `MIN_BIN_RUNS` held runs beyond the data; with fewer, intervals grow in proportion to distance.
+MIN_BINS = 3
+MIN_BIN_RUNS = 4
 
 
 def error_growth(distance: np.ndarray, error: np.ndarray, level: float, bins: int = 4) -> float:
     """How the backtests' errors grow with distance: the slope, in log-log, of the
     ``level`` quantile of the absolute error over quantile bins of distance (runs beyond
     the data only), clipped to [`MIN_GROWTH`, `MAX_GROWTH`]. With too few runs beyond the
-    data to tell, `MIN_GROWTH`: intervals then grow in proportion to distance."""
+    data to tell (fewer than `MIN_BINS` bins of `MIN_BIN_RUNS` runs), `MIN_GROWTH`: intervals
+    then grow in proportion to distance."""
     beyond = distance > 0
-    if beyond.sum() < 2 * bins:
+    if beyond.sum() < MIN_BINS * MIN_BIN_RUNS:
         return MIN_GROWTH
     d, e = distance[beyond], np.abs(error[beyond])
     edges = np.quantile(d, np.linspace(0, 1, bins + 1))
     points = []
     for low, high in zip(edges[:-1], edges[1:]):
         inside = (d >= low) & (d <= high)
-        if inside.sum() >= 2 and np.quantile(e[inside], level) > 0:
+        if inside.sum() >= MIN_BIN_RUNS and np.quantile(e[inside], level) > 0:
             points.append((np.log(np.median(d[inside])), np.log(np.quantile(e[inside], level))))
-    if len(points) < 2 or np.ptp([p[0] for p in points]) < 1e-9:
+    if len(points) < MIN_BINS or np.ptp([p[0] for p in points]) < 1e-9:
         return MIN_GROWTH
     x, y = np.array(points).T
     slope = float(np.polyfit(x, y, 1)[0])

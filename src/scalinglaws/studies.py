@@ -420,7 +420,7 @@ def study(
     literature: dict[str, str] = {}
 
     def checks(candidate, constants):
-        reason = _finite_at(candidate, constants, target, t)
+        reason = _within_limit(candidate, t) or _finite_at(candidate, constants, target, t)
         if reason is None and protocol.checks is not None:
             found = protocol.checks(candidate, constants)
             if source:
@@ -471,6 +471,18 @@ def _by_name(law: Law, name: str):
         if c.name == name:
             return c
     raise KeyError(name)
+
+
+def _within_limit(candidate, t) -> str | None:
+    """A generic check: a form with more constants per group than the task allows, or one
+    declared a reference, is a yardstick, never the law."""
+    if candidate.kind == "reference":
+        return "a reference, not a law"
+    limit = t.max_constants_per_group
+    count = len(candidate.param_names)
+    if limit and count > limit:
+        return f"{count} constants per group, above the task's limit of {limit}"
+    return None
 
 
 def _finite_at(candidate, constants, target: pd.DataFrame, t) -> str | None:
