@@ -185,7 +185,8 @@ def test_plan_from_a_record_of_ones_own_fit(tmp_path):
     plan = law.epochs_plan(4e9, 1.2e11, 1e9, constants=record)
     expected = own.predict({"unique_tokens": [4e9], "params": [1e9], "tokens": [4e9]})[0]
     assert plan.answer["loss"][0] == pytest.approx(expected, rel=1e-9)
-    assert "best_epochs" in plan.interval
+    # 30 epochs of 4B unique tokens: this fit's loss still falls at the budget's end, an edge answer.
+    assert plan.answer["best_epochs_at_edge"] and "best_loss" in plan.interval and "knee_epoch" in plan.interval
     # The derived ranges are those of the shipped runs: not claimed for one's own runs.
     assert not any(note.startswith("epochs = ") for note in plan.warnings)
 
@@ -203,3 +204,131 @@ def test_the_command_line_reaches_the_plan(capsys):
     assert cli.main(["optimize", "data_constrained", "--unique-tokens", "4e9", "--tokens", "1.2e11",
                      "--params", "-1"]) != 0
     assert "params" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- the edge of the epochs searched
+
+
+def test_a_loss_still_falling_at_the_budget_says_at_least_and_gives_no_interval():
+    # 1B parameters on 20B unique tokens, 100 epochs: the loss still falls at the end of the budget.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        plan = law.epochs_plan(2e10, 2e12, 1e9)  # the stored record: intervals where there is an answer
+    answer = plan.answer
+    assert answer["best_epochs_at_edge"] is True and answer["best_epochs_at_least"] == pytest.approx(100.0)
+    assert "best_epochs" not in answer and "best_epochs" not in plan.interval
+    assert answer["best_epochs_status"].startswith("at least 100 (the edge searched)")
+    assert not any("edge" in note for note in plan.warnings)  # not a range warning
+    assert answer["best_loss"] == pytest.approx(min(answer["loss"]), rel=1e-12)  # the loss at the edge
+    assert answer["loss"][-1] < answer["loss"][-2]
+    body = plan.to_dict()
+    assert body["best_epochs_at_least"] == pytest.approx(100.0) and "best_epochs_interval" not in body
+    assert "best_loss_interval" in body and "knee_epoch_interval" in body
+    # Inside the budget the optimum is an answer, with its interval.
+    inside = law.epochs_plan(4e9, 1.2e11, 2.81e9)
+    assert inside.answer["best_epochs_at_edge"] is False and "best_epochs_at_least" not in inside.answer
+    assert inside.answer["best_epochs_status"] == "within the budget"
+    assert "best_epochs" in inside.interval
+
+
+# ---------------------------------------------------------------- the pool and the protocol
+
+RUNS = data.load("data_constrained")
+
+
+def test_the_backtests_are_the_five_origins_at_the_levels_of_both_axes():
+    from scalinglaws import selection
+
+    reach = selection.generic_reach(RUNS, law.TASK, law.PROTOCOL)
+    assert reach == pytest.approx({"params": 1.9259816, "tokens": 2.0643414}, rel=1e-6)
+    backtests = law.origins_at_levels(RUNS, reach)
+    assert [b.origin for b in backtests] == [
+        "params <= 2.81B, tokens <= 250B", "params <= 2.16B, tokens <= 174B", "params <= 1.52B, tokens <= 91B",
+        "params <= 1.1B, tokens <= 66B", "params <= 619M, tokens <= 60B"]
+    assert [(len(b.train), len(b.held)) for b in backtests] == [(155, 6), (140, 21), (127, 27), (109, 18), (101, 19)]
+    # The generic rule treats an axis of more than 16 levels as continuous: other token thresholds.
+    generic = selection.generic_backtests(RUNS, law.TASK, law.PROTOCOL, reach)
+    assert [b.origin for b in generic] != [b.origin for b in backtests]
+
+
+def test_the_stored_choice_is_the_exported_law():
+    record = law.LAW.record
+    assert record.forms["fresh-penalty"].role == "law" and law.LAW.candidate("fresh-penalty").predict is law.formula
+    assert record.validation["chosen"] == "fresh data + penalty"
+    assert record.validation["validation_r2"] == pytest.approx(0.9670, abs=5e-5)
+    assert {"chinchilla", "additive", "rd-by-ratio"} <= {law.LAW.candidate(n).key for n in record.validation["excluded"]}
+    assert record.ranges("all_data")["epochs"] == pytest.approx((1.0, 3000.0))
+
+
+def _muennighoff_in_tokens(unique, params, tokens):
+    """Muennighoff et al.'s law with the constants as printed, N, D and U counted in parameters and
+    tokens (datablations, utils/parametric_fit.ipynb; U read as min(U, D), as the forms do)."""
+    A, B, E = math.exp(6.255414), math.exp(7.3049974), math.exp(0.6254804)
+    a = b = 0.3526596
+    r_d, r_n = 15.387756, 5.309743
+    unique = np.minimum(unique, tokens)
+    g = (a * A / (b * B)) ** (1 / (a + b))
+    u_n = np.minimum(params, g ** ((a + b) / a) * unique ** (b / a))  # the compute-optimal size for U tokens
+    n_eff = u_n + u_n * r_n * (1 - np.exp(-(params / u_n - 1) / r_n))
+    d_eff = unique + unique * r_d * (1 - np.exp(-(tokens / unique - 1) / r_d))
+    return E + A / n_eff**a + B / d_eff**b
+
+
+def test_muennighoffs_law_with_its_printed_constants():
+    X = {"unique_tokens": RUNS.unique_tokens.to_numpy(), "params": RUNS.params.to_numpy(),
+         "tokens": RUNS.tokens.to_numpy()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        ours = law.LAW.predict(X, form="muennighoff", published=True)
+    np.testing.assert_allclose(ours, _muennighoff_in_tokens(X["unique_tokens"], X["params"], X["tokens"]), rtol=1e-12)
+    # With the yardstick, their law is theirs: 4 epochs worth 0.93, the knee at 1 + R_D* epochs.
+    published = law.LAW.candidate("muennighoff").published_constants()
+    summary = law.repetition_summary(lambda rows: law.muennighoff_paper(rows, published), 2e10, 1e9)
+    assert summary["worth_of_4_epochs"] == pytest.approx(PAPER_WORTH_OF_4, abs=0.002)
+    assert summary["knee_epoch"] == pytest.approx(1 + 15.387756, rel=1e-3)
+    assert law.agrees_with_muennighoff(law.LAW.candidate("muennighoff"), {"all_data": published}) is None
+    # Their Chinchilla-form base fit is the printed constants of the form that ignores U.
+    base = law.LAW.predict(X, form="chinchilla", published=True)
+    np.testing.assert_allclose(base, math.exp(0.6254804) + math.exp(6.255414) / X["params"] ** 0.3526596
+                               + math.exp(7.3049974) / X["tokens"] ** 0.3526596, rtol=1e-12)
+
+
+@pytest.mark.parametrize("key", ["v1", "muennighoff", "additive"])
+def test_a_stored_form_predicts_with_its_own_constants(key):
+    record = law.LAW.record
+    assert record.forms[key].param_names == list(law.LAW.candidate(key).param_names)
+    X = {"unique_tokens": [4e9, 1e8], "params": [2.81e9, 4.2e8], "tokens": [1.2e11, 1e10]}
+    expected = law.LAW.candidate(key).predict(X, record.forms[key].params["all_data"])
+    np.testing.assert_allclose(law.LAW.predict(X, form=key), expected, rtol=1e-12)
+
+
+def _plan_with(key, *arguments):
+    """epochs_plan answered by another form of the pool, with that form's stored constants."""
+    view = law.LAW.form_view(key)
+    values = dict(zip(("unique_tokens", "tokens", "params"), arguments))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        return view._decide(view.decisions["epochs_plan"], values, law.LAW.form_record(key), "all_data")
+
+
+@pytest.mark.parametrize("key", [c.key for c in law.CANDIDATES])
+def test_the_plan_answers_with_every_form_of_the_pool(key):
+    plan = _plan_with(key, 4e9, 1.2e11, 2.81e9)
+    answer = plan.answer
+    constants = law.LAW.record.forms[key].params["all_data"]
+    X = {"unique_tokens": np.full(len(answer["epochs"]), 4e9), "params": np.full(len(answer["epochs"]), 2.81e9),
+         "tokens": 4e9 * np.array(answer["epochs"])}
+    np.testing.assert_allclose(answer["loss"], law.LAW.candidate(key).predict(X, constants), rtol=1e-12)
+    assert np.all(np.isfinite(answer["loss"])) and np.all(np.isfinite(answer["repeat_value"]))
+    assert ("best_epochs" in answer) != answer["best_epochs_at_edge"]
+    if answer["best_epochs_at_edge"]:
+        assert answer["best_epochs_at_least"] == pytest.approx(30.0)
+    else:
+        assert 1.0 <= answer["best_epochs"] <= 30.0
+    assert answer["worth_of_4_epochs"] > 0 and answer["half_value_epoch"] <= answer["knee_epoch"]
+
+
+def test_a_form_that_ignores_repetition_never_reaches_its_knee():
+    plan = _plan_with("chinchilla", 4e9, 1.2e11, 2.81e9).answer
+    assert plan["knee_epoch"] == float("inf") and plan["best_epochs_at_edge"]
+    np.testing.assert_allclose(plan["repeat_value"], 1.0, atol=1e-6)

@@ -169,15 +169,20 @@ def repeat_value(predict, unique_tokens, params, epochs, step=1e-4):
     return (later - now) / (tokens * step)
 
 
-def repetition_summary(predict, unique_tokens, params, most=1e4):
-    """The worth of 4 epochs of repeated data (D_f / D), and the epochs at which a repeated
-    token falls below half (``half_value_epoch``) and 1/e (``knee_epoch``) of a fresh one
-    (infinite if it does not within ``most`` epochs)."""
+def _repetition(predict, unique_tokens, params, plan_epochs=(), most=1e4, step=1e-4):
+    """One bisection for everything a plan reads off the yardstick: the summary below, and the
+    ``repeat_value`` and ``fresh_equivalent`` at ``plan_epochs`` (elementwise, so the same
+    numbers as separate calls to `repeat_value` and `fresh_equivalent`)."""
+    plan_epochs = np.asarray(plan_epochs, dtype=float)
     grid = np.geomspace(1.0, most, 161)
-    value = repeat_value(predict, unique_tokens, params, grid)
+    epochs = np.concatenate([grid, plan_epochs])
+    tokens = np.concatenate([epochs, epochs * (1.0 + step), [4.0]]) * unique_tokens
+    fresh = fresh_equivalent(predict, unique_tokens, params, tokens)
+    now, later = fresh[: epochs.size], fresh[epochs.size : 2 * epochs.size]
+    value = (later - now) / (tokens[: epochs.size] * step)
 
     def crossing(level):
-        below = np.flatnonzero(value < level)
+        below = np.flatnonzero(value[: grid.size] < level)
         if not below.size:
             return float("inf")
         i = below[0]
@@ -187,46 +192,333 @@ def repetition_summary(predict, unique_tokens, params, most=1e4):
         share = (value[i - 1] - level) / (value[i - 1] - value[i])
         return float(np.exp(np.log(grid[i - 1]) + share * (np.log(grid[i]) - np.log(grid[i - 1]))))
 
-    worth = float(fresh_equivalent(predict, unique_tokens, params, 4.0 * unique_tokens)) / (4.0 * unique_tokens)
-    return {"worth_of_4_epochs": worth, "half_value_epoch": crossing(0.5), "knee_epoch": crossing(np.exp(-1.0))}
+    summary = {"worth_of_4_epochs": float(fresh[-1]) / (4.0 * unique_tokens), "half_value_epoch": crossing(0.5),
+               "knee_epoch": crossing(np.exp(-1.0))}
+    return summary, value[grid.size :], now[grid.size :]
 
-# notebooks/data_constrained.py, cell 20
+
+def repetition_summary(predict, unique_tokens, params, most=1e4):
+    """The worth of 4 epochs of repeated data (D_f / D), and the epochs at which a repeated
+    token falls below half (``half_value_epoch``) and 1/e (``knee_epoch``) of a fresh one
+    (infinite if it does not within ``most`` epochs)."""
+    return _repetition(predict, unique_tokens, params, most=most)[0]
+
+# notebooks/data_constrained.py, cell 9
+import math
+
 from scalinglaws.law import Law
+from scalinglaws.pool import Candidate, Protocol
+
+
+def effective_data(u, d, r):
+    """Muennighoff's effective data U + U R (1 - exp(-(D/U - 1)/R))."""
+    return u + u * r * _used_share(u, d, r)
+
+
+def chinchilla(X, p):
+    """E + A n^-alpha + B D^-beta: Chinchilla's law, ignoring U."""
+    u, n, d = _billions(X)
+    return p[0] + p[1] * n ** -p[2] + p[3] * d ** -p[4]
+
+
+def muennighoff_data(X, p):
+    """Chinchilla's law in Muennighoff's effective data D'."""
+    u, n, d = _billions(X)
+    return p[0] + p[1] * n ** -p[2] + p[3] * effective_data(u, d, p[5]) ** -p[4]
+
+
+def muennighoff_paper(X, p):
+    """Muennighoff et al.'s law: Chinchilla's in the effective parameters N' and data D'."""
+    E, A, a, B, b, r_d, r_n = p
+    u, n, d = _billions(X)
+    # U_N: the compute-optimal size for D = U under the law's own constants (Chinchilla's allocation)
+    G = (a * A / (b * B)) ** (1.0 / (a + b))
+    u_n = np.minimum(n, G ** ((a + b) / a) * u ** (b / a))
+    return E + A * effective_data(u_n, n, r_n) ** -a + B * effective_data(u, d, r_d) ** -b
+
+
+def additive(X, p):
+    """C0 + C1 n^-a + C2 D^-b + C3 U^-c: the SLDBench leaderboard's best published form."""
+    u, n, d = _billions(X)
+    return p[0] + p[1] * n ** -p[2] + p[3] * d ** -p[4] + p[5] * u ** -p[6]
+
+
+#: Muennighoff et al.'s R_D*, as the conservative form `paper-rate` holds it (rounded to 15.4).
+PAPER_RATE = 15.4
+
+
+def paper_rate(X, p):
+    """Chinchilla's law in D' with R_D held at the paper's 15.4."""
+    u, n, d = _billions(X)
+    return p[0] + p[1] * n ** -p[2] + p[3] * effective_data(u, d, PAPER_RATE) ** -p[4]
+
+
+def log_penalty(X, p):
+    """v1: D' plus the overfitting penalty P ln(1 + N/U) (1 - exp(-(D/U - 1)/R_D))."""
+    E, A, alpha, B, beta, r, P = p
+    u, n, d = _billions(X)
+    used = _used_share(u, d, r)
+    return E + A * n**-alpha + B * (u + u * r * used) ** -beta + P * np.log1p(n / u) * used
+
+
+def linear_penalty(X, p):
+    """D' plus a penalty linear in N/U."""
+    E, A, alpha, B, beta, r, P = p
+    u, n, d = _billions(X)
+    used = _used_share(u, d, r)
+    return E + A * n**-alpha + B * (u + u * r * used) ** -beta + P * (n / u) * used
+
+
+def half_life_by_size(X, p):
+    """D' with R_D = R_0 n^-g."""
+    u, n, d = _billions(X)
+    return p[0] + p[1] * n ** -p[2] + p[3] * effective_data(u, d, p[5] * n ** -p[6]) ** -p[4]
+
+
+def half_life_by_ratio(X, p):
+    """D' with R_D = R_0 (U/N)^g."""
+    u, n, d = _billions(X)
+    return p[0] + p[1] * n ** -p[2] + p[3] * effective_data(u, d, p[5] * (u / n) ** p[6]) ** -p[4]
+
+
+def kaplan(X, p):
+    """E + (A n^(-alpha/beta) + B/D')^beta."""
+    u, n, d = _billions(X)
+    return p[0] + (p[1] * n ** (-p[2] / p[4]) + p[3] / effective_data(u, d, p[5])) ** p[4]
+
+
+def repetition_gap(X, p):
+    """E + A n^-alpha + B D^-beta + C (U^-c - D^-c)."""
+    u, n, d = _billions(X)
+    return p[0] + p[1] * n ** -p[2] + p[3] * d ** -p[4] + p[5] * (u ** -p[6] - d ** -p[6])
+
+
+def fresh_plus_penalty(X, p):
+    """The law: loss for inputs ``X`` (columns unique_tokens, params, tokens) with constants
+    ``p`` = (E, A, alpha, B, beta, R_D, P): Chinchilla in the tokens trained on plus the
+    overfitting penalty P ln(1 + N/U) (1 - exp(-(D/U - 1)/R_D))."""
+    E, A, alpha, B, beta, r, P = p
+    u, n, d = _billions(X)
+    return E + A * n**-alpha + B * d**-beta + P * np.log1p(n / u) * _used_share(u, d, r)
+
+
+def one_exponent_penalty(X, p):
+    """fresh_plus_penalty with beta = alpha."""
+    E, A, alpha, B, r, P = p
+    return fresh_plus_penalty(X, [E, A, alpha, B, alpha, r, P])
+
+
+def held_at_the_data(X, p):
+    """Muennighoff's data-only law, with N and D held at the largest trained values."""
+    n = np.minimum(np.asarray(X["params"], dtype=float), p[6])
+    d = np.minimum(np.asarray(X["tokens"], dtype=float), p[7])
+    u = np.minimum(np.asarray(X["unique_tokens"], dtype=float), d)
+    return muennighoff_data({"unique_tokens": u, "params": n, "tokens": d}, p[:6])
+
+
+EXPONENTS = {2: [0.2, 0.4, 0.7], 4: [0.2, 0.4, 0.7]}
+REPEATS = {5: [1.0, 4.5, 15.0, 55.0]}  # repetition scales R (epochs), fitted in log
+SCALES = ([0, 0, 0.01, 0, 0.01], [10, 1e3, 3, 1e3, 3])
+WITH_R = ([0, 0, 0.01, 0, 0.01, 0.05], [10, 1e3, 3, 1e3, 3, 3000])
+# Bounds keep every scale and exponent positive, P >= 0 (repetition cannot lower the loss below
+# fresh data) and R_D in [0.05, 3000] epochs (fitted in log).
+WITH_P = ([0, 0, 0.01, 0, 0.01, 0.05, 0], [10, 1e3, 3, 1e3, 3, 3000, 10])
+data_only_fit = seeded_fit(muennighoff_data, WITH_R, {**EXPONENTS, **REPEATS}, [0, 1, 3], logs=[5])
+
+
+def held_fit(rows, start=None):
+    """The data-only fit, with the largest trained N and D as two more (held) constants."""
+    base = data_only_fit(rows, start=None if start is None else {g: v[:6] for g, v in start.items()})
+    return {g: [*v, float(rows["params"].max()), float(rows["tokens"].max())] for g, v in base.items()}
+
+
+# The law's fit: a grid of 36 starts over (alpha, beta, R_D); E, A, B and P are solved at each by
+# NNLS; the 6 best are optimised.
+fit_constants = seeded_fit(fresh_plus_penalty, WITH_P, {**EXPONENTS, **REPEATS}, [0, 1, 3, 6], logs=[5])
+
+
+def _per_billion(ln_scale, exponent):
+    """A printed scale of a term S X^-exponent, X counted in units (tokens, parameters), for X
+    counted in units of 10^9 as these forms do: S 10^(-9 exponent)."""
+    return math.exp(ln_scale - exponent * math.log(1e9))
+
+
+#: Muennighoff et al. 2023 (datablations, utils/parametric_fit.ipynb; the paper's Table and README):
+#: (ln A, ln B, ln E, alpha, beta) of the Chinchilla-form fit to C4 that their law holds fixed,
+#: and R_D*, R_N* fitted with it.
+MUENNIGHOFF_PRINTED = {"ln_A": 6.255414, "ln_B": 7.3049974, "ln_E": 0.6254804, "alpha": 0.3526596,
+                       "beta": 0.3526596, "R_D": 15.387756, "R_N": 5.309743}
+_M = MUENNIGHOFF_PRINTED
+_C4_BASE = [math.exp(_M["ln_E"]), _per_billion(_M["ln_A"], _M["alpha"]), _M["alpha"],
+            _per_billion(_M["ln_B"], _M["beta"]), _M["beta"]]
+#: The printed constants of the published forms, in each form's parametrisation (N, D, U in 10^9).
+PUBLISHED = {
+    "muennighoff": {"Muennighoff et al. 2023": [*_C4_BASE, _M["R_D"], _M["R_N"]]},
+    "chinchilla": {
+        "Muennighoff et al. 2023, Chinchilla-form fit to C4": _C4_BASE,
+        "Hoffmann et al. 2022, Approach 3 (MassiveText)": [1.69, _per_billion(math.log(406.4), 0.34), 0.34,
+                                                          _per_billion(math.log(410.7), 0.28), 0.28],
+    },
+}
+
+CHINCHILLA_NAMES = ("E", "A", "alpha", "B", "beta")
+PENALTY_NAMES = (*CHINCHILLA_NAMES, "R_D", "P")
+CANDIDATES = [
+    Candidate("Chinchilla, ignoring U", "5", key="chinchilla", kind="published", origin="Hoffmann et al. 2022",
+              param_names=CHINCHILLA_NAMES, published=PUBLISHED["chinchilla"],
+              fit=seeded_fit(chinchilla, SCALES, EXPONENTS, [0, 1, 3]), predict=chinchilla),
+    Candidate("Muennighoff: D' and N'", "7", key="muennighoff", kind="published", origin="Muennighoff et al. 2023",
+              param_names=(*CHINCHILLA_NAMES, "R_D", "R_N"), published=PUBLISHED["muennighoff"],
+              fit=seeded_fit(muennighoff_paper, ([0, 0, 0.01, 0, 0.01, 0.05, 0.05], [10, 1e3, 3, 1e3, 3, 3000, 3000]),
+                             {**EXPONENTS, 5: [1.0, 15.0, 55.0], 6: [1.0, 15.0, 55.0]}, [0, 1, 3], logs=[5, 6],
+                             seed_formula=lambda X, p: muennighoff_data(X, p[:6])),
+              predict=muennighoff_paper),
+    Candidate("Muennighoff: D' only", "6", key="muennighoff-data", kind="published", origin="Muennighoff et al. 2023",
+              param_names=(*CHINCHILLA_NAMES, "R_D"), fit=data_only_fit, predict=muennighoff_data),
+    Candidate("additive power laws", "7", key="additive", kind="published", origin="SLDBench best published",
+              param_names=("C0", "C1", "a", "C2", "b", "C3", "c"),
+              fit=seeded_fit(additive, ([0, 0, 0.01, 0, 0.01, 0, 0.01], [10, 1e3, 3, 1e3, 3, 1e3, 3]),
+                             {**EXPONENTS, 6: [0.2, 0.4, 0.7]}, [0, 1, 3, 5]),
+              predict=additive),
+    Candidate("Muennighoff's rate, R_D = 15.4", "5", key="paper-rate", kind="conservative",
+              origin="Muennighoff et al. 2023", param_names=CHINCHILLA_NAMES,
+              fit=seeded_fit(paper_rate, SCALES, EXPONENTS, [0, 1, 3]), predict=paper_rate),
+    Candidate("no gain beyond the data", "6 + 2", key="no-gain", kind="conservative", origin="reference",
+              param_names=(*CHINCHILLA_NAMES, "R_D", "N_max", "D_max"), fit=held_fit, predict=held_at_the_data),
+    Candidate("v1: D' + log penalty", "7", key="v1", origin="ours (v1)", param_names=PENALTY_NAMES,
+              fit=seeded_fit(log_penalty, WITH_P, {**EXPONENTS, **REPEATS}, [0, 1, 3, 6], logs=[5]),
+              predict=log_penalty),
+    Candidate("D' + linear penalty", "7", key="linear-penalty", origin="ours", param_names=PENALTY_NAMES,
+              fit=seeded_fit(linear_penalty, WITH_P, {**EXPONENTS, **REPEATS}, [0, 1, 3, 6], logs=[5]),
+              predict=linear_penalty),
+    Candidate("D', R_D falling with N", "7", key="rd-by-size", origin="ours", param_names=(*CHINCHILLA_NAMES, "R_0", "g"),
+              fit=seeded_fit(half_life_by_size, (WITH_R[0] + [-2], WITH_R[1] + [3]),
+                             {**EXPONENTS, **REPEATS, 6: [0.0, 0.5, 1.0]}, [0, 1, 3], logs=[5]),
+              predict=half_life_by_size),
+    Candidate("D', R_D set by U/N", "7", key="rd-by-ratio", origin="ours", param_names=(*CHINCHILLA_NAMES, "R_0", "g"),
+              fit=seeded_fit(half_life_by_ratio, (WITH_R[0] + [-2], WITH_R[1] + [3]),
+                             {**EXPONENTS, **REPEATS, 6: [0.0, 0.3, 0.6]}, [0, 1, 3], logs=[5]),
+              predict=half_life_by_ratio),
+    Candidate("Kaplan-style, in D'", "6", key="kaplan", origin="ours", param_names=(*CHINCHILLA_NAMES, "R_D"),
+              fit=seeded_fit(kaplan, WITH_R, {**EXPONENTS, **REPEATS}, [0, 1, 3], logs=[5]), predict=kaplan),
+    Candidate("repetition gap", "7", key="repetition-gap", origin="ours", param_names=(*CHINCHILLA_NAMES, "C", "c"),
+              fit=seeded_fit(repetition_gap, ([0, 0, 0.01, 0, 0.01, 0, 0.01], [10, 1e3, 3, 1e3, 3, 1e3, 3]),
+                             {**EXPONENTS, 6: [0.2, 0.4, 0.7]}, [0, 1, 3, 5]),
+              predict=repetition_gap),
+    Candidate("fresh data + penalty", "7", key="fresh-penalty", origin="ours", param_names=PENALTY_NAMES,
+              fit=fit_constants, predict=fresh_plus_penalty),
+    Candidate("fresh data + penalty, a = b", "6", key="fresh-penalty-one-exponent", origin="ours",
+              param_names=("E", "A", "alpha", "B", "R_D", "P"),
+              fit=seeded_fit(one_exponent_penalty, ([0, 0, 0.01, 0, 0.05, 0], [10, 1e3, 3, 1e3, 3000, 10]),
+                             {2: [0.2, 0.4, 0.7], 4: REPEATS[5]}, [0, 1, 3, 5], logs=[4]),
+              predict=one_exponent_penalty),
+]
+
+# notebooks/data_constrained.py, cell 11
+#: Forecast origins of the backtests (the k-th largest level back, k = 1 .. ORIGINS).
+ORIGINS = 5
+#: The independent unit: a repetition curve, the runs of one model size on one unique dataset.
+CURVE = ("params", "unique_tokens")
+
+
+def origins_at_levels(table, reach):
+    """The backtests: origin k fits on the runs at or below the (k+1)-th largest level of every
+    axis with a reach (params, tokens) at once, and scores the runs beyond any threshold within
+    the reach (`scalinglaws.selection.backtests_beyond`), for k = 1 to `ORIGINS`. Levels are the
+    distinct values (within 2%), however many; an origin needs three levels of each axis to fit
+    on and three held runs."""
+    from scalinglaws import selection  # pandas: imported when a study runs
+
+    axes = [axis for axis in ("params", "tokens") if axis in reach]
+    if not axes:
+        return []
+    grids = {axis: selection.levels(table[axis].to_numpy(dtype=float), True) for axis in axes}
+    origins = []
+    for k in range(1, ORIGINS + 1):
+        if any(grid.size <= k for grid in grids.values()):
+            break
+        origin = {axis: float(grid[-1 - k]) for axis, grid in grids.items()}
+        below = np.ones(len(table), dtype=bool)
+        for axis, threshold in origin.items():
+            below &= table[axis].to_numpy(dtype=float) <= threshold * (1 + 1e-12)
+        if any(selection.levels(table.loc[below, axis].to_numpy(dtype=float), True).size < 3 for axis in axes):
+            break
+        origins.append(origin)
+    backtests = selection.backtests_beyond(table, TASK, origins, reach)
+    return [b for b in backtests if len(b.held) >= selection.MIN_HELD]
+
+
+#: Where the checks look: a 1B model on 20B unique tokens, 20 per parameter.
+REFERENCE = {"unique_tokens": 2e10, "params": 1e9}
+
+
+def agrees_with_muennighoff(candidate, constants):
+    """Why a fitted form's repetition contradicts Muennighoff et al., or None: at the reference,
+    4 epochs must be worth at least 80% of fresh data and the knee lie within a factor 3 of 16.4."""
+    group = next(iter(constants))
+    summary = repetition_summary(lambda X: candidate.predict(X, constants[group]),
+                                 REFERENCE["unique_tokens"], REFERENCE["params"])
+    if summary["worth_of_4_epochs"] < 0.8:
+        return f"4 epochs of repeated data are worth {summary['worth_of_4_epochs']:.2f} of fresh data, not nearly all"
+    if not 16.4 / 3 <= summary["knee_epoch"] <= 16.4 * 3:
+        return f"its knee is at {summary['knee_epoch']:.4g} epochs, not near 16"
+    return None
+
+
+def _epochs(X):
+    """Epochs D/U of a run (below 1 for a run shorter than its data)."""
+    return np.asarray(X["tokens"], dtype=float) / np.asarray(X["unique_tokens"], dtype=float)
+
+
+def _params_per_unique_token(X):
+    """Parameters per unique token N/U."""
+    return np.asarray(X["params"], dtype=float) / np.asarray(X["unique_tokens"], dtype=float)
+
+
+def plan_example(table, points=None):
+    """The plan a study's report answers: for the largest requested point, or the largest
+    model's most repeated run, its unique tokens, tokens and parameters."""
+    rows = points if points is not None and len(points) else table
+    largest = rows[rows["params"] == rows["params"].max()]
+    row = largest.iloc[int(np.argmax(_epochs(largest)))]
+    return {"unique_tokens": float(row["unique_tokens"]), "tokens": float(row["tokens"]),
+            "params": float(row["params"])}
+
+
+PROTOCOL = Protocol(
+    CANDIDATES,
+    axes=("params", "tokens"),
+    # Not extrapolation axes: the record keeps their training ranges, which the plan warns outside of.
+    derived={"epochs": _epochs, "params_per_unique_token": _params_per_unique_token},
+    backtests=origins_at_levels,
+    checks=agrees_with_muennighoff,
+    cluster=CURVE,
+    decision_example=plan_example,
+    max_origins=ORIGINS,
+)
 
 FORM = (
     r"L = E + A\,n^{-\alpha} + B\,D^{-\beta} + P\,\ln\!\left(1 + \tfrac{N}{U}\right)"
     r"\left(1 - e^{-(D/U - 1)/R_D}\right),\quad n = \frac{N}{10^9},\ D, U \text{ in } 10^9"
     r" \text{ tokens},\ U \to \min(U, D)"
 )
-PARAM_NAMES = ["E", "A", "alpha", "B", "beta", "R_D", "P"]
+PARAM_NAMES = list(PENALTY_NAMES)
+formula = fresh_plus_penalty
 
-
-def formula(X, params):
-    """Loss for inputs ``X`` (columns unique_tokens, params, tokens) with constants ``params``."""
-    E, A, alpha, B, beta, R_D, P = params
-    unique, size, tokens = _billions(X)
-    return E + A * size**-alpha + B * tokens**-beta + P * np.log1p(size / unique) * _used_share(unique, tokens, R_D)
-
-
-# Bounds keep every scale and exponent positive, P >= 0 (repetition cannot lower the loss
-# below fresh data) and R_D in [0.05, 3000] epochs (fitted in log). A grid of 36 starts over
-# (alpha, beta, R_D); E, A, B and P are solved at each by NNLS; the 6 best are optimised.
-fit_constants = seeded_fit(
-    formula,
-    bounds=([0, 0, 0.01, 0, 0.01, 0.05, 0], [10, 1e3, 3, 1e3, 3, 3000, 10]),
-    grid={2: [0.2, 0.4, 0.7], 4: [0.2, 0.4, 0.7], 5: [1.0, 4.5, 15.0, 55.0]},
-    linear=[0, 1, 3, 6],
-    logs=[5],
-)
-
-LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants, protocol=PROTOCOL)
 predict, fit = LAW.predict, LAW.fit
 
 # notebooks/data_constrained.py, cell 33
-# The training runs' range of the two derived quantities the plan depends on (the notebook
-# checks them against the table): epochs D/U and parameters per unique token N/U.
-_TRAINED = {"epochs": (1.0, 3000.0), "params_per_unique_token": (0.003297, 10.96)}
-_SOURCE = "notebooks/data_constrained.py"
+def _is_refit(fitted):
+    """Whether a decision is being recomputed on a bootstrap refit (of the law or of a survivor) for
+    its interval: the constants are not the record's own. A refit whose best number of epochs
+    lies at the edge counts there (so that the interval's end reads "at least"); the answer itself
+    says "at least" and has no interval."""
+    record = fitted.record
+    if record is None or fitted.group not in record.params or fitted.constants is None:
+        return False
+    own = np.asarray(record.params[fitted.group], dtype=float)
+    return own.shape != np.shape(fitted.constants) or not np.array_equal(own, fitted.constants)
 
 
 def _epoch_grid(most):
@@ -236,8 +528,9 @@ def _epoch_grid(most):
 
 @LAW.decision(
     units={"epochs": "epochs (D/U)", "loss": "nats", "repeat_value": "fresh tokens per repeated token",
-           "fresh_equivalent": "tokens", "best_epochs": "epochs", "best_loss": "nats",
-           "half_value_epoch": "epochs", "knee_epoch": "epochs", "worth_of_4_epochs": "fresh tokens per token"},
+           "fresh_equivalent": "tokens", "best_epochs": "epochs", "best_epochs_at_least": "epochs",
+           "best_loss": "nats", "half_value_epoch": "epochs", "knee_epoch": "epochs",
+           "worth_of_4_epochs": "fresh tokens per token"},
     interval=("best_epochs", "best_loss", "half_value_epoch", "knee_epoch", "worth_of_4_epochs"),
     main=True,
 )
@@ -250,7 +543,13 @@ def epochs_plan(fitted, unique_tokens: float, tokens: float, params: float):
     run). Then the loss-minimising ``best_epochs`` within the budget and its ``best_loss``;
     ``half_value_epoch`` and ``knee_epoch``, beyond which a repeated token is worth less than
     half and 1/e of a fresh one (whether or not within the budget); ``worth_of_4_epochs``,
-    the fresh tokens 4 epochs are worth per token trained.
+    the fresh tokens 4 epochs are worth per token trained. Where the loss still falls at the
+    end of the budget, the best number of epochs is not found but bounded: the plan gives
+    ``best_epochs_at_least`` (the budget's epochs, the edge searched) instead of ``best_epochs``,
+    with no interval, ``best_epochs_at_edge`` is true and ``best_epochs_status`` says so in words. (A bootstrap refit at the edge counts
+    at the budget's end in the interval of an answer inside it: an interval that ends at the
+    budget's end reads "up to at least".) Any form of the law's pool answers:
+    the plan reads the loss through ``fitted.predict`` only.
     """
     params = decide.positive("params", params)
     most = tokens / unique_tokens
@@ -268,20 +567,25 @@ def epochs_plan(fitted, unique_tokens: float, tokens: float, params: float):
     fine = np.geomspace(1.0, most, 2001) if most > 1 else np.array([most])
     fine_loss = at(fine)
     best = int(np.argmin(fine_loss))
-    summary = repetition_summary(fitted.predict, unique_tokens, params)
-    record = fitted.record
-    if record is not None and record.provenance.get("source") == _SOURCE:
-        for name, value in (("epochs", most), ("params_per_unique_token", params / unique_tokens)):
-            low, high = _TRAINED[name]
-            if not low <= value <= high:
-                notes.append(f"{name} = {value:.4g} is outside the training range [{low:.4g}, {high:.4g}] "
-                             "of the data_constrained law: the result extrapolates")
+    at_edge = most > 1 and best == fine.size - 1
+    summary, values, fresh = _repetition(fitted.predict, unique_tokens, params, grid)
+    # The derived quantities the plan depends on, against the ranges of the runs the constants
+    # were fitted on (the record keeps them: PROTOCOL.derived).
+    ranges = fitted.ranges()
+    derived = {"params_per_unique_token": params / unique_tokens, **({"epochs": most} if most >= 1 else {})}
+    notes += decide.outside_messages(TASK.module, {k: v for k, v in ranges.items() if k in derived}, derived)
+    best_answer = {"best_epochs": float(fine[best])}
+    status = "within the budget"
+    if at_edge and not _is_refit(fitted):
+        best_answer = {"best_epochs_at_least": float(most)}
+        status = (f"at least {most:.4g} (the edge searched): the loss still falls at the end of the budget, so "
+                  "there is no optimum within it and no interval; best_loss is the loss at that edge")
     return {
         "unique_tokens": unique_tokens, "tokens": tokens, "params": params,
         "epochs": grid.tolist(), "loss": at(grid).tolist(),
-        "repeat_value": repeat_value(fitted.predict, unique_tokens, params, grid).tolist(),
-        "fresh_equivalent": fresh_equivalent(fitted.predict, unique_tokens, params, grid * unique_tokens).tolist(),
-        "best_epochs": float(fine[best]), "best_loss": float(fine_loss[best]),
+        "repeat_value": values.tolist(), "fresh_equivalent": fresh.tolist(),
+        **best_answer, "best_epochs_at_edge": bool(at_edge), "best_epochs_status": status,
+        "best_loss": float(fine_loss[best]),
         **summary, "warnings": notes,
     }
 
@@ -294,10 +598,45 @@ __all__ = [
     'fresh_equivalent',
     'repeat_value',
     'repetition_summary',
+    'effective_data',
+    'chinchilla',
+    'muennighoff_data',
+    'muennighoff_paper',
+    'additive',
+    'PAPER_RATE',
+    'paper_rate',
+    'log_penalty',
+    'linear_penalty',
+    'half_life_by_size',
+    'half_life_by_ratio',
+    'kaplan',
+    'repetition_gap',
+    'fresh_plus_penalty',
+    'one_exponent_penalty',
+    'held_at_the_data',
+    'EXPONENTS',
+    'REPEATS',
+    'SCALES',
+    'WITH_R',
+    'WITH_P',
+    'data_only_fit',
+    'held_fit',
+    'fit_constants',
+    'MUENNIGHOFF_PRINTED',
+    'PUBLISHED',
+    'CHINCHILLA_NAMES',
+    'PENALTY_NAMES',
+    'CANDIDATES',
+    'ORIGINS',
+    'CURVE',
+    'origins_at_levels',
+    'REFERENCE',
+    'agrees_with_muennighoff',
+    'plan_example',
+    'PROTOCOL',
     'FORM',
     'PARAM_NAMES',
     'formula',
-    'fit_constants',
     'LAW',
     'predict',
     'fit',
