@@ -109,7 +109,7 @@ plt.show()
 
 # %% tags=["hide-input"]
 rows = table[(table[N_] == sizes[0]) & (table[D_] == 1e11)]
-fig, axes = plt.subplots(1, 2, sharey=True)
+fig, axes = plt.subplots(1, 2, sharey=True, figsize=(5.8, 2.9), layout="constrained")
 for bsz, color in zip([64, 256, 1024], ["tab:blue", "tab:orange", "tab:green"]):
     section = rows[rows.bsz == bsz].sort_values("lr")
     axes[0].plot(section.lr, section.lm_loss, "o-", color=color, ms=3, label=f"bsz {bsz}")
@@ -117,12 +117,11 @@ for lr_exponent, color in zip([-11.0, -9.5, -8.0], ["tab:blue", "tab:orange", "t
     section = rows[half_octave[rows.index] == lr_exponent].sort_values("bsz")
     axes[1].plot(section.bsz, section.lm_loss, "o-", color=color, ms=3, label=f"lr 2^{lr_exponent:g}")
 axes[0].set(xscale="log", xlabel="learning rate", ylabel="final loss", ylim=(2.33, 2.5),
-            title="Along lr: gentle below, steep above")
-axes[1].set(xscale="log", xlabel="batch size (sequences)", title="Along bsz: steep for large batches")
+            title="Along lr: steep above")
+axes[1].set(xscale="log", xlabel="batch size (sequences)", title="Along bsz: steep for large")
 for ax in axes:
-    ax.legend()
+    ax.legend(loc="upper center")  # the curves' minima lie below: the top centre is empty
 fig.suptitle("215M parameters, 100B tokens: the best lr rises with the batch size")
-fig.tight_layout()
 plt.show()
 
 # %% [markdown]
@@ -157,7 +156,21 @@ print(f"noise floor over all runs (RMSE of the per-slice quartics): "
 shapes.assign(N=[size_label(n) for n in shapes.N], D=[tokens_label(d) for d in shapes.D]).round(
     {"lr*": 5, "bsz*": 0, "curvature lr": 4, "curvature bsz": 4, "tilt": 2, "noise floor": 4})
 
-# %% tags=["hide-input"]
+# %% [markdown]
+# The published rules the data are compared with, Step Law's and DeepSeek LLM's optima, are part
+# of the law's module (the pool and the checks below use them):
+
+# %% tags=["export"]
+import numpy as np
+
+from scalinglaws import data, decide, fitting
+from scalinglaws.law import Law
+from scalinglaws.pool import Candidate, Protocol
+
+TASK = data.task("lr_bsz")
+_N, _D = "non_embedding_param_size", "data_size"
+
+
 def step_law_lr(N, D):
     """Step Law's optimal learning rate (Li et al. 2025): 1.79 N^-0.713 D^0.307."""
     return 1.79 * np.asarray(N, dtype=float) ** -0.713 * np.asarray(D, dtype=float) ** 0.307
@@ -168,25 +181,35 @@ def step_law_bsz(N, D):
     return 0.58 * np.asarray(D, dtype=float) ** 0.571 / 2048 + 0.0 * np.asarray(N, dtype=float)
 
 
+def deepseek_lr(N, D):
+    """DeepSeek LLM's optimal learning rate (Bi et al. 2024), 0.3118 C^-0.125 with C = 6 N D FLOPs."""
+    return 0.3118 * (6.0 * np.asarray(N, dtype=float) * np.asarray(D, dtype=float)) ** -0.125
+
+
+def deepseek_bsz(N, D):
+    """DeepSeek LLM's optimal batch size, 0.292 C^0.3271 tokens, in sequences of 2048 tokens."""
+    return 0.292 * (6.0 * np.asarray(N, dtype=float) * np.asarray(D, dtype=float)) ** 0.3271 / 2048
+
+
+# %% tags=["hide-input"]
 colors = dict(zip(sizes, plt.get_cmap("viridis")(np.linspace(0, 0.9, len(sizes)))))
 tokens_grid = np.geomspace(3e9, 1.2e11, 20)
-fig, axes = plt.subplots(3, 1, figsize=(5.8, 6.5), sharex=True)
+fig, axes = plt.subplots(3, 1, figsize=(5.8, 6.8), sharex=True, layout="constrained")
 for size, rows in shapes.groupby("N"):
     label = size_label(size)
-    axes[0].plot(rows.D, rows["lr*"], "o", color=colors[size], label=label)
+    axes[0].plot(rows.D, rows["lr*"], "o", color=colors[size], label=f"N = {label}")
     axes[0].plot(tokens_grid, step_law_lr(size, tokens_grid), "--", color=colors[size], lw=0.8)
-    axes[1].plot(rows.D, rows["bsz*"], "o", color=colors[size], label=label)
-    axes[2].plot(rows.D, rows["curvature lr"], "o", color=colors[size], label=label)
+    axes[1].plot(rows.D, rows["bsz*"], "o", color=colors[size])
+    axes[2].plot(rows.D, rows["curvature lr"], "o", color=colors[size])
 axes[1].plot(tokens_grid, step_law_bsz(1e9, tokens_grid), "--", color="grey", lw=0.8, label="Step Law")
-axes[0].set(title="Optimal learning rate of each slice (dashed: Step Law, one line per N)",
-            ylabel="lr* of the local quadratic")
-axes[1].set(title="Optimal batch size of each slice (dashed: Step Law, the same for every N)",
-            ylabel="bsz* (sequences)")
+axes[0].set(title="Optimal lr of each slice (dashed: Step Law, one line per N)", ylabel="lr*")
+axes[1].set(title="Optimal bsz of each slice (dashed: Step Law, for every N)", ylabel="bsz* (sequences)")
 axes[2].set(title="The lr basin widens with D", ylabel="curvature in ln lr", xlabel="tokens D")
 for ax in axes:
     ax.set(xscale="log", yscale="log")
-    ax.legend(title="N", ncols=3)
-fig.tight_layout()
+# One legend for the three panels, below them: no point hidden.
+handles = [h for ax in axes[:2] for h in ax.get_legend_handles_labels()[0]]
+fig.legend(handles=handles, loc="outside lower center", ncols=3)
 plt.show()
 
 # %% [markdown]
@@ -211,35 +234,42 @@ plt.show()
 #
 # In the formulas, $x = \mathrm{lr}/10^{-3}$, $b = \mathrm{bsz}/256$, $d = D/(2\cdot 10^{10})$ and
 # $n = N/(5 \cdot 10^8)$; $u, \beta, \delta, \nu$ are their logarithms. Every nonlinear form is
-# fitted by least squares on the loss (the metric is on the loss), from a few fixed starts.
+# fitted by least squares on the loss (the metric is on the loss), from a few fixed starts. Each
+# form's key, by which it is called (`predict(X, form=key)`), is in code font.
 #
 # *Published:*
 #
-# 1. **The leaderboard law** (SLDBench): $\ln L$ a full quadratic polynomial in
-#    $(u, \beta, \delta, \nu)$, 15 constants, by ordinary least squares.
-# 2. **The best published approach** (SLDBench's best agent): a ridge regression of $L$ on 24
-#    features (the four logs, their 10 squares and products, four cubic terms for the skew of
-#    the valley, $n^{-0.34}$, $d^{-0.28}$, and four terms in $r = (\text{steps}/10^4)^{-1/2}$), the
-#    ridge strength chosen by leaving one model size out (25 constants). Its published 0.983
-#    was fitted on 2702 runs; ours has 1730.
-# 3. **Step Law's optima** (Li et al. 2025): a floor $E + A n^{-\alpha} + B d^{-\beta}$ plus
-#    $c_u \Delta u^2 + c_b \Delta\beta^2$ around Step Law's *published*
-#    $\mathrm{lr}^* = 1.79\,N^{-0.713} D^{0.307}$ and $B^* = 0.58\,D^{0.571}$ tokens (7).
-# 4. **Step Law's structure refitted**: the same with the optima's power laws
+# 1. `seed`, **the leaderboard law** (SLDBench's seed for this task, gemini-cli with Gemini 3 Pro
+#    Preview): $\ln L$ a full quadratic polynomial in $(\ln \mathrm{lr}, \ln \mathrm{bsz}, \ln D,
+#    \ln N)$, 15 constants, by ordinary least squares. Its printed constants come with it
+#    (`predict(X, form="seed", published=True)`): they reproduce the seed program's predictions.
+# 2. `ridge`, **the best published approach** (SLDBench's best agent): a ridge regression of $L$
+#    on 24 features (the four logs, their 10 squares and products, four cubic terms for the skew
+#    of the valley, $n^{-0.34}$, $d^{-0.28}$, and four terms in $r = (\text{steps}/10^4)^{-1/2}$),
+#    the ridge strength chosen by leaving one model size out (25 constants, stored with the
+#    features' means and spreads). Its published 0.983 was fitted on 2702 runs; ours has 1730,
+#    and its constants were not printed.
+# 3. `step-law`, **Step Law's optima** (Li et al. 2025): a floor $E + A n^{-\alpha} + B d^{-\beta}$
+#    plus $c_u \Delta u^2 + c_b \Delta\beta^2$ around Step Law's *printed*
+#    $\mathrm{lr}^* = 1.79\,N^{-0.713} D^{0.307}$ and $B^* = 0.58\,D^{0.571}$ tokens (7 fitted
+#    constants). Step Law printed its optima, not a loss surface: the printed constants are in the
+#    form itself, exactly as printed, and its optimum is theirs whatever the fitted floor and
+#    curvatures; the floor and curvatures were never printed, so the form has no published vector.
+# 4. `step-law-refit`, **Step Law's structure refitted**: the same with the optima's power laws
 #    $u^* = u_0 + a_N \nu + a_D \delta$, $\beta^* = b_0 + b_D \delta$ fitted (12).
 #
 # *Conservative* (it promises less beyond the data):
 #
-# 5. **A fixed landscape**: the floor $E + A n^{-\alpha} + B d^{-\beta}$ plus a penalty in lr and
+# 5. `fixed-landscape`: the floor $E + A n^{-\alpha} + B d^{-\beta}$ plus a penalty in lr and
 #    bsz alone (three monomials $x^{p} b^{q}$, $x^{p'} b^{q'}$, $(x/b)^{p''}$), the same at every $N$
 #    and $D$: the optimum does not move, only the floor falls (13).
 #
 # *Ours:*
 #
-# 6. **An asymmetric tilted valley**: form 4 with LINEX penalties (steeper above the optimum than
-#    below) in both inputs, $u^*$ moving with $\Delta\beta$ (the tilt), an lr curvature falling as
-#    $d^{-\gamma}$ and $\beta^*$ moving with $N$ (17).
-# 7. **Sums of power laws, v1** (this law's first version): the penalty as a sum of monomials in
+# 6. `tilted-valley`, **an asymmetric tilted valley**: form 4 with LINEX penalties (steeper above
+#    the optimum than below) in both inputs, $u^*$ moving with $\Delta\beta$ (the tilt), an lr
+#    curvature falling as $d^{-\gamma}$ and $\beta^*$ moving with $N$ (17).
+# 7. `v1`, **sums of power laws** (this law's first version): the penalty as a sum of monomials in
 #    (lr, bsz, D, N), each a mechanism (14):
 #
 #    $$L = E + A n^{-\alpha} + e^{c_1} x^{p_1} b^{q_1} d^{r_1} + e^{c_2} x^{p_2} (b/d)^{q_2} n^{r_2} + e^{c_3} (x/b)^{p_3} n^{r_3}.$$
@@ -248,46 +278,74 @@ plt.show()
 #    second is *too few steps at a high learning rate*: $b/d$ is proportional to 1/steps. The
 #    third is *update noise*: it grows with the "temperature" lr/bsz (Adam's square-root-like
 #    coupling) and with the model size.
-# 8. v1 plus a data term $B d^{-\beta}$ in the floor (16).
-# 9. v1 with the noise falling with data, $e^{c_3} (x/b)^{p_3} n^{r_3} d^{s_3}$ (15): at the end of
-#    a longer run the updates' noise has been averaged over more steps.
-# 10. form 9 with the steps term given its own exponent of $D$, $x^{p_2} (b/d)^{q_2} d^{t_2} n^{r_2}$ (16),
-#     testing the tie of $b$ and $d$ in "steps".
-# 11. form 9 plus a **divergence wall** $e^{c_4} x^{p_4} n^{r_4}$ (18): a steep rise at high learning
-#     rates, earlier for larger models, where runs begin to diverge.
-# 12. form 10 plus the wall (19).
-# 13. **Three free monomials**, each with an exponent for all four inputs (18).
-# %% tags=["hide-input"]
-SCALE = {"lr": 1e-3, "bsz": 256.0, "data_size": 2e10, "non_embedding_param_size": 5e8}
+# 8. `v1-data-floor`: v1 plus a data term $B d^{-\beta}$ in the floor (16).
+# 9. `noise-d`: v1 with the noise falling with data, $e^{c_3} (x/b)^{p_3} n^{r_3} d^{s_3}$ (15): at
+#    the end of a longer run the updates' noise has been averaged over more steps.
+# 10. `noise-steps-d`: form 9 with the steps term given its own exponent of $D$,
+#     $x^{p_2} (b/d)^{q_2} d^{t_2} n^{r_2}$ (16), testing the tie of $b$ and $d$ in "steps".
+# 11. `noise-d-wall`: form 9 plus a **divergence wall** $e^{c_4} x^{p_4} n^{r_4}$ (18): a steep rise
+#     at high learning rates, earlier for larger models, where runs begin to diverge.
+# 12. `noise-steps-d-wall`: form 10 plus the wall (19).
+# 13. `free-monomials`: three monomials, each with an exponent for all four inputs (18).
+#
+# The pool is part of the law: the cells below are exported with it, so that a study of your own
+# runs (`scalinglaws.study("lr_bsz", runs)`) weighs the same forms by the same protocol, and every
+# form can be used by its key.
+
+# %% tags=["export"]
+# The inputs enter as the logs z = (u, b, d, n) of these ratios: the constants are near 1.
+_SCALE = {"lr": 1e-3, "bsz": 256.0, "data_size": 2e10, "non_embedding_param_size": 5e8}
 
 
-def logs_of(X):
-    """The inputs as an (n, 4) array of the logs u, b, d, n of lr/1e-3, bsz/256, D/2e10, N/5e8."""
-    return np.column_stack([np.log(np.asarray(X[name], dtype=float) / scale) for name, scale in SCALE.items()])
+def _logs(X):
+    """The inputs as an (n, 4) array of logs u, b, d, n of the scaled lr, bsz, D, N."""
+    return np.column_stack([np.log(np.asarray(X[name], dtype=float) / scale) for name, scale in _SCALE.items()])
 
 
 def per_group(solve):
     """A fitter applying ``solve(rows) -> constants`` to each group (a warm start is not used)."""
-    return lambda rows, start=None: {str(g): list(solve(part)) for g, part in rows.groupby("group", sort=False)}
+    return lambda rows, start=None: {str(g): list(solve(part))
+                                     for g, part in rows.groupby(TASK.group_column, sort=False)}
 
 
-# Published: the leaderboard law, ln L quadratic in the four logs (ordinary least squares).
+# Published: SLDBench's seed law, ln L quadratic in the raw logs of lr, bsz, D, N (ordinary least
+# squares), with its constants named and ordered as the seed program prints them.
+SEED_NAMES = ("intercept", "log_lr", "log_bsz", "log_D", "log_N", "log_lr_sq", "log_lr_x_log_bsz",
+              "log_lr_x_log_D", "log_lr_x_log_N", "log_bsz_sq", "log_bsz_x_log_D", "log_bsz_x_log_N",
+              "log_D_sq", "log_D_x_log_N", "log_N_sq")
+#: The seed program's constants for its group all_data, as printed (SLDBench leaderboard,
+#: gemini-cli with Gemini 3 Pro Preview, held-out R2 0.763137).
+SEED_CONSTANTS = [4.074148228884797, 0.013795306610030877, 0.13922429988111493, -0.24335671551555013,
+                  0.04357333285138961, 0.011119851824430099, -0.006260814764151681, -0.0013952921503366438,
+                  0.010231103653945809, 0.009278590376023209, -0.008906902516424684, -0.0034179980070617078,
+                  0.008885626075669376, -0.00936021606838656, 0.005268771454322093]
+
+
 def quadratic_design(X):
-    z = logs_of(X)
+    """1, the four raw logs, and their 10 squares and products in the seed's order."""
+    z = np.column_stack([np.log(np.asarray(X[name], dtype=float)) for name in _SCALE])
     return np.column_stack([np.ones(len(z)), z, *[z[:, i] * z[:, j] for i in range(4) for j in range(i, 4)]])
 
 
 def quadratic_predict(X, params):
-    return np.exp(quadratic_design(X) @ np.asarray(params))
+    """The seed law: exp of a full quadratic in the logs of lr, bsz, D, N."""
+    return np.exp(quadratic_design(X) @ np.asarray(params, dtype=float))
 
 
-quadratic_fit = per_group(lambda rows: np.linalg.lstsq(quadratic_design(rows), np.log(rows.lm_loss.to_numpy()),
-                                                       rcond=None)[0])
+def _least_squares_log(rows):
+    design, y = quadratic_design(rows), np.log(rows["lm_loss"].to_numpy(dtype=float))
+    # Columns scaled to unit norm: the raw logs' squares (ln D)^2 ~ 600 would make the design ill-conditioned.
+    scale = np.linalg.norm(design, axis=0)
+    return np.linalg.lstsq(design / scale, y, rcond=None)[0] / scale
+
+
+quadratic_fit = per_group(_least_squares_log)
 
 
 # Published: the best published approach, a ridge regression on 24 features.
 def ridge_features(X):
-    z = logs_of(X)
+    """The 24 features of SLDBench's best agent's ridge regression."""
+    z = _logs(X)
     u, b, d, n = z.T
     products = [z[:, i] * z[:, j] for i in range(4) for j in range(i, 4)]
     steps = np.asarray(X["data_size"], dtype=float) / (2048 * np.asarray(X["bsz"], dtype=float))
@@ -305,19 +363,25 @@ def ridge_solve(features, y, strength):
 
 
 def ridge_predict(X, params):
+    """The ridge regression's loss."""
     params = np.asarray(params)
     return params[48] + ((ridge_features(X) - params[:24]) / params[24:48]) @ params[49:]
 
 
 def ridge_fit_rows(rows):
-    features, y = ridge_features(rows), rows.lm_loss.to_numpy()
-    size = rows.non_embedding_param_size.to_numpy()
+    """The ridge fit, its strength chosen by leaving one model size out."""
+    features, y = ridge_features(rows), rows["lm_loss"].to_numpy(dtype=float)
+    size = rows[_N].to_numpy(dtype=float)
     errors = {}
     for strength in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2):  # chosen by leaving one model size out
         errors[strength] = sum(
             np.sum((y[m] - ridge_predict(rows[m], ridge_solve(features[~m], y[~m], strength))) ** 2)
             for m in (size == s for s in np.unique(size)))
     return ridge_solve(features, y, min(errors, key=errors.get))
+
+
+RIDGE_NAMES = (*[f"mean_{i}" for i in range(1, 25)], *[f"sd_{i}" for i in range(1, 25)], "intercept",
+               *[f"w_{i}" for i in range(1, 25)])
 
 
 # Valleys: a Chinchilla floor plus a penalty around power-law optima (Step Law's structure).
@@ -338,7 +402,7 @@ VALLEY = {  # name: (lower bound, upper bound, start)
 
 
 def valley(step_law=False, asymmetric=False):
-    """(number of constants, predict, fit) of a floor E + A n^-alpha + B d^-beta plus a penalty in
+    """(constants' names, predict, fit) of a floor E + A n^-alpha + B d^-beta plus a penalty in
     du = u - u*(N, D) and db = b - b*(N, D): symmetric and quadratic, or (asymmetric) a LINEX penalty
     in both, a tilted valley (u* moves with db), an lr curvature falling as d^-gamma and b* moving with N."""
     names = ["E", "A", "alpha", "B", "beta"] + ([] if step_law else ["u0", "aN", "aD", "b0", "bD"])
@@ -346,10 +410,10 @@ def valley(step_law=False, asymmetric=False):
 
     def law(X, params):
         q = dict(zip(names, params))
-        u, b, d, n = logs_of(X).T
+        u, b, d, n = _logs(X).T
         floor = q["E"] + q["A"] * np.exp(-q["alpha"] * n) + q["B"] * np.exp(-q["beta"] * d)
         if step_law:
-            N, D = np.asarray(X["non_embedding_param_size"]), np.asarray(X["data_size"])
+            N, D = np.asarray(X[_N]), np.asarray(X[_D])
             u_opt, b_opt = np.log(step_law_lr(N, D) / 1e-3), np.log(step_law_bsz(N, D) / 256)
         else:
             u_opt = q["u0"] + q["aN"] * n + q["aD"] * d
@@ -367,10 +431,11 @@ def valley(step_law=False, asymmetric=False):
     def fit(rows, start=None):
         return fitting.fit_groups(law, rows, TASK, starts, bounds=(lower, upper), keep=1, start=start)
 
-    return len(names), law, fit
+    return tuple(names), law, fit
 
 
-# Sums of power laws: a floor plus terms exp(c_k + theta_k . (design_k^T logs)), each a monomial.
+# Sums of power laws: a floor plus terms exp(c_k + theta_k . (design_k^T logs)), each a monomial;
+# the columns of a design say which logs (u, b, d, n) each exponent multiplies.
 LOW = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]], float)       # x^p1 b^q1 d^r1: under-training
 STEPS = np.array([[1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1]], float)    # x^p2 (b/d)^q2 n^r2: too few steps
 NOISE = np.array([[1, 0], [-1, 0], [0, 0], [0, 1]], float)                # (x/b)^p3 n^r3: update noise
@@ -381,178 +446,292 @@ FREE = np.eye(4)                                                          # x^p 
 FIXED_LOW, FIXED_NOISE = np.array([[1, 0], [0, 1], [0, 0], [0, 0]], float), NOISE[:, :1]  # lr and bsz only
 
 
-def power_terms(designs, term_starts, floor="size"):
-    """(number of constants, predict, fit) of a floor plus a sum of power-law terms.
+def _power_loss(z, params, designs, floor="size", jacobian=True):
+    """The loss of a floor plus power-law terms at the logs z, and (if ``jacobian``) its
+    derivatives in the constants. ``floor`` is ``size`` (E + A n^-alpha) or ``chinchilla``
+    (+ B d^-beta)."""
+    params = np.asarray(params, dtype=float)
+    size = np.exp(-params[2] * z[:, 3])
+    loss = params[0] + params[1] * size
+    columns = [np.ones(len(z)), size, -params[1] * z[:, 3] * size]
+    i = 3
+    if floor == "chinchilla":
+        tokens = np.exp(-params[4] * z[:, 2])
+        loss = loss + params[3] * tokens
+        columns += [tokens, -params[3] * z[:, 2] * tokens]
+        i = 5
+    for design in designs:
+        projected = z @ design
+        term = np.exp(np.clip(params[i] + projected @ params[i + 1 : i + 1 + design.shape[1]], -50.0, 50.0))
+        loss = loss + term
+        if jacobian:
+            columns += [term, *(term[:, None] * projected).T]
+        i += 1 + design.shape[1]
+    return loss, (np.column_stack(columns) if jacobian else None)
 
-    ``floor`` is ``size`` (E + A n^-alpha) or ``chinchilla`` (+ B d^-beta). Least squares on the loss
-    with an analytic Jacobian from four starts (alpha 0.2 or 0.4, the terms at their start or 1/e of
-    it), the two best screened; a warm start (a bootstrap refit) starts there alone.
-    """
-    head = 5 if floor == "chinchilla" else 3
 
-    def value(z, params, jacobian=True):
-        params = np.asarray(params, dtype=float)
-        size = np.exp(-params[2] * z[:, 3])
-        loss = params[0] + params[1] * size
-        columns = [np.ones(len(z)), size, -params[1] * z[:, 3] * size]
-        if floor == "chinchilla":
-            tokens = np.exp(-params[4] * z[:, 2])
-            loss = loss + params[3] * tokens
-            columns += [tokens, -params[3] * z[:, 2] * tokens]
-        i = head
-        for design in designs:
-            projected = z @ design
-            term = np.exp(np.clip(params[i] + projected @ params[i + 1: i + 1 + design.shape[1]], -50, 50))
-            loss = loss + term
-            if jacobian:
-                columns += [term, *(term[:, None] * projected).T]
-            i += 1 + design.shape[1]
-        return loss, (np.column_stack(columns) if jacobian else None)
-
+def _power_starts(term_starts, floor="size"):
+    """Four fixed starts: alpha 0.2 or 0.4, every penalty term at its start or 1/e of it."""
     start = np.r_[[1.0, 0.6, 0.3], [0.3, 0.3] if floor == "chinchilla" else [], np.concatenate(term_starts)]
-    offsets = np.cumsum([head] + [1 + design.shape[1] for design in designs])[:-1]
+    head = 5 if floor == "chinchilla" else 3
+    offsets = np.cumsum([head] + [len(s) for s in term_starts])[:-1]
     starts = np.repeat(start[None], 4, axis=0)
     starts[:, 2] = [0.2, 0.2, 0.4, 0.4]
     starts[:, offsets] += np.array([0.0, -1.0, 0.0, -1.0])[:, None]
+    # Only the floor, its scale and its exponents are bounded; the penalty exponents are free
+    # because their signs are what the data decide.
     lower = np.r_[0.0, 0.0, 0.01, [0.0, 0.01] if floor == "chinchilla" else [], np.full(len(start) - head, -np.inf)]
     upper = np.r_[3.0, 10.0, 2.0, [10.0, 2.0] if floor == "chinchilla" else [], np.full(len(start) - head, np.inf)]
+    return starts, (lower, upper)
+
+
+def power_terms(designs, term_starts, names, floor="size"):
+    """(constants' names, predict, fit) of a floor plus a sum of power-law terms: least squares
+    on the loss with an analytic Jacobian from four starts (`_power_starts`), the two of least
+    initial cost optimised; a warm start (a bootstrap refit) is optimised alone."""
+    starts, bounds = _power_starts(term_starts, floor)
+
+    def predict(X, params):
+        return _power_loss(_logs(X), params, designs, floor, jacobian=False)[0]
 
     def fit(rows, start=None):
         fitted = {}
-        for group, part in rows.groupby("group", sort=False):
-            z, loss = logs_of(part), part.lm_loss.to_numpy()
+        for group, part in rows.groupby(TASK.group_column, sort=False):
+            z, loss = _logs(part), part["lm_loss"].to_numpy(dtype=float)
             warm = start is not None and str(group) in start
-            result = fitting.least_squares(
-                lambda q: value(z, q, False)[0] - loss, np.atleast_2d(start[str(group)]) if warm else starts,
-                bounds=(lower, upper), jac=lambda q: value(z, q)[1], keep=None if warm else 2)
+            try:
+                result = fitting.least_squares(
+                    lambda q: _power_loss(z, q, designs, floor, jacobian=False)[0] - loss,
+                    np.atleast_2d(np.asarray(start[str(group)], dtype=float)) if warm else starts,
+                    bounds=bounds, jac=lambda q: _power_loss(z, q, designs, floor)[1], keep=None if warm else 2)
+            except fitting.FitError as error:
+                raise fitting.FitError(f"group {group!r}: {error}") from error
             fitted[str(group)] = result.params.tolist()
         return fitted
 
-    return len(start), (lambda X, params: value(logs_of(X), params, False)[0]), fit
+    head = ("E", "A", "alpha", "B", "beta") if floor == "chinchilla" else ("E", "A", "alpha")
+    return (*head, *names), predict, fit
 
 
 # Starting exponents of each term (from a rough fit), shared by the variants.
-T_LOW, T_STEPS, T_NOISE = [-0.9, -0.2, 0.1, -0.2], [-3.0, 0.4, 0.5, 0.3], [-1.9, 0.35, 0.2]
+T_LOW, T_STEPS, T_NOISE, T_WALL = [-0.9, -0.2, 0.1, -0.2], [-3.0, 0.4, 0.5, 0.3], [-1.9, 0.35, 0.2], [-8.0, 3.0, 0.0]
 T_FREE_LOW, T_FREE_STEPS, T_FREE_NOISE = ([-1.7, -0.4, 0.13, -0.28, -0.15], [-3.0, 0.34, 0.54, -0.65, 0.35],
                                           [-2.2, 0.38, -0.37, -0.11, 0.22])
+LOW_NAMES, STEPS_NAMES, NOISE_NAMES = ("c1", "p1", "q1", "r1"), ("c2", "p2", "q2", "r2"), ("c3", "p3", "r3")
+NOISE_D_NAMES, STEPS_D_NAMES, WALL_NAMES = ("c3", "p3", "r3", "s3"), ("c2", "p2", "q2", "t2", "r2"), ("c4", "p4", "r4")
+
+# The law: form 11, the v1 terms with the update noise falling with D, plus the divergence wall.
+_TERMS = (LOW, STEPS, NOISE_D, WALL)
+_NAMES, _predict, _fit = power_terms(_TERMS, [T_LOW, T_STEPS, T_NOISE + [0.0], T_WALL],
+                                     LOW_NAMES + STEPS_NAMES + NOISE_D_NAMES + WALL_NAMES)
 
 
-def candidate(name, kind, origin, built):
-    count, predict, fit = built
-    return selection.Candidate(name, str(count), fit=fit, predict=predict, origin=origin, kind=kind)
+def formula(X, params):
+    """Final loss for inputs ``X`` (columns lr, bsz, data_size, non_embedding_param_size)."""
+    return _predict(X, params)
 
 
-candidates = [
-    candidate("leaderboard: ln L quadratic in the four logs", "published", "SLDBench leaderboard",
-              (15, quadratic_predict, quadratic_fit)),
-    candidate("best published: ridge on 24 features", "published", "SLDBench best agent",
-              (25, ridge_predict, per_group(ridge_fit_rows))),
-    candidate("Step Law's optima, symmetric valley", "published", "Li et al. 2025", valley(step_law=True)),
-    candidate("Step Law's structure refitted", "published", "Li et al. 2025", valley()),
-    candidate("fixed landscape: the valley does not move", "conservative", "reference",
-              power_terms([FIXED_LOW, FIXED_LOW, FIXED_NOISE], [T_LOW[:3], [-3.0, 0.4, 0.5], T_NOISE[:2]],
-                          floor="chinchilla")),
-    candidate("asymmetric tilted valley", "ours", "ours", valley(asymmetric=True)),
-    candidate("v1: low lr + steps + noise", "ours", "v1 of this law",
-              power_terms([LOW, STEPS, NOISE], [T_LOW, T_STEPS, T_NOISE])),
-    candidate("v1 + B d^-beta", "ours", "ours",
-              power_terms([LOW, STEPS, NOISE], [T_LOW, T_STEPS, T_NOISE], floor="chinchilla")),
-    candidate("v1, noise falling with D", "ours", "ours",
-              power_terms([LOW, STEPS, NOISE_D], [T_LOW, T_STEPS, T_NOISE + [0.0]])),
-    candidate("v1, noise and steps with own D", "ours", "ours",
-              power_terms([LOW, STEPS_D, NOISE_D], [T_LOW, T_STEPS + [0.0], T_NOISE + [0.0]])),
-    candidate("v1, noise falling with D + wall", "ours", "ours",
-              power_terms([LOW, STEPS, NOISE_D, WALL], [T_LOW, T_STEPS, T_NOISE + [0.0], [-8.0, 3.0, 0.0]])),
-    candidate("v1, noise and steps with own D + wall", "ours", "ours",
-              power_terms([LOW, STEPS_D, NOISE_D, WALL], [T_LOW, T_STEPS + [0.0], T_NOISE + [0.0], [-8.0, 3.0, 0.0]])),
-    candidate("three free monomials", "ours", "ours",
-              power_terms([FREE, FREE, FREE], [T_FREE_LOW, T_FREE_STEPS, T_FREE_NOISE])),
+def fit_constants(table, start=None):
+    """Least squares on the loss (analytic Jacobian) per group, from the fixed starts or ``start``."""
+    return _fit(table, start=start)
+
+
+def _candidate(key, name, kind, origin, built, **extra):
+    names, predict, fit = built
+    return Candidate(name, str(len(names)), fit=fit, predict=predict, origin=origin, kind=kind, key=key,
+                     param_names=names, **extra)
+
+
+CANDIDATES = [
+    _candidate("seed", "leaderboard: ln L quadratic in the four logs", "published",
+               "SLDBench seed (gemini-cli, Gemini 3 Pro Preview)", (SEED_NAMES, quadratic_predict, quadratic_fit),
+               published={"SLDBench seed (gemini-cli, Gemini 3 Pro Preview)": SEED_CONSTANTS}),
+    Candidate("best published: ridge on 24 features", "25", key="ridge", kind="published",
+              origin="SLDBench best agent", param_names=RIDGE_NAMES, fit=per_group(ridge_fit_rows),
+              predict=ridge_predict),
+    _candidate("step-law", "Step Law's optima, symmetric valley", "published", "Li et al. 2025", valley(step_law=True)),
+    _candidate("step-law-refit", "Step Law's structure refitted", "published", "Li et al. 2025", valley()),
+    _candidate("fixed-landscape", "fixed landscape: the valley does not move", "conservative", "reference",
+               power_terms([FIXED_LOW, FIXED_LOW, FIXED_NOISE], [T_LOW[:3], [-3.0, 0.4, 0.5], T_NOISE[:2]],
+                           ("c1", "p1", "q1", "c2", "p2", "q2", "c3", "p3"), floor="chinchilla")),
+    _candidate("tilted-valley", "asymmetric tilted valley", "ours", "ours", valley(asymmetric=True)),
+    _candidate("v1", "v1: low lr + steps + noise", "ours", "v1 of this law",
+               power_terms([LOW, STEPS, NOISE], [T_LOW, T_STEPS, T_NOISE], LOW_NAMES + STEPS_NAMES + NOISE_NAMES)),
+    _candidate("v1-data-floor", "v1 + B d^-beta", "ours", "ours",
+               power_terms([LOW, STEPS, NOISE], [T_LOW, T_STEPS, T_NOISE], LOW_NAMES + STEPS_NAMES + NOISE_NAMES,
+                           floor="chinchilla")),
+    _candidate("noise-d", "v1, noise falling with D", "ours", "ours",
+               power_terms([LOW, STEPS, NOISE_D], [T_LOW, T_STEPS, T_NOISE + [0.0]],
+                           LOW_NAMES + STEPS_NAMES + NOISE_D_NAMES)),
+    _candidate("noise-steps-d", "v1, noise and steps with own D", "ours", "ours",
+               power_terms([LOW, STEPS_D, NOISE_D], [T_LOW, T_STEPS + [0.0], T_NOISE + [0.0]],
+                           LOW_NAMES + STEPS_D_NAMES + NOISE_D_NAMES)),
+    _candidate("noise-d-wall", "v1, noise falling with D + wall", "ours", "ours",
+               (_NAMES, formula, fit_constants)),
+    _candidate("noise-steps-d-wall", "v1, noise and steps with own D + wall", "ours", "ours",
+               power_terms([LOW, STEPS_D, NOISE_D, WALL], [T_LOW, T_STEPS + [0.0], T_NOISE + [0.0], T_WALL],
+                           LOW_NAMES + STEPS_D_NAMES + NOISE_D_NAMES + WALL_NAMES)),
+    _candidate("free-monomials", "three free monomials", "ours", "ours",
+               power_terms([FREE, FREE, FREE], [T_FREE_LOW, T_FREE_STEPS, T_FREE_NOISE],
+                           ("c1", "p1", "q1", "r1", "s1", "c2", "p2", "q2", "r2", "s2", "c3", "p3", "q3", "r3", "s3"))),
 ]
+
 # %% [markdown]
 # ## Choosing the law: the selection protocol
 #
 # Every law in this package is chosen by one protocol on the training split (see the Method
-# page). The test slice, the 1.07B model on 100B tokens, lies beyond the training data in two
-# ways, and the backtests reproduce both, as far beyond as the test lies:
+# page), and the same code runs it here and on your runs. The test slice, the 1.07B model on 100B
+# tokens, lies beyond the training data in two ways, and the backtests reproduce both, as far
+# beyond as the test lies. This law declares its own rules for that (exported with it, and run
+# on your runs too; `source_target`, the target of the packaged table, is the 1.07B model at
+# 100B tokens, and on your runs it is the largest model at the longest run's data, or the point
+# you ask about):
 #
-# - in $N$, a factor **2.0**: the spacing of the two largest model sizes (1.07B over 537M), as far
-#   as a fit without the 1.07B model must reach to it;
-# - in $D$, a factor **1.76**: from the largest data size measured for the 1.07B model (56.9B) to
-#   the test's 100B.
+# - **The reach** (`test_reach`), in $N$: how far the target's model size lies beyond the next
+#   smaller model measured (1.07B over 537M, a factor **2.0**: as far as a fit without the
+#   1.07B model must reach to it), or beyond the largest model when the target is larger; in
+#   $D$: how far the target's data lie beyond the longest run of the target's model (56.9B for
+#   the 1.07B model, to the test's 100B: a factor **1.76**).
+# - **The origins** (`test_origins`), the test's situation at one and two steps back. One step:
+#   $N \le$ 537M (the largest model unseen, as in v1's holdout), $D \le$ 56.9B (the longest run
+#   of the largest model: the 80B and 100B runs of the small models are held), and both at once.
+#   Two steps: $D \le$ 40B, the smallest data level within one reach of 56.9B (the 50B and 56.9B
+#   runs held, among them the 1.07B model's 56.9B slice while its 20B slice is fitted: the test's
+#   own situation one reach back), and both at once with the next model down ($N \le$ 429M,
+#   $D \le$ 40B). In $N$ alone the second step (fit up to 429M, score 537M) is left out: it
+#   scores a model 1.25 times the largest fitted, not the reach's factor 2, and the $N$ origin
+#   is already there at full reach.
 #
-# Each backtest fits on the runs at or below its thresholds and scores the runs beyond them,
-# at most these factors beyond (`selection.backtests_beyond`). Five origins: $N \le$ 537M (the
-# 1.07B model unseen, as in v1's holdout); $D \le$ 56.9B (the 80B and 100B runs of the small
-# models); $D \le$ 40B (the 50B and 56.9B runs, among them the 1.07B model's 56.9B slice while
-# its 20B slice is fitted: the test's own situation one step back); and both at once from
-# $N \le$ 537M, $D \le$ 56.9B and from $N \le$ 430M, $D \le$ 40B. The protocol reports, per
-# origin, SLDBench's R2 and the mean signed error (bias, in standard deviations of the held loss).
-
-# %%
-reach = {N_: sizes[-1] / sizes[-2], D_: 1e11 / 5.69e10}
-origins = [{N_: 5.37e8}, {D_: 5.69e10}, {D_: 4e10}, {N_: 5.37e8, D_: 5.69e10}, {N_: 4.3e8, D_: 4e10}]
-backtests = selection.backtests_beyond(table, TASK, origins, reach)
-print(f"reach: N x {reach[N_]:.2f}, D x {reach[D_]:.2f}")
-pd.DataFrame([{"origin": b.origin, "fitted runs": len(b.train), "held runs": len(b.held),
-               "held slices (N, D)": ", ".join(f"{size_label(n)} {tokens_label(d)}"
-                                              for n, d in b.held.groupby([N_, D_]).size().index)}
-              for b in backtests])
-
-# %%
-evaluation = selection.evaluate(candidates, backtests, TASK)
-evaluation.summary().drop(columns="kind").round(4)
-
-# %% [markdown]
-# Per origin (columns in the order above: $N$; $D$ from 56.9B; $D$ from 40B; both; both, one
-# step back), R2 and then the bias:
-
-# %%
-ORIGIN_NAMES = ["N", "D", "D back", "N and D", "N and D back"]
-evaluation.table("r2").set_axis(ORIGIN_NAMES, axis=1).round(4)
-
-# %%
-evaluation.table("bias").set_axis(ORIGIN_NAMES, axis=1).round(3)
-
-# %% [markdown]
-# The decision this law is for is the optimum, so before a form can be chosen its optimum is
-# checked against what is known (`checks=`): a law whose loss keeps falling as the learning
-# rate goes to zero or the batch size to infinity contradicts every study of the question, and
-# at a size the literature has settled, 7B parameters on 2T tokens, the optimum must fall within
-# a factor 3 of the published choices: Step Law's formulas give lr $1.02\times10^{-3}$ and 2992
-# sequences there, DeepSeek's (Bi et al. 2024, $\eta = 0.3118\,C^{-0.125}$, $B = 0.292\,C^{0.3271}$
-# tokens with $C \approx 6ND$) lr $4.2\times10^{-4}$ and 4493 sequences, which is what DeepSeek
-# LLM 7B used (lr $4.2\times10^{-4}$, 2304 sequences of 4096 tokens). The optimum of a form is found on
-# a fine grid in $(\ln \mathrm{lr}, \ln \mathrm{bsz})$.
+# Each backtest fits on the runs at or below its thresholds and scores the runs beyond them, at
+# most the reach beyond (`selection.backtests_beyond`). The protocol reports, per origin,
+# SLDBench's R2 and the mean signed error (bias, in standard deviations of the held loss).
+#
+# **Checks against the literature.** The decision this law is for is the optimum, so before a
+# form can be chosen its optimum is checked against what is known (`literature_check`): a law
+# whose loss keeps falling as the learning rate goes to zero or the batch size to infinity
+# contradicts every study of the question, and at a size the literature has settled, 7B
+# parameters on 2T tokens, the optimum must fall within a factor 3 of the published choices:
+# Step Law's formulas give lr $1.02\times10^{-3}$ and 2992 sequences there, DeepSeek's (Bi et
+# al. 2024, $\eta = 0.3118\,C^{-0.125}$, $B = 0.292\,C^{0.3271}$ tokens with $C \approx 6ND$) lr
+# $4.2\times10^{-4}$ and 4493 sequences, which is what DeepSeek LLM 7B used (lr
+# $4.2\times10^{-4}$, 2304 sequences of 4096 tokens). The optimum of a form is found on a fine
+# grid in $(\ln \mathrm{lr}, \ln \mathrm{bsz})$. The check is about the source study's setting:
+# on your runs (another tokenizer, schedule or data) a study shows it, but does not apply it.
 #
 # Then the survivors: every form the backtests cannot tell from the best one (its excess squared
 # error over the best is within two standard errors, over runs, at the median origin), refitted
-# on all runs and bootstrapped, and compared where it matters: over the 1.07B model's lr × bsz
-# grid at 100B tokens.
+# on all runs and bootstrapped, and compared where it matters (`test_target`): over the lr × bsz
+# settings of the runs, at the largest model with its data moved by the reach (the 1.07B model
+# at 100B tokens).
 
-# %%
-def deepseek_lr(N, D):
-    """DeepSeek LLM's optimal learning rate, 0.3118 C^-0.125 with C = 6 N D FLOPs."""
-    return 0.3118 * (6.0 * N * D) ** -0.125
+# %% tags=["export"]
+#: Where the packaged table's target lies: the held-out slice, the 1.07B model (2^30 non-embedding
+#: parameters) on 100B tokens.
+SOURCE_TARGET = {_N: 1073741824.0, _D: 1e11}
 
 
-def deepseek_bsz(N, D):
-    """DeepSeek LLM's optimal batch size, 0.292 C^0.3271 tokens, in sequences of 2048 tokens."""
-    return 0.292 * (6.0 * N * D) ** 0.3271 / 2048
+def _levels(values):
+    from scalinglaws import selection  # pandas: imported when a study runs
+
+    return selection.levels(np.asarray(values, dtype=float), True)
+
+
+def _near(value, grid):
+    """``value`` snapped to a level of ``grid`` within the levels' tolerance (2%), else itself."""
+    from scalinglaws.selection import LEVEL_TOLERANCE
+
+    close = grid[np.abs(np.log(grid / value)) <= np.log1p(LEVEL_TOLERANCE)]
+    return float(close[np.argmin(np.abs(np.log(close / value)))]) if close.size else float(value)
+
+
+def _longest_run(table, size):
+    """The largest data size measured for the model of that size (its level, within 2%)."""
+    sizes = table[_N].to_numpy(dtype=float)
+    return float(table[_D].to_numpy(dtype=float)[np.abs(np.log(sizes / size)) <= np.log1p(0.02)].max())
+
+
+def _two_steps(grid):
+    """Two steps of the median spacing of the four largest levels (the package's generic reach)."""
+    top = grid[-4:]
+    return float(np.exp(np.median(np.diff(np.log(top))))) ** 2 if top.size > 1 else None
+
+
+def test_reach(table, at=None):
+    """How far the backtests score beyond their fits: the test's distances. In N, how far the
+    target's size (``at``, else the largest model; snapped to a measured size within 2%) lies
+    beyond the largest model measured below it; in D, how far the target's data (``at``, else the
+    longest run) lie beyond the longest run of the largest model at or below the target's size.
+    Where the target is not beyond, two steps of the largest levels' spacing, as the generic rule."""
+    at = dict(at or {})
+    sizes, datas = _levels(table[_N]), _levels(table[_D])
+    size = _near(at.get(_N, sizes[-1]), sizes)
+    below = sizes[sizes < size / 1.02]
+    reach = {}
+    if size > sizes[-1] * 1.02:
+        reach[_N] = float(size / sizes[-1])
+    elif below.size:
+        reach[_N] = float(size / below[-1])
+    elif _two_steps(sizes):
+        reach[_N] = _two_steps(sizes)
+    model = sizes[sizes <= size * 1.02][-1] if (sizes <= size * 1.02).any() else sizes[0]
+    longest = _longest_run(table, model)
+    wanted = _near(at.get(_D, datas[-1]), datas)
+    if wanted > longest * 1.02:
+        reach[_D] = float(wanted / longest)
+    elif _two_steps(datas):
+        reach[_D] = _two_steps(datas)
+    return reach
+
+
+def test_origins(table, reach):
+    """The forecast origins: the test's situation one step back (N: the largest model left out;
+    D: up to the longest run of the largest model; both at once) and two steps back (D: the
+    smallest data level within one reach of the first D threshold; both at once, with the next
+    model down). An origin needs three held runs."""
+    from scalinglaws import selection
+
+    sizes, datas = _levels(table[_N]), _levels(table[_D])
+    steps = {_N: [float(v) for v in sizes[-2:-4:-1]]} if _N in reach else {}
+    if _D in reach:
+        longest = _longest_run(table, sizes[-1])
+        first = longest if longest < datas[-1] / 1.02 else float(datas[-2]) if datas.size > 1 else None
+        if first is not None:
+            back = datas[datas >= first / reach[_D] / 1.02]
+            steps[_D] = [first] + ([float(back[0])] if back.size and back[0] < first / 1.02 else [])
+    n, d = steps.get(_N, []), steps.get(_D, [])
+    wanted = [({_N: n[0]} if n else None), ({_D: d[0]} if d else None), ({_D: d[1]} if len(d) > 1 else None),
+              ({_N: n[0], _D: d[0]} if n and d else None), ({_N: n[1], _D: d[1]} if len(n) > 1 and len(d) > 1 else None)]
+    origins = [o for o in wanted if o is not None]
+    return [b for b in selection.backtests_beyond(table, TASK, origins, reach) if len(b.held) >= selection.MIN_HELD]
+
+
+def test_target(table, reach, points=None):
+    """Where the survivors are compared: the requested points, or every lr x bsz setting of the
+    runs at the largest model with its longest run's data moved by the reach in D."""
+    from scalinglaws import selection
+
+    if points is not None and len(points):
+        return points[[TASK.group_column, *TASK.input_names]].drop_duplicates().reset_index(drop=True)
+    size = float(_levels(table[_N])[-1])
+    return selection.target_grid(table, TASK, {_N: size, _D: _longest_run(table, size) * reach.get(_D, 1.0)})
 
 
 def grid_optimum(predict, params, N, D, points=161):
     """The (lr, bsz) of least loss on a grid from lr 1e-6 to 1 and bsz 1 to 1e6; None at the grid's edge."""
     u, b = np.meshgrid(np.linspace(np.log(1e-6), 0.0, points), np.linspace(0.0, np.log(1e6), points), indexing="ij")
-    grid = {"lr": np.exp(u.ravel()), "bsz": np.exp(b.ravel()), D_: np.full(u.size, D), N_: np.full(u.size, N)}
+    grid = {"lr": np.exp(u.ravel()), "bsz": np.exp(b.ravel()), _D: np.full(u.size, D), _N: np.full(u.size, N)}
     with np.errstate(all="ignore"):
         i, j = np.unravel_index(np.nanargmin(predict(grid, params)), u.shape)
     return None if {i, j} & {0, points - 1} else (float(np.exp(u[i, j])), float(np.exp(b[i, j])))
 
 
 def literature_check(candidate, constants):
-    """Why a form's optimum contradicts what is known, or None."""
-    for N, D in [(sizes[-1], 1e11), (7e9, 2e12)]:
-        found = grid_optimum(candidate.predict, constants["all_data"], N, D)
+    """Why a form's optimum contradicts what is known, or None: an optimum must exist at the
+    target and at 7B parameters on 2T tokens, and lie there within a factor 3 of Step Law's and
+    DeepSeek's rules."""
+    group = next(iter(constants))
+    for N, D in [(SOURCE_TARGET[_N], SOURCE_TARGET[_D]), (7e9, 2e12)]:
+        found = grid_optimum(candidate.predict, constants[group], N, D)
         if found is None:
             return f"no optimum in lr and bsz at N = {N:.3g}, D = {D:.3g}: the loss falls to the edge of the search"
     lr, bsz = found  # at 7B parameters, 2T tokens
@@ -564,52 +743,24 @@ def literature_check(candidate, constants):
     return None
 
 
-report = [f"{c.name}, fitted on all runs: {literature_check(c, c.fit(table)) or 'consistent with the literature'}"
-          for c in candidates if c.kind == "published"]
-target = selection.target_grid(table, TASK, {N_: sizes[-1], D_: 1e11})
-choice = selection.choose(evaluation, table, target, bootstrap=100, seed=0, checks=literature_check)
-report += [choice.reason] + [f"excluded: {name}: {reason}" for name, reason in choice.excluded.items()]
-print("\n".join(report))  # one print: the output does not depend on when the kernel flushes
-choice.at_target.round(4)
+def optimum_example(table, points=None):
+    """The optimum a study's report answers: at the largest model size and data size requested,
+    or of the runs."""
+    rows = points if points is not None and len(points) else table
+    return {_N: float(rows[_N].max()), _D: float(rows[_D].max())}
 
-# %% [markdown]
-# The backtest along $D$ is the hard one. Fitted on $D \le$ 56.9B, every form predicts too low
-# a loss for the 80B and 100B runs (negative bias), v1 most: its R2 falls to 0.594, its bias to
-# $-0.48$ standard deviations; its loss keeps falling with data faster than the runs do. Letting
-# the update noise fall with $D$ (form 9) halves that bias and lifts the origin to 0.846. The
-# divergence wall (form 11) gains on the three origins whose held runs are of the larger models,
-# 429M to 1.07B (0.9608 on $N$), and loses a little on the two that hold the smallest models'
-# 80B and 100B runs. The quadratic and the Step Law valleys miss along $D$ altogether, and the
-# fixed landscape, which lets only the floor move, is worst but one: the valley does move.
-#
-# Form 11 has the best median R2 (0.9470). Three forms cannot be told from it at the median
-# origin, the same with the steps term's own $D$ exponent (12) and forms 10 and 9 without the
-# wall, and all four agree at the target, over the 1.07B model's grid at 100B tokens, within 1.6
-# of their bootstrap spreads: the law is form 11 alone. It passes the literature check, as do
-# the published forms but the ridge regression, whose loss keeps falling as the learning rate
-# goes to zero (its cubic terms are free beyond the data): its optimum is no optimum.
-#
-# **History.** The first version of this law (v1, form 7 with 14 constants) was chosen by one
-# holdout, the 1.07B model's runs scored by a fit on the smaller models (R2 0.9577). Scored after
-# release on the held-out 1.07B model at 100B tokens it reached R2 0.87525: above the honest
-# anchor 0.847918, below the leaderboard's best 0.983442 (optimistic: fitted on 2702 runs, and
-# chosen by an evaluator that saw the test split). The protocol now backtests along $D$ too, which is where v1
-# fails, and picks form 11: a median backtest R2 of 0.9470 against v1's 0.9075, and 0.9470
-# against 0.9072 on the origin most like the test (both $N$ and $D$ beyond the fit). Whether it
-# reaches 0.88 or more on the held-out runs is measured after release; no held-out number chose
-# anything here.
-#
-# ## The law
-#
-# The protocol's choice, with its 18 constants:
 
-# %% tags=["export"]
-import numpy as np
-
-from scalinglaws import data, decide, fitting
-from scalinglaws.law import Law
-
-TASK = data.task("lr_bsz")
+PROTOCOL = Protocol(
+    CANDIDATES,
+    axes=(_N, _D),
+    reach=test_reach,
+    backtests=test_origins,
+    target=test_target,
+    source_target=SOURCE_TARGET,
+    checks=literature_check,
+    decision_example=optimum_example,
+    max_origins=5,
+)
 
 FORM = (
     r"L = E + A\,n^{-\alpha} + e^{c_1} x^{p_1} b^{q_1} d^{r_1} + e^{c_2} x^{p_2} (b/d)^{q_2} n^{r_2}"
@@ -617,90 +768,103 @@ FORM = (
     r"\quad x=\frac{\mathrm{lr}}{10^{-3}},\ b=\frac{\mathrm{bsz}}{256},"
     r"\ d=\frac{D}{2\cdot10^{10}},\ n=\frac{N}{5\cdot10^{8}}"
 )
-PARAM_NAMES = ["E", "A", "alpha", "c1", "p1", "q1", "r1", "c2", "p2", "q2", "r2",
-               "c3", "p3", "r3", "s3", "c4", "p4", "r4"]
+PARAM_NAMES = list(_NAMES)
 
-# The inputs enter as the logs z = (u, b, d, n) of these ratios: the constants are near 1.
-_SCALE = {"lr": 1e-3, "bsz": 256.0, "data_size": 2e10, "non_embedding_param_size": 5e8}
-# Penalty term k is exp(c_k + (z @ _TERMS[k]) @ theta_k): the columns say which logs each exponent multiplies.
-_TERMS = (
-    np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]], dtype=float),   # under-training: x^p1 b^q1 d^r1
-    np.array([[1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1]], dtype=float),  # too few steps: x^p2 (b/d)^q2 n^r2
-    np.array([[1, 0, 0], [-1, 0, 0], [0, 0, 1], [0, 1, 0]], dtype=float),  # update noise: (x/b)^p3 n^r3 d^s3
-    np.array([[1, 0], [0, 0], [0, 0], [0, 1]], dtype=float),               # divergence wall: x^p4 n^r4
-)
-# Four fixed starts: alpha 0.2 or 0.4, every penalty term at its start or 1/e of it; the two of
-# least initial cost are optimised. A warm start (a bootstrap refit) is optimised alone.
-_START = np.array([1.0, 0.6, 0.3, -0.9, -0.2, 0.1, -0.2, -3.0, 0.4, 0.5, 0.3, -1.9, 0.35, 0.2, 0.0, -8.0, 3.0, 0.0])
-_STARTS = np.repeat(_START[None], 4, axis=0)
-_STARTS[:, 2] = [0.2, 0.2, 0.4, 0.4]
-_STARTS[:, [3, 7, 11, 15]] += np.array([0.0, -1.0, 0.0, -1.0])[:, None]
-# Only the floor, its scale and the size exponent are bounded; the penalty exponents are free
-# because their signs are what the data decide.
-_BOUNDS = (np.r_[0.0, 0.0, 0.01, np.full(15, -np.inf)], np.r_[3.0, 10.0, 2.0, np.full(15, np.inf)])
-
-
-def _logs(X):
-    """The inputs as an (n, 4) array of logs u, b, d, n of the scaled lr, bsz, D, N."""
-    return np.column_stack([np.log(np.asarray(X[name], dtype=float) / scale) for name, scale in _SCALE.items()])
-
-
-def _loss_and_jacobian(z, params, jacobian=True):
-    """The loss at the logs z, and (if ``jacobian``) its derivatives in the constants."""
-    params = np.asarray(params, dtype=float)
-    size = np.exp(-params[2] * z[:, 3])
-    loss = params[0] + params[1] * size
-    columns = [np.ones(len(z)), size, -params[1] * z[:, 3] * size]
-    i = 3
-    for design in _TERMS:
-        projected = z @ design
-        term = np.exp(np.clip(params[i] + projected @ params[i + 1 : i + 1 + design.shape[1]], -50.0, 50.0))
-        loss = loss + term
-        if jacobian:
-            columns += [term, *(term[:, None] * projected).T]
-        i += 1 + design.shape[1]
-    return loss, (np.column_stack(columns) if jacobian else None)
-
-
-def formula(X, params):
-    """Final loss for inputs ``X`` (columns lr, bsz, data_size, non_embedding_param_size)."""
-    return _loss_and_jacobian(_logs(X), params, jacobian=False)[0]
-
-
-def fit_constants(table, start=None):
-    """Least squares on the loss (analytic Jacobian) per group, from the fixed starts or ``start``."""
-    fitted = {}
-    for group, rows in table.groupby(TASK.group_column, sort=False):
-        z, loss = _logs(rows), rows["lm_loss"].to_numpy(dtype=float)
-        warm = start is not None and str(group) in start
-        try:
-            result = fitting.least_squares(
-                lambda theta: _loss_and_jacobian(z, theta, jacobian=False)[0] - loss,
-                np.atleast_2d(np.asarray(start[str(group)], dtype=float)) if warm else _STARTS,
-                bounds=_BOUNDS, jac=lambda theta: _loss_and_jacobian(z, theta)[1], keep=None if warm else 2,
-            )
-        except fitting.FitError as error:
-            raise fitting.FitError(f"group {group!r}: {error}") from error
-        fitted[str(group)] = result.params.tolist()
-    return fitted
-
-
-LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants, protocol=PROTOCOL)
 predict, fit = LAW.predict, LAW.fit
 
 # %% [markdown]
-# The exported law is the protocol's choice, not a copy typed beside it: the cell below fails if
-# the protocol picks another form, or if the exported form and fit differ from the candidate it
-# scored.
+# The study of the training runs: backtests, scores, survivors, the choice, the fit on all runs
+# with 100 bootstrap refits, and intervals calibrated on the backtests.
 
 # %%
-by_name = {c.name: c for c in candidates}
-assert choice.members == ["v1, noise falling with D + wall"] and choice.weights == [1.0]
-chosen = by_name[choice.members[0]]
-PARAMS_FITTED = choice.fits[chosen.name]
-np.testing.assert_allclose(formula(table, PARAMS_FITTED["all_data"]), chosen.predict(table, PARAMS_FITTED["all_data"]),
-                           rtol=1e-12)
-assert LAW.same_predictions(table)(fit_constants(table)["all_data"], PARAMS_FITTED["all_data"], "all_data")
+study = LAW.study(table)
+evaluation, choice = study.evaluation, study.choice
+KEY = {c.name: c.key for c in CANDIDATES}
+print(f"reach: N x {study.reach[N_]:.2f}, D x {study.reach[D_]:.2f}")
+pd.DataFrame([{"origin": b.origin.replace(N_, "N").replace(D_, "D"), "fitted runs": len(b.train),
+               "held runs": len(b.held),
+               "held slices (N, D)": ", ".join(f"{size_label(n)} {tokens_label(d)}"
+                                              for n, d in b.held.groupby([N_, D_]).size().index)}
+              for b in study.backtests])
+
+# %%
+evaluation.summary().drop(columns="kind").assign(candidate=lambda s: s.candidate.map(KEY)).round(4)
+
+# %% [markdown]
+# Per origin (columns in the order above: $N$; $D$ from 56.9B; $D$ from 40B; both; both, one
+# step back), R2 and then the bias:
+
+# %%
+ORIGIN_NAMES = ["N", "D", "D back", "N and D", "N and D back"]
+evaluation.table("r2").set_axis(ORIGIN_NAMES, axis=1).rename(index=KEY).round(4)
+
+# %%
+evaluation.table("bias").set_axis(ORIGIN_NAMES, axis=1).rename(index=KEY).round(3)
+
+# %%
+report = [f"{c.key}, fitted on all runs: "
+          + (literature_check(c, study.record.forms[c.key].params) or "consistent with the literature")
+          for c in CANDIDATES if c.kind == "published"]
+report += [choice.reason] + [f"excluded: {KEY[name]}: {reason}" for name, reason in choice.excluded.items()]
+print("\n".join(report))  # one print: the output does not depend on when the kernel flushes
+choice.at_target.assign(candidate=lambda s: s.candidate.map(KEY)).round(4)
+
+# %% [markdown]
+# The seed law with the constants its program printed, and refitted here (the same form), on the
+# training runs. Both fit them about equally well (R2 0.972 and 0.973: the leaderboard's agent
+# fitted its constants on a training split too); what the backtests measure is how the form
+# extrapolates, and along $D$ its quadratic bends the wrong way:
+
+# %%
+seed_refit = study.record.forms["seed"].params["all_data"]
+print(f"seed, printed constants: R2 {metrics.r2(table.lm_loss, quadratic_predict(table, SEED_CONSTANTS)):.4f} on "
+      f"the training runs; refitted: {metrics.r2(table.lm_loss, quadratic_predict(table, seed_refit)):.4f}")
+
+# %% [markdown]
+# The backtest along $D$ is the hard one. Fitted on $D \le$ 56.9B, every form of ours predicts
+# too low a loss for the 80B and 100B runs (negative bias), `v1` most: its R2 falls to 0.594, its
+# bias to $-0.48$ standard deviations; its loss keeps falling with data faster than the runs do.
+# Letting the update noise fall with $D$ (`noise-d`) halves that bias and lifts the origin to
+# 0.846. The divergence wall (`noise-d-wall`) gains on the three origins whose held runs are of
+# the larger models, 429M to 1.07B (0.9608 on $N$), and loses a little on the two that hold the
+# smallest models' 80B and 100B runs. The `seed` quadratic and the Step Law valleys miss along
+# $D$ altogether, and the fixed landscape, which lets only the floor move, is worst but one: the
+# valley does move. The best published form on these backtests is the `ridge` regression (median
+# R2 0.9188), then the `seed` (0.8553).
+#
+# `noise-d-wall` has the best median R2 (0.9470). Three forms cannot be told from it at the
+# median origin, `noise-steps-d-wall` (the steps term with its own $D$ exponent) and `noise-steps-d`
+# and `noise-d` without the wall, and all four agree at the target, over the 1.07B model's grid at
+# 100B tokens, within 1.6 of their bootstrap spreads: the law is `noise-d-wall` alone, and the
+# three survivors stay in its intervals. It passes the literature check, as do the published
+# forms but the ridge regression, whose loss keeps falling as the learning rate goes to zero (its
+# cubic terms are free beyond the data): its optimum is no optimum. (The check is applied only to
+# the forms in the running, so the ridge is not listed among the refused: it is out-scored first.)
+#
+# **History.** The first version of this law (v1, `v1` with 14 constants) was chosen by one
+# holdout, the 1.07B model's runs scored by a fit on the smaller models (R2 0.9577). Scored after
+# release on the held-out 1.07B model at 100B tokens it reached R2 0.87525: above the honest
+# anchor 0.847918, below the leaderboard's best 0.983442 (optimistic: fitted on 2702 runs, and
+# chosen by an evaluator that saw the test split). The second version (v2) backtested along $D$
+# too, which is where v1 fails, and picked `noise-d-wall`: a median backtest R2 of 0.9470 against
+# v1's 0.9075, and 0.9470 against 0.9072 on the origin most like the test (both $N$ and $D$
+# beyond the fit); scored after release, it reached 0.9518. This version declares the pool and
+# the protocol with the law: the five origins and the reach, once listed by hand, are now the
+# law's rules (`test_reach`, `test_origins`), which give the same five backtests on this table,
+# and the protocol makes the same choice. Its intervals now carry the survivors' spread. No
+# held-out number chose anything here.
+#
+# ## The law
+#
+# The protocol's choice, `noise-d-wall`, with its 18 constants. The exported law is the
+# protocol's choice, not a copy typed beside it: the cell below fails if the protocol picks
+# another form or a combination.
+
+# %%
+assert study.chosen == "noise-d-wall" and LAW.candidate("noise-d-wall").predict is formula
+PARAMS_FITTED = study.params
+record = study.record
 
 # %% [markdown]
 # ## Fitted on all training runs
@@ -709,7 +873,7 @@ assert LAW.same_predictions(table)(fit_constants(table)["all_data"], PARAMS_FITT
 # resampled, seed 0, each refit started from the full fit):
 
 # %%
-draws = choice.draws[chosen.name]
+draws = choice.draws[choice.best]
 fitting.intervals(PARAMS_FITTED, draws, PARAM_NAMES).drop(columns="group").round(3)
 
 # %% [markdown]
@@ -739,7 +903,7 @@ smooth = (table[N_] == sizes[-1]) & (table[D_] == 5.69e10)
 print(f"on all training runs: R2 {metrics.r2(table.lm_loss, fitted_loss):.4f}, "
       f"RMSE {np.sqrt(np.mean(residual**2)):.4f} nats; on the 1.07B model at 56.9B tokens: "
       f"RMSE {np.sqrt(np.mean(residual[smooth] ** 2)):.4f} (its noise floor {shapes['noise floor'].iloc[-1]:.4f})")
-fig, axes = plt.subplots(2, 2, figsize=(5.8, 4.3), sharey=True)
+fig, axes = plt.subplots(2, 2, figsize=(5.8, 4.3), sharey=True, layout="constrained")
 for ax, column, label in zip(axes.ravel(), TASK.input_names,
                              ["learning rate", "batch size (sequences)", "tokens D", "parameters N"]):
     ax.scatter(table[column], residual, s=3, alpha=0.3)
@@ -754,7 +918,6 @@ for ax in axes[:, 0]:
 axes[1, 1].set_xticks([2e8, 5e8, 1e9], ["200M", "500M", "1B"])
 axes[1, 1].minorticks_off()
 fig.suptitle("Residuals: no trend in N or D; above the law where high-lr runs diverge")
-fig.tight_layout()
 plt.show()
 
 # %% [markdown]
@@ -765,31 +928,32 @@ plt.show()
 #
 # ## Prediction intervals, and how often they cover
 #
-# A 90% prediction interval carries the constants' bootstrap, the run-to-run noise (the
-# residuals' spread), and an extrapolation term that grows with the distance beyond the
-# measured $N$ and $D$ (in units of the test's distance: a factor 2 in $N$, 1.76 in $D$). That
-# last term is calibrated on the five backtests, the smallest that covers 90% of their held-out
-# runs; each origin's coverage below uses the term calibrated on the other four. The width is
-# reported against the spread of the loss over the held runs.
+# A 90% prediction interval carries the constants' bootstrap, the spread between the law and
+# the forms the backtests could not tell from it, the run-to-run noise (the residuals' spread),
+# and an extrapolation term that grows with the distance beyond the measured $N$ and $D$ (in
+# units of the test's distance: a factor 2 in $N$, 1.76 in $D$). That last term is calibrated
+# on the five backtests, the smallest that covers 90% of their held-out runs; each origin's
+# coverage below uses the term calibrated on the other four. The width is reported against the
+# spread of the loss over the held runs. Beyond the farthest distance the backtests scored, the
+# interval grows by the rule the backtests' errors follow (at least in proportion to the
+# distance), and the prediction is flagged `beyond_reach`.
 
 # %%
-calibration = selection.calibrate(
-    fit_constants, formula, backtests, TASK, len(PARAM_NAMES),
-    reach={axis: float(np.log(factor)) for axis, factor in reach.items()}, level=0.9, bootstrap=30, seed=0,
-)
-print(f"extrapolation term: {calibration.extrapolation_sd[0]:.4f} nats per unit of distance beyond the data")
+calibration = study.calibration
+uncertainty = record.uncertainty
+print(f"noise {uncertainty.noise_sd['all_data'][0]:.4f} nats; extrapolation term "
+      f"{calibration.extrapolation_sd[0]:.4f} nats per unit of distance beyond the data; validated up to "
+      f"{calibration.validated_distance:.2f} units, growing as distance^{calibration.growth:.2f} beyond")
 calibration.coverage.assign(origin=ORIGIN_NAMES).round(3)
 
-# %%
-uncertainty = selection.uncertainty(table, TASK, formula, PARAMS_FITTED, draws, calibration, len(PARAM_NAMES),
-                                    unit="runs (each a distinct setting)")
-
 # %% [markdown]
-# On every origin the intervals cover 95% to 97% of the held runs, more than the 90% they
-# promise, with a width of about 0.065 nats: 0.75 to 1.5 times the spread of the held loss. Most
-# of that width is the run-to-run noise the residuals measure (0.018 nats, the erratic high-lr runs
-# included), and the calibrated extrapolation term is zero: on these backtests the noise term
-# alone already covers more than 90% of the runs beyond the data. The noise is one number for
+# On every origin the intervals cover 96% to 97% of the held runs, more than the 90% they
+# promise, with a width of about 0.065 to 0.07 nats: 0.75 to 1.5 times the spread of the held
+# loss. Most of that width is the run-to-run noise the residuals measure (0.018 nats, the erratic
+# high-lr runs included), and the calibrated extrapolation term is zero: on these backtests the
+# noise term and the survivors' spread already cover more than 90% of the runs beyond the data,
+# which lay up to 1.23 reaches beyond their fits; farther than that the intervals grow in
+# proportion to the distance. The noise is one number for
 # every run, so the intervals are too wide for the smooth runs near the optimum and too narrow
 # for the runs that diverge.
 #
@@ -800,10 +964,9 @@ uncertainty = selection.uncertainty(table, TASK, formula, PARAMS_FITTED, draws, 
 # learning rate at a batch size of 512 and along the batch size at lr $= 2^{-10}$.
 
 # %% tags=["hide-input"]
-record = LAW.make_record(PARAMS_FITTED, table, uncertainty=uncertainty, source="notebooks/lr_bsz.py")
 largest = table[table[N_] == sizes[-1]]
 lr_line, bsz_line = np.geomspace(2.0**-12.5, 2.0**-5.5, 80), np.geomspace(16, 4096, 80)
-fig, axes = plt.subplots(1, 2, sharey=True)
+fig, axes = plt.subplots(1, 2, sharey=True, figsize=(5.8, 3.0), layout="constrained")
 for tokens, color in zip([2e10, 5.69e10, 1e11], ["tab:blue", "tab:orange", "tab:green"]):
     for ax, grid, key, fixed in ((axes[0], lr_line, "lr", ("bsz", 512.0)), (axes[1], bsz_line, "bsz", ("lr", 2.0**-10))):
         inputs = {key: grid, fixed[0]: np.full(80, fixed[1]), D_: np.full(80, tokens), N_: np.full(80, sizes[-1])}
@@ -818,13 +981,12 @@ for tokens, color in zip([2e10, 5.69e10, 1e11], ["tab:blue", "tab:orange", "tab:
         ax.plot(runs[key], runs.lm_loss, "o", color=color, ms=4)
 axes[0].set(xscale="log", xlabel="learning rate", ylabel="loss", ylim=(2.0, 2.6), title="1.07B model, bsz = 512")
 axes[1].set(xscale="log", xlabel="batch size (sequences)", title="1.07B model, lr = 2^-10")
-for ax in axes:
-    ax.legend()
+fig.legend(handles=axes[0].get_legend_handles_labels()[0], loc="outside lower center", ncols=3)  # off the data
 fig.suptitle("The law at the held-out 100B tokens (dashed), with 90% prediction intervals")
-fig.tight_layout()
 plt.show()
 
 # %%
+target = selection.target_grid(table, TASK, {N_: sizes[-1], D_: 1e11})
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
     at_target = LAW.predict(target, record, interval=0.9)
@@ -835,8 +997,9 @@ print(f"1.07B model, 100B tokens, over its lr x bsz grid ({len(target)} settings
 
 # %% [markdown]
 # At 100B tokens the law puts the 1.07B model's valley about 0.04 nats below its 56.9B slice, its
-# floor near lr $1.4\times10^{-3}$ and 550 sequences. The band there holds the bootstrap and the
-# noise only: the record measures the distance beyond the data input by input, and 1.07B
+# floor near lr $1.4\times10^{-3}$ and 550 sequences. The band there (0.063 nats wide at the
+# median setting) holds the bootstrap, the survivors' spread and the noise: the record measures
+# the distance beyond the data input by input, and 1.07B
 # parameters and 100B tokens each lie inside their measured range (the test extrapolates in
 # their combination), so the calibrated extrapolation term does not widen it. Beyond 1.07B or
 # 100B it does.
@@ -863,7 +1026,8 @@ print(f"1.07B model, 100B tokens, over its lr x bsz grid ({len(target)} settings
 # The basin is the region where the loss is within a tolerance of the optimal loss $L^*$ (a
 # fraction of it: 0.005 is 0.5%). It is convex too, and its extent along lr is the set of
 # learning rates for which *some* batch size stays within the tolerance (and the same along
-# bsz); `optimum` finds its four ends by bisection on the law minimised over the other input.
+# bsz); `optimum` finds its four ends by regula falsi (the Illinois method) on the law minimised
+# over the other input.
 # `regret` says how much worse a given (lr, bsz) is than the optimum.
 
 # %% tags=["export"]
@@ -919,7 +1083,8 @@ def _basin(loss, u, b, best, tolerance, span=12.0):
 
     Along each input the law is first minimised over the other one (a grid 0.05 apart within e^8 of its
     optimum, refined by a parabola through the three best points); that profile is convex. Its crossings
-    of the tolerance are bracketed on a scan 0.5 apart (in ln) and found by bisection, four ends at once.
+    of the tolerance are bracketed on a scan 0.5 apart (in ln) and found by the Illinois method, four
+    ends at once.
     """
     allowed = (1.0 + tolerance) * best
     inner = np.linspace(-8.0, 8.0, 321)
@@ -942,9 +1107,20 @@ def _basin(loss, u, b, best, tolerance, span=12.0):
     first = np.where(cut, scan.size - 1, np.argmax(outside, axis=1))
     # The bracket spans a step more on each side, in case the scan's crossing is a rounding off.
     low, high = scan[np.maximum(first - 2, 0)], scan[np.minimum(first + 1, scan.size - 1)]
-    for _ in range(21):
-        middle = (low + high) / 2
-        inside = profile(middle[:, None])[:, 0] <= allowed
+    # The crossing by the Illinois method (regula falsi that halves a stale end), on the four
+    # rays at once: the profile is convex, so a dozen steps reach machine precision.
+    f_low, f_high = (profile(np.stack([low, high], axis=1)) - allowed).T
+    last = np.zeros(4)  # which end the previous step replaced: 1 the inner, -1 the outer
+    for _ in range(12):
+        width = f_high - f_low
+        middle = np.where(width > 0, high - f_high * (high - low) / np.where(width > 0, width, 1.0), (low + high) / 2)
+        middle = np.clip(middle, low, high)
+        f = profile(middle[:, None])[:, 0] - allowed
+        inside = f <= 0
+        # Illinois: an end kept twice in a row counts half, so that both ends converge.
+        f_low = np.where(inside, f, np.where(last == -1, f_low / 2, f_low))
+        f_high = np.where(inside, np.where(last == 1, f_high / 2, f_high), f)
+        last = np.where(inside, 1.0, -1.0)
         low, high = np.where(inside, middle, low), np.where(inside, high, middle)
     low = np.where(cut, span, low)
     ends = np.exp(np.array([u, u, b, b]) + direction[:, 0] * low)
@@ -998,23 +1174,29 @@ def regret(fitted, lr: float, bsz: float, non_embedding_param_size: float, data_
 
 
 # %% [markdown]
-# The optimum at slices of the data, at the held-out slice and beyond, with 80% intervals from the
-# bootstrap refits, next to Step Law's rules and what their choice costs under this law:
+# The optimum at slices of the data, at the held-out slice and beyond, next to Step Law's rules
+# and what their choice costs under this law. The 80% intervals (at three of the settings) pool
+# the bootstrap refits of the law and of its three survivors (the law counting as much as the
+# three together): they carry the uncertainty of the form as well as that of the constants.
 
 # %%
 point = LAW.make_record(PARAMS_FITTED, table, source="notebooks/lr_bsz.py")  # no bootstrap: answers only
 settings = [(2.15e8, 4e9), (2.15e8, 1e11), (5.37e8, 5e10), (1.07e9, 5.69e10), (1.07e9, 1e11), (7e10, 1e13)]
+WITH_INTERVALS = [(2.15e8, 1e11), (1.07e9, 1e11), (7e10, 1e13)]
 rows = []
 with warnings.catch_warnings():  # beyond the data the table marks it instead
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
     for N, D in settings:
-        best = optimum(N, D, constants=record)
+        # Intervals (400 optima each: the law's refits and its survivors') where the text reads them.
+        best = optimum(N, D, constants=record if (N, D) in WITH_INTERVALS else point)
         step = regret(float(step_law_lr(N, D)), float(step_law_bsz(N, D)), N, D, constants=point)
-        (lr_low, lr_high), (bsz_low, bsz_high) = best.interval["lr"], best.interval["bsz"]
+        (lr_low, lr_high), (bsz_low, bsz_high) = best.interval.get("lr", ["-", "-"]), best.interval.get("bsz", ["-", "-"])
         rows.append({
             "N": size_label(N), "D": tokens_label(D), "lr*": f"{best['lr']:.2e}",
-            "lr* 80%": f"{lr_low:.1e} - {lr_high:.1e}", "bsz*": round(best["bsz"]),
-            "bsz* 80%": f"{bsz_low:.0f} - {bsz_high:.0f}", "L*": round(best["lm_loss"], 4),
+            "lr* 80%": f"{lr_low:.1e} - {lr_high:.1e}" if "lr" in best.interval else "",
+            "bsz*": round(best["bsz"]),
+            "bsz* 80%": f"{bsz_low:.0f} - {bsz_high:.0f}" if "bsz" in best.interval else "",
+            "L*": round(best["lm_loss"], 4),
             "lr basin": f"{best['lr_basin'][0]:.1e} - {best['lr_basin'][1]:.1e}",
             "bsz basin": f"{best['bsz_basin'][0]:.0f} - {best['bsz_basin'][1]:.0f}",
             "Step Law lr": f"{step_law_lr(N, D):.2e}", "Step Law bsz": round(float(step_law_bsz(N, D))),
@@ -1025,12 +1207,15 @@ with warnings.catch_warnings():  # beyond the data the table marks it instead
 pd.DataFrame(rows)
 
 # %% [markdown]
-# Inside the data the optimum is pinned to a few percent (the 80% intervals of lr* and bsz* span
-# about ±5%), while the basins are wide: within 0.5% of the optimal loss, a factor of about 6 in
-# the learning rate and 7 in the batch size at the held-out slice. Step Law's choice costs at
-# most 0.25% of the loss under this law (215M, 100B tokens) and nothing measurable for the 1.07B
+# Inside the data the optimum is pinned to within about 15% (the 80% intervals at the held-out slice: lr
+# $1.1$ to $1.4\times10^{-3}$, 504 to 583 sequences), while the basins are wide: within 0.5% of
+# the optimal loss, a factor of about 6 in the learning rate and 7 in the batch size at the
+# held-out slice. The intervals pool the law's refits with its survivors', and are wider than
+# the law's refits alone gave (about ±5%): the survivors, without the wall or with the
+# steps term's own $D$ exponent, put the optimum a little apart. Step Law's choice costs at most
+# 0.25% of the loss under this law (215M, 100B tokens) and nothing measurable for the 1.07B
 # model. Far beyond the data (70B, 10T tokens) the intervals widen to about a factor 2, and the
-# law's batch size (about 3800 sequences) is half of Step Law's.
+# law's batch size (about 3800 sequences, 80% interval 2920 to 5902) is half of Step Law's.
 #
 # ### Checked against the literature: 7B parameters on 2T tokens
 #
@@ -1149,7 +1334,7 @@ with warnings.catch_warnings():
         ax.plot(measured.index, measured.to_numpy(), "o", color=color)
 ax.axvline(1e11, color="grey", ls=":", lw=0.8)
 ax.set(xscale="log", xlabel="tokens D", ylabel="optimal loss L*",
-       title="The loss at the optimum, 90% interval (dots: best measured run; dotted: 100B)")
+       title="Loss at the optimum, 90% interval (dots: best run; dotted: 100B)")
 ax.legend()
 plt.show()
 
@@ -1186,11 +1371,7 @@ plt.show()
 
 # %%
 headline = headline_target
-_ = LAW.store(
-    PARAMS_FITTED, table, uncertainty=uncertainty,
-    validation=selection.validation_record(
-        evaluation, choice,
-        protocol="backtests from 5 origins in N and D (N x2.0, D x1.76 beyond each; target: 1.07B on 100B tokens)"),
+_ = study.store(
     summary={
         "question": "Which learning rate and batch size minimise the final loss for N parameters and D tokens?",
         "headline": (f"For the 1.07B model on 100B tokens: lr {headline['lr']:.2e} (80% interval "

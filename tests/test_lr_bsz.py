@@ -4,6 +4,7 @@ published rules (Step Law, DeepSeek LLM)."""
 
 import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -273,3 +274,108 @@ def test_constants_without_an_optimum_are_refused():
         lr_bsz.optimum(LARGEST, 1e11, constants={"all_data": flat})
     with pytest.raises(data.InputError, match="unknown group"):
         lr_bsz.optimum(LARGEST, 1e11, group="no-such-group")
+
+
+# ---------------------------------------------------------------- the pool and the protocol
+
+SEED_PROGRAM = Path(__file__).parent / "data" / "seeds" / "lr_bsz_seed.py"
+RUNS = data.load("lr_bsz")
+
+
+def test_the_seed_law_with_its_published_constants_reproduces_the_seed_program():
+    namespace = {}
+    exec(compile(SEED_PROGRAM.read_text(), str(SEED_PROGRAM), "exec"), namespace)
+    points = RUNS[["lr", "bsz", D_, N_]].to_dict("records")
+    points += [{"lr": 2.0**-10, "bsz": 512.0, D_: 1e11, N_: LARGEST}, {"lr": 1e-3, "bsz": 2992.0, D_: 2e12, N_: 7e9}]
+    theirs = np.array([row["lm_loss"] for row in namespace["law"](points, "all_data")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        ours = lr_bsz.LAW.predict(points, form="seed", published=True, group="all_data")
+    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=0)
+    seed = lr_bsz.LAW.candidate("seed")
+    assert seed.kind == "published" and seed.param_names[:5] == ("intercept", "log_lr", "log_bsz", "log_D", "log_N")
+    assert seed.published_constants()[0] == 4.074148228884797
+
+
+def test_the_seed_form_refitted_is_the_quadratic_least_squares_fit():
+    stored = lr_bsz.LAW.record.forms["seed"].params["all_data"]
+    design = lr_bsz.quadratic_design(RUNS)
+    direct = np.linalg.lstsq(design, np.log(RUNS.lm_loss.to_numpy()), rcond=None)[0]
+    np.testing.assert_allclose(lr_bsz.quadratic_predict(RUNS, stored), np.exp(design @ direct), rtol=1e-9)
+
+
+@pytest.mark.parametrize("key", ["seed", "v1", "noise-steps-d", "step-law"])
+def test_a_stored_form_predicts_with_its_own_constants(key):
+    record = lr_bsz.LAW.record
+    assert record.forms[key].param_names == list(lr_bsz.LAW.candidate(key).param_names)
+    X = {"lr": [1e-3, 3e-3], "bsz": [256.0, 512.0], D_: [2e10, 1e11], N_: [5e8, LARGEST]}
+    expected = lr_bsz.LAW.candidate(key).predict(X, record.forms[key].params["all_data"])
+    np.testing.assert_allclose(lr_bsz.LAW.predict(X, form=key), expected, rtol=1e-12)
+
+
+def test_the_law_is_the_protocols_choice():
+    assert lr_bsz.LAW.candidate("noise-d-wall").predict is lr_bsz.formula
+    assert lr_bsz.LAW.candidate("noise-d-wall").fit is lr_bsz.fit_constants
+    record = lr_bsz.LAW.record
+    assert record.forms["noise-d-wall"].role == "law"
+    assert {k for k, f in record.forms.items() if f.role == "survivor"} == {"noise-steps-d-wall", "noise-steps-d",
+                                                                           "noise-d"}
+    assert record.validation["validation_r2"] == pytest.approx(0.9470, abs=5e-5)
+
+
+def test_the_rules_give_the_five_backtests_of_the_test_situation():
+    from scalinglaws import selection
+
+    reach = lr_bsz.test_reach(RUNS, lr_bsz.SOURCE_TARGET)
+    assert reach == {N_: LARGEST / 536872960.0, D_: 1e11 / 5.69e10}
+    assert lr_bsz.test_reach(RUNS) == reach  # the largest model at the longest run's data: the same target
+    backtests = lr_bsz.test_origins(RUNS, reach)
+    hand = [{N_: 5.37e8}, {D_: 5.69e10}, {D_: 4e10}, {N_: 5.37e8, D_: 5.69e10}, {N_: 4.3e8, D_: 4e10}]
+    listed = selection.backtests_beyond(RUNS, lr_bsz.TASK, hand, reach)
+    assert len(backtests) == len(listed) == 5
+    for ours, theirs in zip(backtests, listed):
+        assert ours.train.index.equals(theirs.train.index) and ours.held.index.equals(theirs.held.index)
+    target = lr_bsz.test_target(RUNS, reach)
+    assert set(target[D_]) == {1e11} and set(target[N_]) == {LARGEST}
+    # On other runs the rules follow the runs: without the 1.07B model, the 537M model is the target's.
+    smaller = RUNS[RUNS[N_] < 1e9]
+    reach = lr_bsz.test_reach(smaller)
+    assert reach[N_] == pytest.approx(536872960.0 / 429260800.0) and reach[D_] == pytest.approx(1e11 / 5e10)
+    assert len(lr_bsz.test_origins(smaller, reach)) >= 2
+
+
+def _decide_with(key, name, **arguments):
+    """A decision answered by another form of the pool, with that form's stored constants."""
+    view = lr_bsz.LAW.form_view(key)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        return view._decide(view.decisions[name], arguments, {"all_data": lr_bsz.LAW.record.forms[key].params["all_data"]},
+                            "all_data")
+
+
+def test_step_laws_form_decides_step_laws_printed_optimum():
+    # Whatever its fitted floor and curvatures, the form's optimum is Step Law's printed formulas.
+    N, D = 7e9, 2e12
+    best = _decide_with("step-law", "optimum", non_embedding_param_size=N, data_size=D, tolerance=0.005).answer
+    assert best["lr"] == pytest.approx(1.79 * N**-0.713 * D**0.307, rel=1e-6)
+    assert best["bsz"] == pytest.approx(0.58 * D**0.571 / 2048, rel=1e-6)
+
+
+@pytest.mark.parametrize("key", ["seed", "tilted-valley", "v1", "noise-steps-d-wall", "free-monomials"])
+def test_the_optimum_of_another_form_is_its_minimum(key):
+    best = _decide_with(key, "optimum", non_embedding_param_size=LARGEST, data_size=1e11, tolerance=0.005).answer
+    predict = lr_bsz.LAW.candidate(key).predict
+    constants = lr_bsz.LAW.record.forms[key].params["all_data"]
+    found = optimize.minimize(
+        lambda z: float(predict({"lr": [np.exp(z[0])], "bsz": [np.exp(z[1])], D_: [1e11], N_: [LARGEST]}, constants)[0]),
+        [np.log(best["lr"]) + 0.3, np.log(best["bsz"]) - 0.3], method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-14, "maxiter": 4000})
+    assert np.exp(found.x) == pytest.approx([best["lr"], best["bsz"]], rel=1e-4)
+    cost = _decide_with(key, "regret", lr=best["lr"], bsz=best["bsz"], non_embedding_param_size=LARGEST,
+                        data_size=1e11).answer
+    assert cost["regret"] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_a_form_without_an_optimum_says_so():
+    with pytest.raises(data.InputError, match="no optimum"):
+        _decide_with("ridge", "optimum", non_embedding_param_size=LARGEST, data_size=1e11, tolerance=0.005)

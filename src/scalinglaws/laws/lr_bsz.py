@@ -18,41 +18,39 @@ in $N$ and $D$ together. There is no hard limit on constants, but each must earn
 The derivation, the candidate forms and the validation: notebooks/lr_bsz.py.
 """
 
-# notebooks/lr_bsz.py, cell 21
+# notebooks/lr_bsz.py, cell 10
 import numpy as np
 
 from scalinglaws import data, decide, fitting
 from scalinglaws.law import Law
+from scalinglaws.pool import Candidate, Protocol
 
 TASK = data.task("lr_bsz")
+_N, _D = "non_embedding_param_size", "data_size"
 
-FORM = (
-    r"L = E + A\,n^{-\alpha} + e^{c_1} x^{p_1} b^{q_1} d^{r_1} + e^{c_2} x^{p_2} (b/d)^{q_2} n^{r_2}"
-    r" + e^{c_3} (x/b)^{p_3} n^{r_3} d^{s_3} + e^{c_4} x^{p_4} n^{r_4},"
-    r"\quad x=\frac{\mathrm{lr}}{10^{-3}},\ b=\frac{\mathrm{bsz}}{256},"
-    r"\ d=\frac{D}{2\cdot10^{10}},\ n=\frac{N}{5\cdot10^{8}}"
-)
-PARAM_NAMES = ["E", "A", "alpha", "c1", "p1", "q1", "r1", "c2", "p2", "q2", "r2",
-               "c3", "p3", "r3", "s3", "c4", "p4", "r4"]
 
+def step_law_lr(N, D):
+    """Step Law's optimal learning rate (Li et al. 2025): 1.79 N^-0.713 D^0.307."""
+    return 1.79 * np.asarray(N, dtype=float) ** -0.713 * np.asarray(D, dtype=float) ** 0.307
+
+
+def step_law_bsz(N, D):
+    """Step Law's optimal batch size, 0.58 D^0.571 tokens (no N), in sequences of 2048 tokens."""
+    return 0.58 * np.asarray(D, dtype=float) ** 0.571 / 2048 + 0.0 * np.asarray(N, dtype=float)
+
+
+def deepseek_lr(N, D):
+    """DeepSeek LLM's optimal learning rate (Bi et al. 2024), 0.3118 C^-0.125 with C = 6 N D FLOPs."""
+    return 0.3118 * (6.0 * np.asarray(N, dtype=float) * np.asarray(D, dtype=float)) ** -0.125
+
+
+def deepseek_bsz(N, D):
+    """DeepSeek LLM's optimal batch size, 0.292 C^0.3271 tokens, in sequences of 2048 tokens."""
+    return 0.292 * (6.0 * np.asarray(N, dtype=float) * np.asarray(D, dtype=float)) ** 0.3271 / 2048
+
+# notebooks/lr_bsz.py, cell 13
 # The inputs enter as the logs z = (u, b, d, n) of these ratios: the constants are near 1.
 _SCALE = {"lr": 1e-3, "bsz": 256.0, "data_size": 2e10, "non_embedding_param_size": 5e8}
-# Penalty term k is exp(c_k + (z @ _TERMS[k]) @ theta_k): the columns say which logs each exponent multiplies.
-_TERMS = (
-    np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]], dtype=float),   # under-training: x^p1 b^q1 d^r1
-    np.array([[1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1]], dtype=float),  # too few steps: x^p2 (b/d)^q2 n^r2
-    np.array([[1, 0, 0], [-1, 0, 0], [0, 0, 1], [0, 1, 0]], dtype=float),  # update noise: (x/b)^p3 n^r3 d^s3
-    np.array([[1, 0], [0, 0], [0, 0], [0, 1]], dtype=float),               # divergence wall: x^p4 n^r4
-)
-# Four fixed starts: alpha 0.2 or 0.4, every penalty term at its start or 1/e of it; the two of
-# least initial cost are optimised. A warm start (a bootstrap refit) is optimised alone.
-_START = np.array([1.0, 0.6, 0.3, -0.9, -0.2, 0.1, -0.2, -3.0, 0.4, 0.5, 0.3, -1.9, 0.35, 0.2, 0.0, -8.0, 3.0, 0.0])
-_STARTS = np.repeat(_START[None], 4, axis=0)
-_STARTS[:, 2] = [0.2, 0.2, 0.4, 0.4]
-_STARTS[:, [3, 7, 11, 15]] += np.array([0.0, -1.0, 0.0, -1.0])[:, None]
-# Only the floor, its scale and the size exponent are bounded; the penalty exponents are free
-# because their signs are what the data decide.
-_BOUNDS = (np.r_[0.0, 0.0, 0.01, np.full(15, -np.inf)], np.r_[3.0, 10.0, 2.0, np.full(15, np.inf)])
 
 
 def _logs(X):
@@ -60,14 +58,165 @@ def _logs(X):
     return np.column_stack([np.log(np.asarray(X[name], dtype=float) / scale) for name, scale in _SCALE.items()])
 
 
-def _loss_and_jacobian(z, params, jacobian=True):
-    """The loss at the logs z, and (if ``jacobian``) its derivatives in the constants."""
+def per_group(solve):
+    """A fitter applying ``solve(rows) -> constants`` to each group (a warm start is not used)."""
+    return lambda rows, start=None: {str(g): list(solve(part))
+                                     for g, part in rows.groupby(TASK.group_column, sort=False)}
+
+
+# Published: SLDBench's seed law, ln L quadratic in the raw logs of lr, bsz, D, N (ordinary least
+# squares), with its constants named and ordered as the seed program prints them.
+SEED_NAMES = ("intercept", "log_lr", "log_bsz", "log_D", "log_N", "log_lr_sq", "log_lr_x_log_bsz",
+              "log_lr_x_log_D", "log_lr_x_log_N", "log_bsz_sq", "log_bsz_x_log_D", "log_bsz_x_log_N",
+              "log_D_sq", "log_D_x_log_N", "log_N_sq")
+#: The seed program's constants for its group all_data, as printed (SLDBench leaderboard,
+#: gemini-cli with Gemini 3 Pro Preview, held-out R2 0.763137).
+SEED_CONSTANTS = [4.074148228884797, 0.013795306610030877, 0.13922429988111493, -0.24335671551555013,
+                  0.04357333285138961, 0.011119851824430099, -0.006260814764151681, -0.0013952921503366438,
+                  0.010231103653945809, 0.009278590376023209, -0.008906902516424684, -0.0034179980070617078,
+                  0.008885626075669376, -0.00936021606838656, 0.005268771454322093]
+
+
+def quadratic_design(X):
+    """1, the four raw logs, and their 10 squares and products in the seed's order."""
+    z = np.column_stack([np.log(np.asarray(X[name], dtype=float)) for name in _SCALE])
+    return np.column_stack([np.ones(len(z)), z, *[z[:, i] * z[:, j] for i in range(4) for j in range(i, 4)]])
+
+
+def quadratic_predict(X, params):
+    """The seed law: exp of a full quadratic in the logs of lr, bsz, D, N."""
+    return np.exp(quadratic_design(X) @ np.asarray(params, dtype=float))
+
+
+def _least_squares_log(rows):
+    design, y = quadratic_design(rows), np.log(rows["lm_loss"].to_numpy(dtype=float))
+    # Columns scaled to unit norm: the raw logs' squares (ln D)^2 ~ 600 would make the design ill-conditioned.
+    scale = np.linalg.norm(design, axis=0)
+    return np.linalg.lstsq(design / scale, y, rcond=None)[0] / scale
+
+
+quadratic_fit = per_group(_least_squares_log)
+
+
+# Published: the best published approach, a ridge regression on 24 features.
+def ridge_features(X):
+    """The 24 features of SLDBench's best agent's ridge regression."""
+    z = _logs(X)
+    u, b, d, n = z.T
+    products = [z[:, i] * z[:, j] for i in range(4) for j in range(i, 4)]
+    steps = np.asarray(X["data_size"], dtype=float) / (2048 * np.asarray(X["bsz"], dtype=float))
+    r = (steps / 1e4) ** -0.5
+    return np.column_stack([z, *products, u**3, b**3, u**2 * b, u * b**2, np.exp(-0.34 * n),
+                            np.exp(-0.28 * d), r, u * r, u**2 * r, b * r])
+
+
+def ridge_solve(features, y, strength):
+    """Ridge on standardised features; stored as [mean (24), sd (24), intercept, weights (24)]."""
+    mean, sd = features.mean(0), features.std(0)
+    z = (features - mean) / sd
+    weights = np.linalg.solve(z.T @ z + strength * len(y) * np.eye(z.shape[1]), z.T @ (y - y.mean()))
+    return np.r_[mean, sd, y.mean(), weights]
+
+
+def ridge_predict(X, params):
+    """The ridge regression's loss."""
+    params = np.asarray(params)
+    return params[48] + ((ridge_features(X) - params[:24]) / params[24:48]) @ params[49:]
+
+
+def ridge_fit_rows(rows):
+    """The ridge fit, its strength chosen by leaving one model size out."""
+    features, y = ridge_features(rows), rows["lm_loss"].to_numpy(dtype=float)
+    size = rows[_N].to_numpy(dtype=float)
+    errors = {}
+    for strength in (1e-6, 1e-5, 1e-4, 1e-3, 1e-2):  # chosen by leaving one model size out
+        errors[strength] = sum(
+            np.sum((y[m] - ridge_predict(rows[m], ridge_solve(features[~m], y[~m], strength))) ** 2)
+            for m in (size == s for s in np.unique(size)))
+    return ridge_solve(features, y, min(errors, key=errors.get))
+
+
+RIDGE_NAMES = (*[f"mean_{i}" for i in range(1, 25)], *[f"sd_{i}" for i in range(1, 25)], "intercept",
+               *[f"w_{i}" for i in range(1, 25)])
+
+
+# Valleys: a Chinchilla floor plus a penalty around power-law optima (Step Law's structure).
+def linex(x, s):
+    """x^2 near 0; for s > 0 it grows exponentially for x > 0 and linearly for x < 0."""
+    s = np.where(np.abs(s) < 1e-6, 1e-6, s)
+    z = np.clip(s * x, -50, 50)
+    return 2.0 * (np.expm1(z) - z) / s**2
+
+
+VALLEY = {  # name: (lower bound, upper bound, start)
+    "E": (0.0, 3.0, 1.5), "A": (0.0, 10.0, 0.4), "alpha": (0.01, 2.0, 0.4), "B": (0.0, 10.0, 0.4),
+    "beta": (0.01, 2.0, 0.3), "u0": (-5, 5, 0.4), "aN": (-3, 3, -0.7), "aD": (-3, 3, 0.3),
+    "b0": (-5, 5, 0.0), "bD": (-3, 3, 0.5), "bN": (-3, 3, 0.0), "cu": (0.0, 5.0, 0.02),
+    "s": (0.0, 10.0, 1.0), "gamma": (-2, 2, 0.3), "cb": (0.0, 5.0, 0.02), "sb": (0.0, 10.0, 0.5),
+    "k": (-2, 2, 0.3),
+}
+
+
+def valley(step_law=False, asymmetric=False):
+    """(constants' names, predict, fit) of a floor E + A n^-alpha + B d^-beta plus a penalty in
+    du = u - u*(N, D) and db = b - b*(N, D): symmetric and quadratic, or (asymmetric) a LINEX penalty
+    in both, a tilted valley (u* moves with db), an lr curvature falling as d^-gamma and b* moving with N."""
+    names = ["E", "A", "alpha", "B", "beta"] + ([] if step_law else ["u0", "aN", "aD", "b0", "bD"])
+    names += ["cu", "cb"] + (["bN", "s", "gamma", "sb", "k"] if asymmetric else [])
+
+    def law(X, params):
+        q = dict(zip(names, params))
+        u, b, d, n = _logs(X).T
+        floor = q["E"] + q["A"] * np.exp(-q["alpha"] * n) + q["B"] * np.exp(-q["beta"] * d)
+        if step_law:
+            N, D = np.asarray(X[_N]), np.asarray(X[_D])
+            u_opt, b_opt = np.log(step_law_lr(N, D) / 1e-3), np.log(step_law_bsz(N, D) / 256)
+        else:
+            u_opt = q["u0"] + q["aN"] * n + q["aD"] * d
+            b_opt = q["b0"] + q["bD"] * d + (q["bN"] * n if asymmetric else 0.0)
+        db = b - b_opt
+        if not asymmetric:
+            return floor + q["cu"] * (u - u_opt) ** 2 + q["cb"] * db**2
+        du = u - u_opt - q["k"] * db
+        return floor + q["cu"] * np.exp(-q["gamma"] * d) * linex(du, q["s"]) + q["cb"] * linex(db, q["sb"])
+
+    lower, upper, start = (np.array([VALLEY[k][i] for k in names], dtype=float) for i in range(3))
+    starts = np.repeat(start[None], 4, axis=0)
+    starts[:, [names.index("alpha"), names.index("beta")]] = fitting.grid_starts([0.2, 0.5], [0.2, 0.5])
+
+    def fit(rows, start=None):
+        return fitting.fit_groups(law, rows, TASK, starts, bounds=(lower, upper), keep=1, start=start)
+
+    return tuple(names), law, fit
+
+
+# Sums of power laws: a floor plus terms exp(c_k + theta_k . (design_k^T logs)), each a monomial;
+# the columns of a design say which logs (u, b, d, n) each exponent multiplies.
+LOW = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 0]], float)       # x^p1 b^q1 d^r1: under-training
+STEPS = np.array([[1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1]], float)    # x^p2 (b/d)^q2 n^r2: too few steps
+NOISE = np.array([[1, 0], [-1, 0], [0, 0], [0, 1]], float)                # (x/b)^p3 n^r3: update noise
+NOISE_D = np.array([[1, 0, 0], [-1, 0, 0], [0, 0, 1], [0, 1, 0]], float)  # (x/b)^p3 n^r3 d^s3
+STEPS_D = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, -1, 1, 0], [0, 0, 0, 1]], float)  # x^p2 (b/d)^q2 d^t2 n^r2
+WALL = np.array([[1, 0], [0, 0], [0, 0], [0, 1]], float)                  # x^p4 n^r4: divergence
+FREE = np.eye(4)                                                          # x^p b^q d^r n^s
+FIXED_LOW, FIXED_NOISE = np.array([[1, 0], [0, 1], [0, 0], [0, 0]], float), NOISE[:, :1]  # lr and bsz only
+
+
+def _power_loss(z, params, designs, floor="size", jacobian=True):
+    """The loss of a floor plus power-law terms at the logs z, and (if ``jacobian``) its
+    derivatives in the constants. ``floor`` is ``size`` (E + A n^-alpha) or ``chinchilla``
+    (+ B d^-beta)."""
     params = np.asarray(params, dtype=float)
     size = np.exp(-params[2] * z[:, 3])
     loss = params[0] + params[1] * size
     columns = [np.ones(len(z)), size, -params[1] * z[:, 3] * size]
     i = 3
-    for design in _TERMS:
+    if floor == "chinchilla":
+        tokens = np.exp(-params[4] * z[:, 2])
+        loss = loss + params[3] * tokens
+        columns += [tokens, -params[3] * z[:, 2] * tokens]
+        i = 5
+    for design in designs:
         projected = z @ design
         term = np.exp(np.clip(params[i] + projected @ params[i + 1 : i + 1 + design.shape[1]], -50.0, 50.0))
         loss = loss + term
@@ -77,33 +226,262 @@ def _loss_and_jacobian(z, params, jacobian=True):
     return loss, (np.column_stack(columns) if jacobian else None)
 
 
+def _power_starts(term_starts, floor="size"):
+    """Four fixed starts: alpha 0.2 or 0.4, every penalty term at its start or 1/e of it."""
+    start = np.r_[[1.0, 0.6, 0.3], [0.3, 0.3] if floor == "chinchilla" else [], np.concatenate(term_starts)]
+    head = 5 if floor == "chinchilla" else 3
+    offsets = np.cumsum([head] + [len(s) for s in term_starts])[:-1]
+    starts = np.repeat(start[None], 4, axis=0)
+    starts[:, 2] = [0.2, 0.2, 0.4, 0.4]
+    starts[:, offsets] += np.array([0.0, -1.0, 0.0, -1.0])[:, None]
+    # Only the floor, its scale and its exponents are bounded; the penalty exponents are free
+    # because their signs are what the data decide.
+    lower = np.r_[0.0, 0.0, 0.01, [0.0, 0.01] if floor == "chinchilla" else [], np.full(len(start) - head, -np.inf)]
+    upper = np.r_[3.0, 10.0, 2.0, [10.0, 2.0] if floor == "chinchilla" else [], np.full(len(start) - head, np.inf)]
+    return starts, (lower, upper)
+
+
+def power_terms(designs, term_starts, names, floor="size"):
+    """(constants' names, predict, fit) of a floor plus a sum of power-law terms: least squares
+    on the loss with an analytic Jacobian from four starts (`_power_starts`), the two of least
+    initial cost optimised; a warm start (a bootstrap refit) is optimised alone."""
+    starts, bounds = _power_starts(term_starts, floor)
+
+    def predict(X, params):
+        return _power_loss(_logs(X), params, designs, floor, jacobian=False)[0]
+
+    def fit(rows, start=None):
+        fitted = {}
+        for group, part in rows.groupby(TASK.group_column, sort=False):
+            z, loss = _logs(part), part["lm_loss"].to_numpy(dtype=float)
+            warm = start is not None and str(group) in start
+            try:
+                result = fitting.least_squares(
+                    lambda q: _power_loss(z, q, designs, floor, jacobian=False)[0] - loss,
+                    np.atleast_2d(np.asarray(start[str(group)], dtype=float)) if warm else starts,
+                    bounds=bounds, jac=lambda q: _power_loss(z, q, designs, floor)[1], keep=None if warm else 2)
+            except fitting.FitError as error:
+                raise fitting.FitError(f"group {group!r}: {error}") from error
+            fitted[str(group)] = result.params.tolist()
+        return fitted
+
+    head = ("E", "A", "alpha", "B", "beta") if floor == "chinchilla" else ("E", "A", "alpha")
+    return (*head, *names), predict, fit
+
+
+# Starting exponents of each term (from a rough fit), shared by the variants.
+T_LOW, T_STEPS, T_NOISE, T_WALL = [-0.9, -0.2, 0.1, -0.2], [-3.0, 0.4, 0.5, 0.3], [-1.9, 0.35, 0.2], [-8.0, 3.0, 0.0]
+T_FREE_LOW, T_FREE_STEPS, T_FREE_NOISE = ([-1.7, -0.4, 0.13, -0.28, -0.15], [-3.0, 0.34, 0.54, -0.65, 0.35],
+                                          [-2.2, 0.38, -0.37, -0.11, 0.22])
+LOW_NAMES, STEPS_NAMES, NOISE_NAMES = ("c1", "p1", "q1", "r1"), ("c2", "p2", "q2", "r2"), ("c3", "p3", "r3")
+NOISE_D_NAMES, STEPS_D_NAMES, WALL_NAMES = ("c3", "p3", "r3", "s3"), ("c2", "p2", "q2", "t2", "r2"), ("c4", "p4", "r4")
+
+# The law: form 11, the v1 terms with the update noise falling with D, plus the divergence wall.
+_TERMS = (LOW, STEPS, NOISE_D, WALL)
+_NAMES, _predict, _fit = power_terms(_TERMS, [T_LOW, T_STEPS, T_NOISE + [0.0], T_WALL],
+                                     LOW_NAMES + STEPS_NAMES + NOISE_D_NAMES + WALL_NAMES)
+
+
 def formula(X, params):
     """Final loss for inputs ``X`` (columns lr, bsz, data_size, non_embedding_param_size)."""
-    return _loss_and_jacobian(_logs(X), params, jacobian=False)[0]
+    return _predict(X, params)
 
 
 def fit_constants(table, start=None):
     """Least squares on the loss (analytic Jacobian) per group, from the fixed starts or ``start``."""
-    fitted = {}
-    for group, rows in table.groupby(TASK.group_column, sort=False):
-        z, loss = _logs(rows), rows["lm_loss"].to_numpy(dtype=float)
-        warm = start is not None and str(group) in start
-        try:
-            result = fitting.least_squares(
-                lambda theta: _loss_and_jacobian(z, theta, jacobian=False)[0] - loss,
-                np.atleast_2d(np.asarray(start[str(group)], dtype=float)) if warm else _STARTS,
-                bounds=_BOUNDS, jac=lambda theta: _loss_and_jacobian(z, theta)[1], keep=None if warm else 2,
-            )
-        except fitting.FitError as error:
-            raise fitting.FitError(f"group {group!r}: {error}") from error
-        fitted[str(group)] = result.params.tolist()
-    return fitted
+    return _fit(table, start=start)
 
 
-LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+def _candidate(key, name, kind, origin, built, **extra):
+    names, predict, fit = built
+    return Candidate(name, str(len(names)), fit=fit, predict=predict, origin=origin, kind=kind, key=key,
+                     param_names=names, **extra)
+
+
+CANDIDATES = [
+    _candidate("seed", "leaderboard: ln L quadratic in the four logs", "published",
+               "SLDBench seed (gemini-cli, Gemini 3 Pro Preview)", (SEED_NAMES, quadratic_predict, quadratic_fit),
+               published={"SLDBench seed (gemini-cli, Gemini 3 Pro Preview)": SEED_CONSTANTS}),
+    Candidate("best published: ridge on 24 features", "25", key="ridge", kind="published",
+              origin="SLDBench best agent", param_names=RIDGE_NAMES, fit=per_group(ridge_fit_rows),
+              predict=ridge_predict),
+    _candidate("step-law", "Step Law's optima, symmetric valley", "published", "Li et al. 2025", valley(step_law=True)),
+    _candidate("step-law-refit", "Step Law's structure refitted", "published", "Li et al. 2025", valley()),
+    _candidate("fixed-landscape", "fixed landscape: the valley does not move", "conservative", "reference",
+               power_terms([FIXED_LOW, FIXED_LOW, FIXED_NOISE], [T_LOW[:3], [-3.0, 0.4, 0.5], T_NOISE[:2]],
+                           ("c1", "p1", "q1", "c2", "p2", "q2", "c3", "p3"), floor="chinchilla")),
+    _candidate("tilted-valley", "asymmetric tilted valley", "ours", "ours", valley(asymmetric=True)),
+    _candidate("v1", "v1: low lr + steps + noise", "ours", "v1 of this law",
+               power_terms([LOW, STEPS, NOISE], [T_LOW, T_STEPS, T_NOISE], LOW_NAMES + STEPS_NAMES + NOISE_NAMES)),
+    _candidate("v1-data-floor", "v1 + B d^-beta", "ours", "ours",
+               power_terms([LOW, STEPS, NOISE], [T_LOW, T_STEPS, T_NOISE], LOW_NAMES + STEPS_NAMES + NOISE_NAMES,
+                           floor="chinchilla")),
+    _candidate("noise-d", "v1, noise falling with D", "ours", "ours",
+               power_terms([LOW, STEPS, NOISE_D], [T_LOW, T_STEPS, T_NOISE + [0.0]],
+                           LOW_NAMES + STEPS_NAMES + NOISE_D_NAMES)),
+    _candidate("noise-steps-d", "v1, noise and steps with own D", "ours", "ours",
+               power_terms([LOW, STEPS_D, NOISE_D], [T_LOW, T_STEPS + [0.0], T_NOISE + [0.0]],
+                           LOW_NAMES + STEPS_D_NAMES + NOISE_D_NAMES)),
+    _candidate("noise-d-wall", "v1, noise falling with D + wall", "ours", "ours",
+               (_NAMES, formula, fit_constants)),
+    _candidate("noise-steps-d-wall", "v1, noise and steps with own D + wall", "ours", "ours",
+               power_terms([LOW, STEPS_D, NOISE_D, WALL], [T_LOW, T_STEPS + [0.0], T_NOISE + [0.0], T_WALL],
+                           LOW_NAMES + STEPS_D_NAMES + NOISE_D_NAMES + WALL_NAMES)),
+    _candidate("free-monomials", "three free monomials", "ours", "ours",
+               power_terms([FREE, FREE, FREE], [T_FREE_LOW, T_FREE_STEPS, T_FREE_NOISE],
+                           ("c1", "p1", "q1", "r1", "s1", "c2", "p2", "q2", "r2", "s2", "c3", "p3", "q3", "r3", "s3"))),
+]
+
+# notebooks/lr_bsz.py, cell 15
+#: Where the packaged table's target lies: the held-out slice, the 1.07B model (2^30 non-embedding
+#: parameters) on 100B tokens.
+SOURCE_TARGET = {_N: 1073741824.0, _D: 1e11}
+
+
+def _levels(values):
+    from scalinglaws import selection  # pandas: imported when a study runs
+
+    return selection.levels(np.asarray(values, dtype=float), True)
+
+
+def _near(value, grid):
+    """``value`` snapped to a level of ``grid`` within the levels' tolerance (2%), else itself."""
+    from scalinglaws.selection import LEVEL_TOLERANCE
+
+    close = grid[np.abs(np.log(grid / value)) <= np.log1p(LEVEL_TOLERANCE)]
+    return float(close[np.argmin(np.abs(np.log(close / value)))]) if close.size else float(value)
+
+
+def _longest_run(table, size):
+    """The largest data size measured for the model of that size (its level, within 2%)."""
+    sizes = table[_N].to_numpy(dtype=float)
+    return float(table[_D].to_numpy(dtype=float)[np.abs(np.log(sizes / size)) <= np.log1p(0.02)].max())
+
+
+def _two_steps(grid):
+    """Two steps of the median spacing of the four largest levels (the package's generic reach)."""
+    top = grid[-4:]
+    return float(np.exp(np.median(np.diff(np.log(top))))) ** 2 if top.size > 1 else None
+
+
+def test_reach(table, at=None):
+    """How far the backtests score beyond their fits: the test's distances. In N, how far the
+    target's size (``at``, else the largest model; snapped to a measured size within 2%) lies
+    beyond the largest model measured below it; in D, how far the target's data (``at``, else the
+    longest run) lie beyond the longest run of the largest model at or below the target's size.
+    Where the target is not beyond, two steps of the largest levels' spacing, as the generic rule."""
+    at = dict(at or {})
+    sizes, datas = _levels(table[_N]), _levels(table[_D])
+    size = _near(at.get(_N, sizes[-1]), sizes)
+    below = sizes[sizes < size / 1.02]
+    reach = {}
+    if size > sizes[-1] * 1.02:
+        reach[_N] = float(size / sizes[-1])
+    elif below.size:
+        reach[_N] = float(size / below[-1])
+    elif _two_steps(sizes):
+        reach[_N] = _two_steps(sizes)
+    model = sizes[sizes <= size * 1.02][-1] if (sizes <= size * 1.02).any() else sizes[0]
+    longest = _longest_run(table, model)
+    wanted = _near(at.get(_D, datas[-1]), datas)
+    if wanted > longest * 1.02:
+        reach[_D] = float(wanted / longest)
+    elif _two_steps(datas):
+        reach[_D] = _two_steps(datas)
+    return reach
+
+
+def test_origins(table, reach):
+    """The forecast origins: the test's situation one step back (N: the largest model left out;
+    D: up to the longest run of the largest model; both at once) and two steps back (D: the
+    smallest data level within one reach of the first D threshold; both at once, with the next
+    model down). An origin needs three held runs."""
+    from scalinglaws import selection
+
+    sizes, datas = _levels(table[_N]), _levels(table[_D])
+    steps = {_N: [float(v) for v in sizes[-2:-4:-1]]} if _N in reach else {}
+    if _D in reach:
+        longest = _longest_run(table, sizes[-1])
+        first = longest if longest < datas[-1] / 1.02 else float(datas[-2]) if datas.size > 1 else None
+        if first is not None:
+            back = datas[datas >= first / reach[_D] / 1.02]
+            steps[_D] = [first] + ([float(back[0])] if back.size and back[0] < first / 1.02 else [])
+    n, d = steps.get(_N, []), steps.get(_D, [])
+    wanted = [({_N: n[0]} if n else None), ({_D: d[0]} if d else None), ({_D: d[1]} if len(d) > 1 else None),
+              ({_N: n[0], _D: d[0]} if n and d else None), ({_N: n[1], _D: d[1]} if len(n) > 1 and len(d) > 1 else None)]
+    origins = [o for o in wanted if o is not None]
+    return [b for b in selection.backtests_beyond(table, TASK, origins, reach) if len(b.held) >= selection.MIN_HELD]
+
+
+def test_target(table, reach, points=None):
+    """Where the survivors are compared: the requested points, or every lr x bsz setting of the
+    runs at the largest model with its longest run's data moved by the reach in D."""
+    from scalinglaws import selection
+
+    if points is not None and len(points):
+        return points[[TASK.group_column, *TASK.input_names]].drop_duplicates().reset_index(drop=True)
+    size = float(_levels(table[_N])[-1])
+    return selection.target_grid(table, TASK, {_N: size, _D: _longest_run(table, size) * reach.get(_D, 1.0)})
+
+
+def grid_optimum(predict, params, N, D, points=161):
+    """The (lr, bsz) of least loss on a grid from lr 1e-6 to 1 and bsz 1 to 1e6; None at the grid's edge."""
+    u, b = np.meshgrid(np.linspace(np.log(1e-6), 0.0, points), np.linspace(0.0, np.log(1e6), points), indexing="ij")
+    grid = {"lr": np.exp(u.ravel()), "bsz": np.exp(b.ravel()), _D: np.full(u.size, D), _N: np.full(u.size, N)}
+    with np.errstate(all="ignore"):
+        i, j = np.unravel_index(np.nanargmin(predict(grid, params)), u.shape)
+    return None if {i, j} & {0, points - 1} else (float(np.exp(u[i, j])), float(np.exp(b[i, j])))
+
+
+def literature_check(candidate, constants):
+    """Why a form's optimum contradicts what is known, or None: an optimum must exist at the
+    target and at 7B parameters on 2T tokens, and lie there within a factor 3 of Step Law's and
+    DeepSeek's rules."""
+    group = next(iter(constants))
+    for N, D in [(SOURCE_TARGET[_N], SOURCE_TARGET[_D]), (7e9, 2e12)]:
+        found = grid_optimum(candidate.predict, constants[group], N, D)
+        if found is None:
+            return f"no optimum in lr and bsz at N = {N:.3g}, D = {D:.3g}: the loss falls to the edge of the search"
+    lr, bsz = found  # at 7B parameters, 2T tokens
+    lr_range = (deepseek_lr(7e9, 2e12) / 3, step_law_lr(7e9, 2e12) * 3)
+    bsz_range = (step_law_bsz(7e9, 2e12) / 3, deepseek_bsz(7e9, 2e12) * 3)
+    if not lr_range[0] <= lr <= lr_range[1] or not bsz_range[0] <= bsz <= bsz_range[1]:
+        return (f"its optimum at 7B / 2T (lr {lr:.2e}, bsz {bsz:.0f}) lies beyond a factor 3 of Step Law's "
+                "and DeepSeek's")
+    return None
+
+
+def optimum_example(table, points=None):
+    """The optimum a study's report answers: at the largest model size and data size requested,
+    or of the runs."""
+    rows = points if points is not None and len(points) else table
+    return {_N: float(rows[_N].max()), _D: float(rows[_D].max())}
+
+
+PROTOCOL = Protocol(
+    CANDIDATES,
+    axes=(_N, _D),
+    reach=test_reach,
+    backtests=test_origins,
+    target=test_target,
+    source_target=SOURCE_TARGET,
+    checks=literature_check,
+    decision_example=optimum_example,
+    max_origins=5,
+)
+
+FORM = (
+    r"L = E + A\,n^{-\alpha} + e^{c_1} x^{p_1} b^{q_1} d^{r_1} + e^{c_2} x^{p_2} (b/d)^{q_2} n^{r_2}"
+    r" + e^{c_3} (x/b)^{p_3} n^{r_3} d^{s_3} + e^{c_4} x^{p_4} n^{r_4},"
+    r"\quad x=\frac{\mathrm{lr}}{10^{-3}},\ b=\frac{\mathrm{bsz}}{256},"
+    r"\ d=\frac{D}{2\cdot10^{10}},\ n=\frac{N}{5\cdot10^{8}}"
+)
+PARAM_NAMES = list(_NAMES)
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants, protocol=PROTOCOL)
 predict, fit = LAW.predict, LAW.fit
 
-# notebooks/lr_bsz.py, cell 36
+# notebooks/lr_bsz.py, cell 38
 _CENTRE = np.log([1e-3, 256.0])  # the search is centred on lr = 1e-3, bsz = 256 ...
 _WINDOW = 9.0  # ... and spans a factor e^9 (about 8100) either way in both
 
@@ -156,7 +534,8 @@ def _basin(loss, u, b, best, tolerance, span=12.0):
 
     Along each input the law is first minimised over the other one (a grid 0.05 apart within e^8 of its
     optimum, refined by a parabola through the three best points); that profile is convex. Its crossings
-    of the tolerance are bracketed on a scan 0.5 apart (in ln) and found by bisection, four ends at once.
+    of the tolerance are bracketed on a scan 0.5 apart (in ln) and found by the Illinois method, four
+    ends at once.
     """
     allowed = (1.0 + tolerance) * best
     inner = np.linspace(-8.0, 8.0, 321)
@@ -179,9 +558,20 @@ def _basin(loss, u, b, best, tolerance, span=12.0):
     first = np.where(cut, scan.size - 1, np.argmax(outside, axis=1))
     # The bracket spans a step more on each side, in case the scan's crossing is a rounding off.
     low, high = scan[np.maximum(first - 2, 0)], scan[np.minimum(first + 1, scan.size - 1)]
-    for _ in range(21):
-        middle = (low + high) / 2
-        inside = profile(middle[:, None])[:, 0] <= allowed
+    # The crossing by the Illinois method (regula falsi that halves a stale end), on the four
+    # rays at once: the profile is convex, so a dozen steps reach machine precision.
+    f_low, f_high = (profile(np.stack([low, high], axis=1)) - allowed).T
+    last = np.zeros(4)  # which end the previous step replaced: 1 the inner, -1 the outer
+    for _ in range(12):
+        width = f_high - f_low
+        middle = np.where(width > 0, high - f_high * (high - low) / np.where(width > 0, width, 1.0), (low + high) / 2)
+        middle = np.clip(middle, low, high)
+        f = profile(middle[:, None])[:, 0] - allowed
+        inside = f <= 0
+        # Illinois: an end kept twice in a row counts half, so that both ends converge.
+        f_low = np.where(inside, f, np.where(last == -1, f_low / 2, f_low))
+        f_high = np.where(inside, np.where(last == 1, f_high / 2, f_high), f)
+        last = np.where(inside, 1.0, -1.0)
         low, high = np.where(inside, middle, low), np.where(inside, high, middle)
     low = np.where(cut, span, low)
     ends = np.exp(np.array([u, u, b, b]) + direction[:, 0] * low)
@@ -233,15 +623,65 @@ def regret(fitted, lr: float, bsz: float, non_embedding_param_size: float, data_
     return {"lr": lr, "bsz": bsz, "non_embedding_param_size": non_embedding_param_size, "data_size": data_size,
             "lm_loss": here, "optimal_lm_loss": best, "regret": here / best - 1.0}
 
-# notebooks/lr_bsz.py, cell 50
+# notebooks/lr_bsz.py, cell 52
 PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
     'TASK',
-    'FORM',
-    'PARAM_NAMES',
+    'step_law_lr',
+    'step_law_bsz',
+    'deepseek_lr',
+    'deepseek_bsz',
+    'per_group',
+    'SEED_NAMES',
+    'SEED_CONSTANTS',
+    'quadratic_design',
+    'quadratic_predict',
+    'quadratic_fit',
+    'ridge_features',
+    'ridge_solve',
+    'ridge_predict',
+    'ridge_fit_rows',
+    'RIDGE_NAMES',
+    'linex',
+    'VALLEY',
+    'valley',
+    'LOW',
+    'STEPS',
+    'NOISE',
+    'NOISE_D',
+    'STEPS_D',
+    'WALL',
+    'FREE',
+    'FIXED_LOW',
+    'FIXED_NOISE',
+    'power_terms',
+    'T_LOW',
+    'T_STEPS',
+    'T_NOISE',
+    'T_WALL',
+    'T_FREE_LOW',
+    'T_FREE_STEPS',
+    'T_FREE_NOISE',
+    'LOW_NAMES',
+    'STEPS_NAMES',
+    'NOISE_NAMES',
+    'NOISE_D_NAMES',
+    'STEPS_D_NAMES',
+    'WALL_NAMES',
     'formula',
     'fit_constants',
+    'CANDIDATES',
+    'SOURCE_TARGET',
+    'test_reach',
+    'test_origins',
+    'test_target',
+    'grid_optimum',
+    'literature_check',
+    'optimum_example',
+    'PROTOCOL',
+    'FORM',
+    'PARAM_NAMES',
     'LAW',
     'predict',
     'fit',
