@@ -1,13 +1,17 @@
-"""The parallel-streams law: its combination, its decision, and ParScale's findings."""
+"""The parallel-streams law: its combination, its pool, its decision, and ParScale's findings."""
 
 import json
+import math
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from scalinglaws import cli, data, decide, records
 from scalinglaws.laws import parallel as law
+
+SEED_PROGRAM = Path(__file__).parent / "data" / "seeds" / "parallel_seed.py"
 
 
 def _multiplier(parallel_size, group, constants=None):
@@ -24,6 +28,89 @@ def test_the_law_is_the_weighted_combination_of_its_two_forms():
         np.testing.assert_allclose(law.formula(X, constants), expected, rtol=1e-12)
     validation = records.stored("parallel").validation
     assert validation["weights"] == [0.71, 0.29] and len(validation["members"]) == 2
+    # The law is the combination of two candidates of its own pool, as the study chose it.
+    assert law.PARAM_NAMES == [f"{k}.{p}" for k in ("additive", "shrinking") for p in ("E", "A", "alpha")
+                               + (("G",) if k == "additive" else ("g",))]
+    roles = {key: form.role for key, form in law.LAW.record.forms.items()}
+    assert roles["additive"] == roles["shrinking"] == "member" and roles["one-alpha"] == "survivor"
+    assert [law.LAW.record.forms[k].weight for k in ("additive", "shrinking")] == [0.71, 0.29]
+    for group, constants in law.PARAMS.items():
+        assert law.LAW.record.forms["additive"].params[group] == constants[:4]
+        assert law.LAW.record.forms["shrinking"].params[group] == constants[4:]
+
+
+def test_the_pool_holds_the_seed_with_its_printed_constants():
+    keys = [c.key for c in law.LAW.candidates]
+    assert keys == ["parscale", "seed", "additive", "held-gain", "inverse-gain", "effective-power", "shrinking",
+                    "ensemble", "log-gain", "one-alpha"]
+    seed = law.LAW.candidate("seed")
+    assert seed.kind == "published" and seed.param_names == ("c0", "c1", "c2", "c3", "alpha", "beta")
+    # Exactly as the leaderboard entry printed them (full digits).
+    assert seed.published_constants("pile") == [1.38133216084, 97.066659052, 0.0772792357873, 4.4654429466,
+                                                 0.25125, 0.513333333333]
+    assert seed.published_constants("stack") == [0.755424951209, 54.0083122959, 0.0433880237503, 4.26602562249,
+                                                  0.25125, 0.513333333333]
+
+
+def _seed_program():
+    namespace = {}
+    exec(compile(SEED_PROGRAM.read_text(), str(SEED_PROGRAM), "exec"), namespace)
+    return namespace["law"]
+
+
+def test_the_seed_form_with_its_published_constants_is_the_seed_program():
+    seed_law = _seed_program()
+    table = data.load("parallel")
+    points = [{"num_params": n, "parallel_size": p} for n in (5.4e8, 1e9, 4.4e9, 7e10) for p in (1, 2, 4, 8, 32)]
+    for group in ("pile", "stack"):
+        rows = table[table.group == group][["num_params", "parallel_size"]].to_dict("records") + points
+        theirs = np.array([out["loss"] for out in seed_law(rows, group)])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+            ours = law.LAW.predict(rows, form="seed", published=True, group=group)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9)
+
+
+def test_a_stored_form_predicts_by_its_key():
+    X = {"num_params": [6e8, 3e9], "parallel_size": [2, 4]}
+    forms = law.LAW.record.forms
+    for key, formula in (("one-alpha", law.additive_gain), ("seed", law.seed_law), ("parscale", law.parscale)):
+        for group in ("pile", "stack"):
+            expected = formula(X, forms[key].params[group])
+            np.testing.assert_allclose(law.predict(X, form=key, group=group), expected, rtol=1e-12)
+    # The stored seed form (refitted here) and its printed constants are different numbers for one form.
+    assert forms["seed"].params["pile"] != law.LAW.candidate("seed").published_constants("pile")
+    with pytest.raises(data.InputError, match="the forms are: parscale, seed, additive"):
+        law.predict(X, form="square-root", group="pile")
+    with pytest.raises(data.InputError, match="no published constants"):
+        law.predict(X, form="additive", published=True, group="pile")
+
+
+def test_the_decision_answers_with_another_form_of_the_pool():
+    """equivalent_parameters bisects the form's own predictions, so any form answers it: the seed
+    with its printed constants gives what a bisection on the seed program gives."""
+    seed_law = _seed_program()
+    constants = law.SEED_CONSTANTS["pile"]
+    view = law.LAW.form_view("seed")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        result = view.decide("equivalent_parameters", 4e9, 8, constants=constants, group="pile")
+    target = seed_law([{"num_params": 4e9, "parallel_size": 8}], "pile")[0]["loss"]
+    low, high = math.log(1e3), math.log(1e18)
+    for _ in range(80):
+        middle = 0.5 * (low + high)
+        dense = seed_law([{"num_params": math.exp(middle), "parallel_size": 1}], "pile")[0]["loss"]
+        low, high = (middle, high) if dense > target else (low, middle)
+    assert result.answer["loss"] == pytest.approx(target, rel=1e-12)
+    assert result.answer["equivalent_num_params"] == pytest.approx(math.exp(high), rel=1e-9)
+    # Not the law's own answer: the seed puts 8 streams on 4B elsewhere than the combination.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        own = law.equivalent_parameters(4e9, 8, group="pile")
+    assert abs(result.answer["equivalent_num_params"] / own.answer["equivalent_num_params"] - 1) > 0.01
+    stored_view = view.decide("equivalent_parameters", 1e9, 4, group="pile")
+    assert stored_view.answer["loss"] == pytest.approx(
+        law.predict({"num_params": [1e9], "parallel_size": [4]}, form="seed", group="pile")[0], rel=1e-12)
 
 
 def test_one_stream_is_worth_exactly_the_dense_model():

@@ -15,61 +15,240 @@ corpora (`pile`, `stack`). The held-out test rows are $P = 8$; at most 4 constan
 The derivation, the candidate forms and the validation: notebooks/parallel.py.
 """
 
-# notebooks/parallel.py, cell 15
+# notebooks/parallel.py, cell 7
 import numpy as np
 
 from scalinglaws import data, fitting
-from scalinglaws.law import Combination, Law
+from scalinglaws.law import Law
+from scalinglaws.pool import Candidate, Protocol
 
 TASK = data.task("parallel")
 
-FORM = (
-    r"\begin{aligned} L(N, P) &= 0.71\,L_{\mathrm{add}} + 0.29\,L_{\mathrm{shrink}}, \qquad x = N / 10^9 \\"
-    r" L_{\mathrm{add}} &= E + A\,x^{-\alpha} + G\,\big(P^{-1/2} - 1\big) \\"
-    r" L_{\mathrm{shrink}} &= E' + A'\,x^{-\alpha'} \big(1 + g\,(P^{-1/2} - 1)\big) \end{aligned}"
-)
+#: SLDBench's seed law (leaderboard, mini-swe-agent with GPT-5, held-out R2 0.999966) as its
+#: program printed it: [c0, c1, c2, c3, alpha, beta] per corpus, N in parameters (not billions).
+SEED_SOURCE = "SLDBench seed (mini-swe-agent, GPT-5)"
+SEED_CONSTANTS = {
+    "pile": [1.38133216084, 97.066659052, 0.0772792357873, 4.4654429466, 0.25125, 0.513333333333],
+    "stack": [0.755424951209, 54.0083122959, 0.0433880237503, 4.26602562249, 0.25125, 0.513333333333],
+}
 
-# One grid of 24 starts for both forms, screened to the 4 best before optimising. Floors,
-# scales and exponents are positive; the streams' gain (G, g) is free in sign.
-_STARTS = fitting.grid_starts([0.5, 1.5], [0.1, 1.0], [0.1, 0.3, 0.6], [0.0, 0.1])
-_BOUNDS = ([0.0, 0.0, 0.01, -5.0], [5.0, 10.0, 3.0, 5.0])
+
+def _billions(X):
+    return np.asarray(X["num_params"], dtype=float) / 1e9
+
+
+def _streams(X):
+    return np.asarray(X["parallel_size"], dtype=float)
 
 
 def additive_gain(X, params):
     """The additive square-root law: streams gain G (P^-1/2 - 1) nats at every size."""
     E, A, alpha, G = params
-    billions = np.asarray(X["num_params"], dtype=float) / 1e9
-    streams = np.asarray(X["parallel_size"], dtype=float)
-    return E + A * billions**-alpha + G * (1.0 / np.sqrt(streams) - 1.0)
+    return E + A * _billions(X) ** -alpha + G * (1.0 / np.sqrt(_streams(X)) - 1.0)
 
 
 def shrinking_gain(X, params):
     """The square root on the reducible loss: the streams' gain shrinks with size."""
     E, A, alpha, g = params
-    billions = np.asarray(X["num_params"], dtype=float) / 1e9
-    streams = np.asarray(X["parallel_size"], dtype=float)
-    return E + A * billions**-alpha * (1.0 + g * (1.0 / np.sqrt(streams) - 1.0))
+    return E + A * _billions(X) ** -alpha * (1.0 + g * (1.0 / np.sqrt(_streams(X)) - 1.0))
 
 
-def _fitter(formula):
-    def fit_each_corpus(table, start=None):
-        return fitting.fit_groups(formula, table, TASK, _STARTS, bounds=_BOUNDS, keep=4, start=start)
+def parscale(X, params):
+    """ParScale: (A / (N (k ln P + 1)))^alpha + E, N in billions, A as its log."""
+    log_A, k, alpha, E = params
+    return E + (np.exp(log_A) / (_billions(X) * (k * np.log(_streams(X)) + 1))) ** alpha
 
-    return fit_each_corpus
+
+def seed_law(X, params):
+    """SLDBench's seed: c0 + c1 N^-alpha + c2 P^-beta + c3 N^-alpha P^-beta, N in parameters."""
+    c0, c1, c2, c3, alpha, beta = params
+    size = np.asarray(X["num_params"], dtype=float) ** -alpha
+    streams = _streams(X) ** -beta
+    return c0 + c1 * size + c2 * streams + c3 * size * streams
 
 
-_COMBINATION = Combination(
-    [("additive", ["E", "A", "alpha", "G"], additive_gain, _fitter(additive_gain)),
-     ("shrinking", ["E", "A", "alpha", "g"], shrinking_gain, _fitter(shrinking_gain))],
-    weights=[0.71, 0.29],
+def _seed_in_billions(X, params):
+    """The seed's form with N in billions (c1, c3 rescaled by 1e9^alpha): the scale it is fitted on."""
+    c0, c1, c2, c3, alpha, beta = params
+    size, streams = _billions(X) ** -alpha, _streams(X) ** -beta
+    return c0 + c1 * size + c2 * streams + c3 * size * streams
+
+
+def inverse_gain(X, params):
+    """E + A N^-alpha + G (1/P - 1): a gain closing like 1/P."""
+    E, A, alpha, G = params
+    return E + A * _billions(X) ** -alpha + G * (1.0 / _streams(X) - 1.0)
+
+
+def effective_power(X, params):
+    """E + A (N P^gamma)^-alpha: streams as a power of extra parameters."""
+    E, A, alpha, gamma = params
+    return E + A * (_billions(X) * _streams(X) ** gamma) ** -alpha
+
+
+def ensemble(X, params):
+    """E + A N^-alpha (rho + (1 - rho)/P): an average of P estimates with correlation rho."""
+    E, A, alpha, rho = params
+    return E + A * _billions(X) ** -alpha * (rho + (1 - rho) / _streams(X))
+
+
+def log_gain(X, params):
+    """E + A N^-alpha - G ln P: a gain that keeps growing with every doubling."""
+    E, A, alpha, G = params
+    return E + A * _billions(X) ** -alpha - G * np.log(_streams(X))
+
+
+def held_gain(X, params):
+    """The power law in N, minus the gain measured at P = 2 and 4 (held at the last beyond)."""
+    E, A, alpha, gain2, gain4 = params
+    streams = _streams(X)
+    measured = [g for g in (gain2, gain4) if np.isfinite(g)]
+    last = measured[-1] if measured else 0.0
+    gain = np.where(streams >= 4, gain4 if np.isfinite(gain4) else last,
+                    np.where(streams >= 2, gain2 if np.isfinite(gain2) else last, 0.0))
+    return E + A * _billions(X) ** -alpha + gain
+
+
+def _size_power_law(X, params):
+    E, A, alpha = params
+    return E + A * _billions(X) ** -alpha
+
+
+# One grid of 24 starts for the square-root forms; floors, scales and exponents are positive,
+# the streams' gain (G, g) free in sign.
+SQRT_STARTS = fitting.grid_starts([0.5, 1.5], [0.1, 1.0], [0.1, 0.3, 0.6], [0.0, 0.1])
+SQRT_BOUNDS = ([0.0, 0.0, 0.01, -5.0], [5.0, 10.0, 3.0, 5.0])
+_POSITIVE = ([0.0, 0.0, 0.01, 0.0], [5.0, 10.0, 3.0, 50.0])
+
+
+def per_corpus(formula, starts, bounds, keep=None):
+    """A fitter for a form whose constants are fitted on each corpus alone."""
+    def fit(table, start=None):
+        return fitting.fit_groups(formula, table, TASK, starts, bounds=bounds, keep=keep, start=start)
+
+    return fit
+
+
+def shared_by_corpora(formula, n_shared, arrange, unarrange, starts, bounds):
+    """A fitter for a form whose first ``n_shared`` constants both corpora share."""
+    def fit(table, start=None):
+        return fitting.fit_shared(formula, table, TASK, n_shared, arrange, starts, bounds=bounds, start=start,
+                                  unarrange=unarrange)
+
+    return fit
+
+
+_fit_seed_in_billions = shared_by_corpora(
+    _seed_in_billions, 2, lambda shared, own: [*own, *shared], lambda c: (c[4:], c[:4]),
+    fitting.grid_starts([0.1, 0.3, 0.6], [0.3, 0.5, 1.0], [1.0], [0.3], [0.05], [0.0]),
+    (np.array([0.01, 0.01, -10, -10, -10, -10]), np.array([3.0, 5.0, 10, 10, 10, 10])),
 )
-PARAM_NAMES = _COMBINATION.param_names
-formula, fit_constants = _COMBINATION.formula, _COMBINATION.fit
 
-LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants, spread=_COMBINATION.spread)
+
+def fit_seed(table, start=None):
+    """The seed's form, fitted with N in billions (better conditioned), returned with N in parameters."""
+    def scaled(constants, power):
+        c0, c1, c2, c3, alpha, beta = constants
+        factor = 1e9 ** (power * alpha)
+        return [c0, c1 * factor, c2, c3 * factor, alpha, beta]
+
+    warm = None if start is None else {g: scaled(v, -1) for g, v in start.items()}
+    return {g: scaled(v, 1) for g, v in _fit_seed_in_billions(table, start=warm).items()}
+
+
+def fit_held_gain(table, start=None):
+    """The power law in N on P = 1, then the mean gain measured at each P (held beyond)."""
+    base = fitting.fit_groups(_size_power_law, table[table["parallel_size"] == 1], TASK,
+                              np.unique(SQRT_STARTS[:, :3], axis=0), bounds=(SQRT_BOUNDS[0][:3], SQRT_BOUNDS[1][:3]))
+    fitted = {}
+    for corpus, part in table.groupby(TASK.group_column, sort=False):
+        E, A, alpha = base[corpus]
+        residual = part["loss"] - (E + A * _billions(part) ** -alpha)
+        gains = residual.groupby(part["parallel_size"]).mean()
+        fitted[corpus] = [E, A, alpha, *[float(gains.get(p, np.nan)) for p in (2.0, 4.0)]]
+    return fitted
+
+
+SQRT_NAMES = ("E", "A", "alpha", "G")
+CANDIDATES = [
+    Candidate("ParScale: (A / (N (k ln P + 1)))^alpha + E", "4", key="parscale", kind="published",
+              origin="Chen et al. 2025", param_names=("log_A", "k", "alpha", "E"),
+              fit=per_corpus(parscale, fitting.grid_starts([-3, -1, 0, 1], [0.1, 0.5, 2.0], [0.1, 0.3, 0.6],
+                                                           [0.5, 1.5]),
+                             ([-20.0, 0.0, 0.01, 0.0], [10.0, 50.0, 3.0, 5.0])),
+              predict=parscale),
+    Candidate("seed: c0 + c1 N^-alpha + c2 P^-beta + c3 N^-alpha P^-beta", "4 + 2 shared", key="seed",
+              kind="published", origin="SLDBench leaderboard (seed)",
+              param_names=("c0", "c1", "c2", "c3", "alpha", "beta"), published={SEED_SOURCE: SEED_CONSTANTS},
+              fit=fit_seed, predict=seed_law),
+    Candidate("square root: E + A N^-alpha + G (P^-1/2 - 1)", "4", key="additive", kind="published",
+              origin="best published", param_names=SQRT_NAMES,
+              fit=per_corpus(additive_gain, SQRT_STARTS, SQRT_BOUNDS, keep=4), predict=additive_gain),
+    Candidate("no gain beyond the measured P", "3 + 1 per P", key="held-gain", kind="conservative",
+              origin="reference", param_names=("E", "A", "alpha", "gain2", "gain4"),
+              fit=fit_held_gain, predict=held_gain),
+    Candidate("gain closing like 1/P: E + A N^-alpha + G (1/P - 1)", "4", key="inverse-gain",
+              kind="conservative", origin="ours", param_names=SQRT_NAMES,
+              fit=per_corpus(inverse_gain, SQRT_STARTS, SQRT_BOUNDS), predict=inverse_gain),
+    Candidate("effective power: E + A (N P^gamma)^-alpha", "4", key="effective-power", origin="ours",
+              param_names=("E", "A", "alpha", "gamma"),
+              fit=per_corpus(effective_power,
+                             fitting.grid_starts([0.5, 1.5], [0.1, 1.0], [0.1, 0.3, 0.6], [0.1, 0.3, 1.0]), _POSITIVE),
+              predict=effective_power),
+    Candidate("square root on reducible: E + A N^-alpha (1 + g (P^-1/2 - 1))", "4", key="shrinking",
+              origin="ours", param_names=("E", "A", "alpha", "g"),
+              fit=per_corpus(shrinking_gain, SQRT_STARTS, SQRT_BOUNDS, keep=4), predict=shrinking_gain),
+    Candidate("correlated ensemble: E + A N^-alpha (rho + (1 - rho)/P)", "4", key="ensemble", origin="ours",
+              param_names=("E", "A", "alpha", "rho"),
+              fit=per_corpus(ensemble, fitting.grid_starts([0.5, 1.5], [0.1, 1.0], [0.1, 0.3, 0.6], [0.5, 0.9]),
+                             ([0.0, 0.0, 0.01, 0.0], [5.0, 10.0, 3.0, 1.0])),
+              predict=ensemble),
+    Candidate("logarithmic gain: E + A N^-alpha - G ln P", "4", key="log-gain", origin="ours",
+              param_names=SQRT_NAMES, fit=per_corpus(log_gain, SQRT_STARTS, SQRT_BOUNDS), predict=log_gain),
+    Candidate("square root, one alpha for both corpora", "3 + 1 shared", key="one-alpha", origin="ours",
+              param_names=SQRT_NAMES,
+              fit=shared_by_corpora(
+                  additive_gain, 1, lambda shared, own: [own[0], own[1], shared[0], own[2]],
+                  lambda c: ([c[2]], [c[0], c[1], c[3]]),
+                  fitting.grid_starts([0.1, 0.3, 0.6], [0.5, 1.5], [0.1, 1.0], [0.05]),
+                  (np.array([0.01, 0.0, 0.0, -5.0]), np.array([3.0, 5.0, 10.0, 5.0])),
+              ),
+              predict=additive_gain),
+]
+
+# notebooks/parallel.py, cell 9
+def worth_of_the_next_doubling(table, points=None):
+    """The main decision's example for a study: the largest requested point, else the largest
+    model with twice the largest number of streams measured."""
+    if points is not None and len(points):
+        row = points.sort_values(["parallel_size", "num_params"]).iloc[-1]
+        return {"num_params": float(row["num_params"]), "parallel_size": float(row["parallel_size"])}
+    return {"num_params": float(table["num_params"].max()), "parallel_size": 2.0 * float(table["parallel_size"].max())}
+
+
+PROTOCOL = Protocol(
+    CANDIDATES,
+    axes=("parallel_size",),
+    source_target={"parallel_size": 8.0},
+    min_train_values=2,
+    decision_example=worth_of_the_next_doubling,
+)
+
+# notebooks/parallel.py, cell 11
+FORM = (
+    r"\begin{aligned} L(N, P) &= 0.71\,L_{\mathrm{add}} + 0.29\,L_{\mathrm{shrink}}, \qquad x = N / 10^9 \\"
+    r" L_{\mathrm{add}} &= E + A\,x^{-\alpha} + G\,\big(P^{-1/2} - 1\big) \\"
+    r" L_{\mathrm{shrink}} &= E' + A'\,x^{-\alpha'} \big(1 + g\,(P^{-1/2} - 1)\big) \end{aligned}"
+)
+#: The combination's members (keys of the pool) and their weights, as the protocol chose them.
+WEIGHTS = {"additive": 0.71, "shrinking": 0.29}
+
+LAW = Law.combined(TASK, FORM, PROTOCOL, WEIGHTS)
+PARAM_NAMES = LAW.param_names
+formula, fit_constants = LAW.formula, LAW.fit_constants
 predict, fit = LAW.predict, LAW.fit
 
-# notebooks/parallel.py, cell 30
+# notebooks/parallel.py, cell 37
 @LAW.decision(
     units={"loss": "nats", "equivalent_num_params": "parameters", "multiplier": "N_eq / N"},
     interval=("loss", "equivalent_num_params", "multiplier"),
@@ -80,36 +259,62 @@ def equivalent_parameters(fitted, num_params: float, parallel_size: float):
 
     Returns the predicted ``loss``, ``equivalent_num_params`` (infinite when no dense model
     of up to 10^18 parameters reaches that loss) and the ``multiplier`` over ``num_params``;
-    the interval of each comes from the bootstrap refits.
+    the interval of each comes from the bootstrap refits. Any form of the pool answers: the
+    bisection uses its predictions only.
     """
     loss = float(fitted.predict({"num_params": [num_params], "parallel_size": [parallel_size]})[0])
 
     def dense(log_size):
         return fitted.predict({"num_params": np.exp(log_size), "parallel_size": np.ones(np.size(log_size))})
 
-    low, high = np.log(1e3), np.log(1e18)
-    if dense([high])[0] > loss:
+    # The dense loss falls with N: bracket the answer on a grid of ln N from 10^3 to 10^18 (one
+    # vectorised call), then bisect the bracket to a relative 1e-13 in N.
+    grid = np.linspace(np.log(1e3), np.log(1e18), 257)
+    above = dense(grid) > loss
+    if above[-1]:
         equivalent = float("inf")
     else:
-        for _ in range(80):  # bisection on ln N: the dense loss falls with N
+        k = int(np.argmin(above))  # the first grid point at or below the loss
+        low, high = grid[max(k - 1, 0)], grid[k]
+        for _ in range(40):
             middle = 0.5 * (low + high)
             low, high = (middle, high) if dense([middle])[0] > loss else (low, middle)
         equivalent = float(np.exp(high))
     return {"num_params": num_params, "parallel_size": parallel_size, "loss": loss,
             "equivalent_num_params": equivalent, "multiplier": equivalent / num_params}
 
-# notebooks/parallel.py, cell 34
+# notebooks/parallel.py, cell 42
 PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
     'TASK',
-    'FORM',
+    'SEED_SOURCE',
+    'SEED_CONSTANTS',
     'additive_gain',
     'shrinking_gain',
+    'parscale',
+    'seed_law',
+    'inverse_gain',
+    'effective_power',
+    'ensemble',
+    'log_gain',
+    'held_gain',
+    'SQRT_STARTS',
+    'SQRT_BOUNDS',
+    'per_corpus',
+    'shared_by_corpora',
+    'fit_seed',
+    'fit_held_gain',
+    'SQRT_NAMES',
+    'CANDIDATES',
+    'worth_of_the_next_doubling',
+    'PROTOCOL',
+    'FORM',
+    'WEIGHTS',
+    'LAW',
     'PARAM_NAMES',
     'formula',
     'fit_constants',
-    'LAW',
     'predict',
     'fit',
     'equivalent_parameters',
