@@ -18,13 +18,34 @@ group: one doubling past the training data. At most 4 constants per group, one f
 The derivation, the candidate forms and the validation: notebooks/sft.py.
 """
 
-# notebooks/sft.py, cell 12
+# notebooks/sft.py, cell 2
 import numpy as np
 
 from scalinglaws import data, fitting
 
 TASK = data.task("sft")
 
+
+def model_and_dataset(group):
+    """The base model and the dataset of a group: its name as the packaged table writes it,
+    ``"('gpt2', 'flan')"``, or ``"gpt2/flan"``, or a tuple ``("gpt2", "flan")``."""
+    if isinstance(group, tuple) and len(group) == 2:
+        return str(group[0]), str(group[1])
+    text = str(group).strip()
+    if text.startswith("(") and text.endswith(")") and "," in text:
+        model, dataset = text[1:-1].rsplit(",", 1)
+        return model.strip().strip("'\""), dataset.strip().strip("'\"")
+    if "/" in text:
+        model, dataset = text.rsplit("/", 1)
+        return model, dataset
+    return text, ""
+
+
+def short_model(group):
+    """The base model of a group without its organisation: ``t5-base``, ``opt-1.3b``."""
+    return model_and_dataset(group)[0].split("/")[-1]
+
+# notebooks/sft.py, cell 13
 #: Every form reads the data size as x = ln(D / 10^4).
 _D_SCALE = 1e4
 
@@ -200,16 +221,130 @@ def separable(basis, grid, bounds, *, log, weight_power=0.0, floor=None, tail=No
 
     return predict, fit
 
-# notebooks/sft.py, cell 22
+# notebooks/sft.py, cell 15
 from scalinglaws.law import Law
+from scalinglaws.pool import Candidate, Protocol
 
+
+def box_cox(u, lam):
+    """(e^(lam u) - 1) / lam, and its limit u at lam = 0."""
+    small = np.abs(lam) < 1e-8
+    with np.errstate(all="ignore"):
+        return np.where(small, u + 0.5 * lam * u * u, np.expm1(lam * u) / np.where(small, 1.0, lam))
+
+
+def last_drop_fit(rows, start=None):
+    """Not a law: the line in ln D through each group's two largest sizes."""
+    out = {}
+    for group, part in rows.groupby(TASK.group_column, sort=False):
+        part = part.sort_values("sft_data_size")
+        (d1, d2), (l1, l2) = part["sft_data_size"].to_numpy()[-2:], part["sft_loss"].to_numpy()[-2:]
+        out[str(group)] = [float(np.log(d2)), float(l2), float((l1 - l2) / np.log(d2 / d1))]
+    return out
+
+
+def last_drop_predict(X, params):
+    """The last drop per doubling, repeated: [ln D_last, L_last, drop per unit of ln D]."""
+    return params[1] - params[2] * (np.log(np.asarray(X["sft_data_size"], dtype=float)) - params[0])
+
+
+#: SLDBench's seed law (leaderboard, gemini-cli with Gemini 3 Pro Preview, held-out R2 0.948364)
+#: as its program printed it: [a, b] of L = a + b ln D per group.
+SEED_SOURCE = "SLDBench seed (gemini-cli, Gemini 3 Pro Preview)"
+SEED_CONSTANTS = {
+    "('MBZUAI/LaMini-GPT-124M', 'flan')": [5.988265549351065, -0.2858284253987973],
+    "('MBZUAI/LaMini-GPT-774M', 'flan')": [4.783598287214052, -0.21223122991733276],
+    "('cerebras/Cerebras-GPT-256M', 'flan')": [4.210632462544093, -0.14467116003927433],
+    "('cerebras/Cerebras-GPT-1.3B', 'flan')": [3.4606313079569837, -0.12168554599239426],
+    "('facebook/bart-base', 'flan')": [5.722811837645894, -0.27885014029903604],
+    "('facebook/bart-large', 'flan')": [4.453518961526505, -0.19814331941245988],
+    "('facebook/opt-1.3b', 'flan')": [3.0035271247006574, -0.10226900935941804],
+    "('facebook/opt-350m', 'flan')": [4.096427281007177, -0.1567771098875299],
+    "('facebook/opt-6.7b', 'flan')": [2.2060635294933304, -0.035974453233156484],
+    "('gpt2', 'flan')": [6.179866386147315, -0.29617705608594097],
+    "('t5-base', 'flan')": [3.2855166649939935, -0.11717228671842463],
+    "('t5-small', 'flan')": [3.752075115263242, -0.13444290860067154],
+    "('google/mt5-base', 'flan')": [4.0988075329513345, -0.16562129412487037],
+    "('google/mt5-large', 'flan')": [3.2282318950626876, -0.11550187851501488],
+    "('MBZUAI/LaMini-GPT-124M', 'gigaword')": [4.737755542012152, -0.2633818402656468],
+    "('MBZUAI/LaMini-GPT-774M', 'gigaword')": [4.2045733043013165, -0.23807369821093685],
+    "('cerebras/Cerebras-GPT-256M', 'gigaword')": [4.218447739736505, -0.22564133332553715],
+    "('cerebras/Cerebras-GPT-1.3B', 'gigaword')": [3.820355959611436, -0.19060958285317242],
+    "('facebook/bart-base', 'gigaword')": [5.410755825604152, -0.3347248647552073],
+    "('facebook/bart-large', 'gigaword')": [5.242535980974371, -0.3339209236977352],
+    "('facebook/opt-1.3b', 'gigaword')": [4.067383747817735, -0.22503850880208404],
+    "('facebook/opt-350m', 'gigaword')": [4.789217216189481, -0.28416051180558977],
+    "('facebook/opt-6.7b', 'gigaword')": [2.1626361790690503, -0.027858065828614262],
+    "('gpt2', 'gigaword')": [4.8171995484035675, -0.28087485939518764],
+    "('t5-base', 'gigaword')": [1.480251152476475, -0.0696292965522014],
+    "('t5-small', 'gigaword')": [1.6089334546678618, -0.07229854246705678],
+    "('google/mt5-base', 'gigaword')": [3.3355539218016768, -0.08234869176487448],
+    "('google/mt5-large', 'gigaword')": [3.4146676286886763, -0.09533853604323887],
+    "('MBZUAI/LaMini-GPT-124M', 'wikiword')": [3.391898490213529, -0.1380796078939516],
+    "('MBZUAI/LaMini-GPT-774M', 'wikiword')": [2.652870267456121, -0.09602793909920557],
+    "('cerebras/Cerebras-GPT-256M', 'wikiword')": [3.9284497987057874, -0.16694369363861158],
+    "('cerebras/Cerebras-GPT-1.3B', 'wikiword')": [2.950335143562661, -0.10204513742983291],
+    "('facebook/bart-base', 'wikiword')": [4.4926337354168595, -0.2413552868912743],
+    "('facebook/bart-large', 'wikiword')": [2.7193492499816334, -0.10813142202742225],
+    "('facebook/opt-1.3b', 'wikiword')": [2.227609751673505, -0.06738256744904991],
+    "('facebook/opt-350m', 'wikiword')": [2.969051299001184, -0.10931922565009441],
+    "('facebook/opt-6.7b', 'wikiword')": [1.9623193491235948, -0.05153332226677372],
+    "('gpt2', 'wikiword')": [3.4933775691623454, -0.14749971599228653],
+    "('t5-base', 'wikiword')": [2.132300508433401, -0.06785004652930211],
+    "('t5-small', 'wikiword')": [2.594400260204647, -0.09053553061557014],
+    "('google/mt5-base', 'wikiword')": [3.861648173041152, -0.19493726211114437],
+    "('google/mt5-large', 'wikiword')": [3.353099664653985, -0.15291379226040927],
+}
+
+
+def seed_law(X, params):
+    """SLDBench's seed: L = a + b ln D."""
+    a, b = params
+    return a + b * np.log(np.asarray(X["sft_data_size"], dtype=float))
+
+
+def fit_seed(table, start=None):
+    """The seed's fit: least squares of L on ln D in each group (its printed constants are this
+    fit to all 12 training sizes, to 4e-9)."""
+    out = {}
+    for group, part in table.groupby(TASK.group_column, sort=False):
+        x = np.log(part["sft_data_size"].to_numpy(dtype=float))
+        y = part["sft_loss"].to_numpy(dtype=float)
+        centred = x - x.mean()
+        if not np.any(centred):
+            raise fitting.FitError(f"group {group!r}: one data size; a + b ln D needs two")
+        b = float(np.dot(centred, y - y.mean()) / np.dot(centred, centred))
+        out[str(group)] = [float(y.mean() - b * x.mean()), b]
+    return out
+
+
+SIGMOID_GRID = fitting.grid_starts([0.1, 0.2, 0.35, 0.6, 1.0, 1.7, 3.0], np.linspace(-6, 8, 15))
+logistic = lambda x, beta, x0: 1.0 / (1.0 + np.exp(beta * (x - x0)))            # 1 / (1 + (D/D0)^beta)
+offset_power = lambda x, alpha, x0: np.exp(-alpha * np.logaddexp(0.0, x - x0))  # (1 + D/D0)^-alpha
+box_cox_basis = lambda x, lam: -box_cox(x - np.log(10.0), lam)                  # u = ln(D / 1e5)
+falling = lambda x: -x                                                          # a - b x
+FORMS = {
+    "rectified": (logistic, SIGMOID_GRID, ([1e-3, -12.0], [5.0, 12.0])),
+    "offset": (offset_power, fitting.grid_starts([0.05, 0.1, 0.175, 0.3, 0.5], np.linspace(-6, 8, 15)),
+               ([1e-3, -12.0], [5.0, 12.0])),
+    "box_cox": (box_cox_basis, np.linspace(-3, 3, 61)[:, None], ([-3.0], [3.0])),
+    "linear": (falling, None, None),
+}
+
+
+def separable_candidate(name, constants, key, kind, origin, form, param_names, **options):
+    """A candidate of the separable family (see `separable`): constants [c0, c1, *theta]."""
+    basis, grid, bounds = FORMS[form]
+    predict, fit = separable(basis, grid, bounds, **options)
+    return Candidate(name, constants, fit, predict, origin=origin, kind=kind, key=key, param_names=param_names)
+
+
+# The law's own form. The break (b, x0 = ln(D0 / 10^4)) starts from the best point of a 7 x 15
+# grid and stays within these bounds: D0 from 0.06 to 1.6e9 examples, below the data for a pure
+# power law, above it for a curve still speeding up at its largest size.
 FORM = r"L(D) = A\,\left(1 + (D/D_0)^{b}\right)^{-c}"
 PARAM_NAMES = ["A", "D0", "b", "c"]
-
-# The break (b, x0 = ln(D0 / 10^4)) starts from the best point of a 7 x 15 grid and stays within
-# these bounds: D0 from 0.06 to 1.6e9 examples, below the data for a pure power law, above it
-# for a curve still speeding up at its largest size.
-_GRID = fitting.grid_starts([0.1, 0.2, 0.35, 0.6, 1.0, 1.7, 3.0], np.linspace(-6.0, 8.0, 15))
+_GRID = SIGMOID_GRID
 _BOUNDS = ([0.01, -12.0], [10.0, 12.0])
 _WEIGHT_POWER = 0.25
 
@@ -223,9 +358,6 @@ _RIDGE = 3e-8
 def _softplus_basis(x, b, x0):
     """ln L = ln A + c * (this): -softplus(b (x - x0)), x = ln(D / 10^4)."""
     return -np.logaddexp(0.0, b * (x - x0))
-
-
-_, _fit_in_logs = separable(_softplus_basis, _GRID, _BOUNDS, log=True, weight_power=_WEIGHT_POWER, ridge=_RIDGE)
 
 
 def formula(X, params):
@@ -247,32 +379,99 @@ def _from_logs(constants):
     return [float(np.exp(a)), float(_D_SCALE * np.exp(x0)), float(b), float(c)]
 
 
-def fit_constants(table, start=None):
-    """Each group on its own: least squares on ln L, residuals weighted by (D / D_max)^(1/4)."""
-    warm = None if start is None else {g: _in_logs(v) for g, v in start.items()}
-    return {g: _from_logs(v) for g, v in _fit_in_logs(table, start=warm).items()}
+def broken_power_law_fit(weight_power):
+    """The broken power law fitted in logs, residuals weighted by (D / D_max)^weight_power; the
+    constants [A, D0, b, c] (warm starts too)."""
+    _, fit_in_logs = separable(_softplus_basis, _GRID, _BOUNDS, log=True, weight_power=weight_power, ridge=_RIDGE)
+
+    def fit(table, start=None):
+        warm = None if start is None else {g: _in_logs(v) for g, v in start.items()}
+        return {g: _from_logs(v) for g, v in fit_in_logs(table, start=warm).items()}
+
+    fit.__doc__ = f"Each group on its own: least squares on ln L, residuals weighted by (D / D_max)^{weight_power:g}."
+    return fit
 
 
-LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+fit_constants = broken_power_law_fit(_WEIGHT_POWER)
+
+CANDIDATES = [
+    separable_candidate("rectified: E + A / (1 + (D/D0)^beta), E >= 0", "4", "rectified", "published",
+                        "Lin et al. 2024", "rectified", ("E", "A", "beta", "x0"), log=False, floor=0.0),
+    separable_candidate("leaderboard: L_inf + A / (D^alpha + c)", "4", "leaderboard", "published",
+                        "SLDBench leaderboard", "rectified", ("L_inf", "A", "alpha", "x0"), log=False),
+    Candidate("seed: a + b ln D", "2", fit_seed, seed_law, key="seed", kind="published",
+              origin="SLDBench leaderboard (seed)", param_names=("a", "b"), published={SEED_SOURCE: SEED_CONSTANTS}),
+    Candidate("the last drop per doubling repeats", "3", last_drop_fit, last_drop_predict, key="last-drop",
+              origin="persistence", kind="conservative", param_names=("ln_D_last", "L_last", "drop")),
+    separable_candidate("power law on the top four sizes", "2", "top-four", "conservative", "tail only", "linear",
+                        ("ln_A", "alpha"), log=True, tail=4),
+    separable_candidate("offset power law E + A (1 + D/D0)^-alpha, E >= 0", "4", "offset", "conservative",
+                        "saturating", "offset", ("E", "A", "alpha", "x0"), log=False, floor=0.0),
+    Candidate("broken power law A (1 + (D/D0)^b)^-c, weights D^1/4", "4", fit_constants, formula, key="broken",
+              origin="Caballero et al. 2023", kind="ours", param_names=PARAM_NAMES),
+    Candidate("broken power law, weights D^1/2", "4", broken_power_law_fit(0.5), formula, key="v1",
+              origin="v1", kind="ours", param_names=PARAM_NAMES),
+    Candidate("broken power law, unweighted", "4", broken_power_law_fit(0.0), formula, key="broken-unweighted",
+              origin="Caballero et al. 2023", kind="ours", param_names=PARAM_NAMES),
+    separable_candidate("rectified, E >= 0, weights D^1/2", "4", "rectified-sqrt", "ours", "ours", "rectified",
+                        ("E", "A", "beta", "x0"), log=False, floor=0.0, weight_power=0.5),
+    separable_candidate("offset power law, E >= 0, weights D^1/2", "4", "offset-sqrt", "ours", "ours", "offset",
+                        ("E", "A", "alpha", "x0"), log=False, floor=0.0, weight_power=0.5),
+    separable_candidate("Box-Cox ln L = a - k BC_lam(ln D), weights D", "3", "box-cox", "ours", "ours", "box_cox",
+                        ("a", "k", "lambda"), log=True, weight_power=1.0),
+]
+
+# notebooks/sft.py, cell 17
+#: The base model with the lowest measured loss at 409600 examples (the largest training size) in
+#: each dataset of Lin et al.'s runs (SLDBench's training split); the notebook checks these against
+#: the table.
+MEASURED_BEST = {"flan": "facebook/opt-1.3b", "gigaword": "t5-base", "wikiword": "t5-base"}
+#: Where the check ranks the base models: one doubling past 409600.
+CHECK_SIZE = 819200.0
+
+
+def names_the_measured_best(form, constants):
+    """None if the form's ranking at 819200 names the measured best at 409600 in every dataset
+    (datasets or models the runs do not have are not checked); else why not."""
+    at = {"sft_data_size": np.array([CHECK_SIZE])}
+    for dataset, measured in MEASURED_BEST.items():
+        groups = [g for g in constants if model_and_dataset(g)[1] == dataset]
+        if measured not in {model_and_dataset(g)[0] for g in groups}:
+            continue
+        with np.errstate(all="ignore"):
+            predicted = {g: float(form.predict(at, constants[g])[0]) for g in groups}
+        best = min(predicted, key=predicted.get)
+        if model_and_dataset(best)[0] != measured:
+            return (f"names {short_model(best)} on {dataset} ({measured.split('/')[-1]} is best at "
+                    f"{CHECK_SIZE / 2:.0f})")
+    return None
+
+
+# No decision_example: the main decision (rank_base_models) takes a dataset by name, and a study's
+# report formats its example's arguments as numbers.
+PROTOCOL = Protocol(
+    CANDIDATES,
+    axes=("sft_data_size",),
+    source_target={"sft_data_size": 819200.0},
+    checks=names_the_measured_best,
+    by=TASK.group_column,
+)
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants, protocol=PROTOCOL)
 predict, fit = LAW.predict, LAW.fit
 
-# notebooks/sft.py, cell 40
+# notebooks/sft.py, cell 46
 from scalinglaws import decide
 
 #: A best base model named by fewer refits than this is a close call, and the answer says so.
 SEPARATED = 0.9
 
 
-def _model_and_dataset(group):
-    model, dataset = group.strip()[1:-1].rsplit(",", 1)
-    return model.strip().strip("'\""), dataset.strip().strip("'\"")
-
-
 def _groups_on(params, dataset):
-    datasets = sorted({_model_and_dataset(g)[1] for g in params})
+    datasets = sorted({model_and_dataset(g)[1] for g in params})
     if not isinstance(dataset, str) or dataset not in datasets:
         raise data.InputError(f"dataset: unknown dataset {dataset!r}; the datasets are: {', '.join(datasets)}")
-    return [g for g in params if _model_and_dataset(g)[1] == dataset]
+    return [g for g in params if model_and_dataset(g)[1] == dataset]
 
 
 def _refits(fitted):
@@ -295,8 +494,10 @@ def rank_base_models(fitted, dataset: str, sft_data_size: float):
 
     Returns the ``ranking`` (best first: model, group, predicted ``sft_loss``), the ``best`` model,
     the ``runner_up`` and the ``margin`` between them; with the stored constants (or a record with
-    a bootstrap), ``contenders``: the share of refits in which each model comes out best, and a
-    warning when the best is named by fewer than 90% of them.
+    a bootstrap), ``contenders``: the share of the law's own refits in which each model comes out
+    best, and a warning when the best is named by fewer than 90% of them. (The answer's
+    probability of ``best`` also counts the refits of the forms the backtests could not tell
+    from the law.)
     """
     groups = _groups_on(fitted.params, dataset)
     if len(groups) < 2:
@@ -304,7 +505,7 @@ def rank_base_models(fitted, dataset: str, sft_data_size: float):
     size = {"sft_data_size": np.array([sft_data_size])}
     loss = {g: float(fitted.predict(size, g)[0]) for g in groups}
     order = sorted(groups, key=loss.get)
-    ranking = [{"model": _model_and_dataset(g)[0], "group": g, "sft_loss": loss[g]} for g in order]
+    ranking = [{"model": model_and_dataset(g)[0], "group": g, "sft_loss": loss[g]} for g in order]
     best, runner_up = ranking[0]["model"], ranking[1]["model"]
     answer = {"dataset": dataset, "sft_data_size": sft_data_size, "ranking": ranking, "best": best,
               "runner_up": runner_up, "margin": ranking[1]["sft_loss"] - ranking[0]["sft_loss"], "warnings": []}
@@ -312,7 +513,7 @@ def rank_base_models(fitted, dataset: str, sft_data_size: float):
     if refits is not None and all(g in refits for g in groups):
         count = min(len(refits[g]) for g in groups)
         with np.errstate(all="ignore"):
-            named = [_model_and_dataset(min(groups, key=lambda g: float(fitted.law.formula(size, refits[g][b])[0])))[0]
+            named = [model_and_dataset(min(groups, key=lambda g: float(fitted.law.formula(size, refits[g][b])[0])))[0]
                      for b in range(count)]
         shares = {m: named.count(m) / count for m in sorted(set(named), key=lambda m: (-named.count(m), m))}
         answer["contenders"] = shares
@@ -320,7 +521,8 @@ def rank_base_models(fitted, dataset: str, sft_data_size: float):
             other = next((m for m in shares if m != best), runner_up)
             answer["warnings"].append(
                 f"the refits cannot separate {best} from {other} on {dataset} at {sft_data_size:.0f} examples: "
-                f"{best} is best in {shares.get(best, 0.0):.0%} of {count} refits, {other} in {shares.get(other, 0.0):.0%}")
+                f"{best} is best in {shares.get(best, 0.0):.0%} of the law's {count} refits, "
+                f"{other} in {shares.get(other, 0.0):.0%}")
     return answer
 
 
@@ -330,9 +532,12 @@ def data_for_loss(fitted, target_loss: float):
 
     Refuses a target the law cannot reach by fine-tuning: one at or above the group's plateau
     ``A`` (no fine-tuning data are needed, and the law is not fitted for that), or one below
-    what a flat fit (c = 0) or any finite data size gives.
+    what a flat fit (c = 0) or any finite data size gives. Another form of the pool answers by
+    bisection on ln D (see `_data_for_loss_numerically`).
     """
     target = decide.positive("target_loss", target_loss)
+    if fitted.law.param_names != PARAM_NAMES:  # another form of the pool: numerically
+        return _data_for_loss_numerically(fitted, target)
     A, D0, b, c = (float(v) for v in fitted.constants)
     if target >= A:
         raise data.InputError(
@@ -347,16 +552,65 @@ def data_for_loss(fitted, target_loss: float):
             f"target_loss {target:.4g} is unreachable for {fitted.group}: it needs more than any finite data size")
     return {"target_loss": target, "sft_data_size": float(np.exp(log_size))}
 
-# notebooks/sft.py, cell 48
+
+def _data_for_loss_numerically(fitted, target):
+    """data_for_loss for any form: the smallest data size where the form's loss falls to the
+    target, from a scan of ln D (one example to 1e300) and the first crossing narrowed by
+    scans of 64 points within it, to a relative 1e-13 in D."""
+    log_sizes = np.linspace(0.0, 690.0, 691)
+    with np.errstate(all="ignore"):
+        loss = np.asarray(fitted.predict({"sft_data_size": np.exp(log_sizes)}), dtype=float)
+    if not np.isfinite(loss[0]):
+        raise data.InputError(f"the form has no finite loss for {fitted.group} at one example")
+    if target >= loss[0]:
+        raise data.InputError(
+            f"target_loss {target:.4g} is not below the loss {loss[0]:.4g} this form gives {fitted.group} with one "
+            "example: the base model is predicted to reach it without fine-tuning data")
+    for _ in range(9):
+        reached = np.flatnonzero(np.isfinite(loss) & (loss <= target))
+        if reached.size == 0:
+            raise data.InputError(f"target_loss {target:.4g} is unreachable for {fitted.group}: it needs more "
+                                  "than any finite data size")
+        low, high = log_sizes[max(reached[0] - 1, 0)], log_sizes[reached[0]]
+        if high - low < 1e-13:
+            break
+        log_sizes = np.linspace(low, high, 64)
+        with np.errstate(all="ignore"):
+            loss = np.asarray(fitted.predict({"sft_data_size": np.exp(log_sizes)}), dtype=float)
+    return {"target_loss": target, "sft_data_size": float(np.exp(high))}
+
+# notebooks/sft.py, cell 56
 PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
     'TASK',
+    'model_and_dataset',
+    'short_model',
     'separable',
+    'box_cox',
+    'last_drop_fit',
+    'last_drop_predict',
+    'SEED_SOURCE',
+    'SEED_CONSTANTS',
+    'seed_law',
+    'fit_seed',
+    'SIGMOID_GRID',
+    'logistic',
+    'offset_power',
+    'box_cox_basis',
+    'falling',
+    'FORMS',
+    'separable_candidate',
     'FORM',
     'PARAM_NAMES',
     'formula',
+    'broken_power_law_fit',
     'fit_constants',
+    'CANDIDATES',
+    'MEASURED_BEST',
+    'CHECK_SIZE',
+    'names_the_measured_best',
+    'PROTOCOL',
     'LAW',
     'predict',
     'fit',
