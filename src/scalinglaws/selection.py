@@ -72,8 +72,10 @@ MIN_WEIGHT = 0.05
 #: isoFLOP budget read off a figure, or a model size counted two ways, is one step of a sweep.
 LEVEL_TOLERANCE = 0.02
 
-#: An axis with more distinct levels than this is continuous: its origins sit in gaps.
-CONTINUOUS_LEVELS = 16
+#: An axis is continuous (its origins sit in gaps) when it has more distinct levels than
+#: this share of the runs: most runs then sit on a level of their own, as compute does when
+#: every run has its own budget; a sweep repeats its levels across the other inputs.
+CONTINUOUS_SHARE = 1 / 3
 
 #: An origin holds out at least this many runs, or it is not a backtest.
 MIN_HELD = 3
@@ -316,8 +318,8 @@ def generic_backtests(table: pd.DataFrame, task: str | Task, protocol: Protocol,
     Along one axis with ``protocol.by`` (groups on their own grids), `backtests_along`. Else
     origin k fits on the runs at or below the (k+1)-th largest level of every axis at once
     and scores those beyond any threshold within the reach (`backtests_beyond`); a
-    continuous axis (more than `CONTINUOUS_LEVELS` levels) puts its thresholds half a reach
-    apart, in the gaps between runs. An origin needs `MIN_HELD` held runs and
+    continuous axis (more levels than `CONTINUOUS_SHARE` of the runs) puts its thresholds half
+    a reach apart, in the gaps between runs. An origin needs `MIN_HELD` held runs and
     ``protocol.min_train_values`` levels of every axis to fit on.
     """
     t = _task(task)
@@ -337,7 +339,7 @@ def generic_backtests(table: pd.DataFrame, task: str | Task, protocol: Protocol,
             values = frame[axis].to_numpy(dtype=float)
             log = _log_scale(t, axis)
             grid = levels(values, log)
-            if grid.size > CONTINUOUS_LEVELS:
+            if grid.size > CONTINUOUS_SHARE * len(frame):
                 thresholds[axis] = _gap_thresholds(values, reach[axis], log, protocol.max_origins)
             else:
                 thresholds[axis] = [float(v) for v in grid[:-1][::-1]]
