@@ -18,6 +18,7 @@
 # are written into that module by `scalinglaws export`.
 
 # %% tags=["hide-input"]
+import dataclasses
 import warnings
 
 import matplotlib.pyplot as plt
@@ -57,7 +58,7 @@ pd.DataFrame({
 # mean loss at each level):
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(2, 3, figsize=(5.8, 3.8))
+fig, axes = plt.subplots(2, 3, figsize=(5.8, 3.8), layout="constrained")
 for i, ax in enumerate(axes.flat[:5]):
     for size, rows in table.groupby("group", sort=False):
         mean = rows.groupby(SHARES[i])[LOSSES[i]].mean()
@@ -67,7 +68,6 @@ for i, ax in enumerate(axes.flat[:5]):
 axes.flat[5].axis("off")
 axes.flat[5].legend(*axes.flat[0].get_legend_handles_labels(), title="model size", loc="center")
 fig.suptitle("A domain's own share: a big first step from 0, then diminishing returns")
-fig.tight_layout()
 plt.show()
 
 # %% [markdown]
@@ -90,7 +90,7 @@ for i in range(5):
     for j in range(5):
         if i != j:
             slopes[i, j] = np.polyfit(table[SHARES[j]], deviation[LOSSES[i]], 1)[0]
-fig, ax = plt.subplots(figsize=(5.6, 4.2))
+fig, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
 image = ax.imshow(slopes, cmap="RdBu_r", vmin=-0.6, vmax=0.6)
 for i in range(5):
     for j in range(5):
@@ -101,7 +101,6 @@ ax.set_yticks(range(5), [f"{i + 1}" for i in range(5)])
 ax.set(xlabel="share of domain j", ylabel="loss on domain i",
        title="Loss at a fixed own share against each other share")
 fig.colorbar(image, ax=ax, label="slope (nats per unit share)")
-fig.tight_layout()
 plt.show()
 
 # %% [markdown]
@@ -120,34 +119,40 @@ plt.show()
 #
 # *Published:*
 #
-# 1. **The data mixing law of Ye et al. (2024)**: $L_i = c_i + k_i \exp\big(\sum_{j\ne i} t_{ij} p_j\big)$
+# 1. **The data mixing law of Ye et al. (2024)** (`ye`): $L_i = c_i + k_i \exp\big(\sum_{j\ne i} t_{ij} p_j\big)$
 #    (6 per domain: the own $t_{ii}$ is redundant with the others and $k_i$).
-# 2. **The SLDBench leaderboard's best law**: $L_i = b_i + w_i\,p_i^{\,e_i} + \sum_{j} W_{ij}\,p_j$
+# 2. **The SLDBench leaderboard's best law** (`leaderboard`): $L_i = b_i + w_i\,p_i^{\,e_i} + \sum_{j} W_{ij}\,p_j$
 #    (7 per domain): an own-share power law with its own exponent per domain and size, plus
 #    linear transfer.
-# 3. **Power of every share** (the best published form v1 knew): $L_i = b_i + \sum_j W_{ij}\,p_j^{\,a_i}$
+# 3. **Power of every share** (`every-power`; the best published form v1 knew): $L_i = b_i + \sum_j W_{ij}\,p_j^{\,a_i}$
 #    (7 per domain).
+# 4. **SLDBench's seed law** (`seed`; claude-code with Claude Sonnet 4.5, 0.9716 held out as
+#    the leaderboard printed it): $L_i = L_{\infty,i} - a_i\,p_i^{\,b_i}$ per domain and size
+#    (3 per domain): the own share only, no transfer at all. Its printed constants come with
+#    it: `predict(X, form="seed", published=True, group=...)`.
 #
 # *Conservative* (they promise less between and beyond the measured mixtures):
 #
-# 4. **Own share only**, $L_i = c_i + W_i\,p_i^{\,a_i}$ (3 per domain): no transfer at all.
-# 5. **Own share only, one exponent** for every domain and size (2 per domain and 1).
-# 6. **Linear mixing**, $L_i = \sum_j \beta_{ij} p_j$ (5 per domain): no diminishing returns, so
-#    it never promises much from a small share.
+# 5. **Own share only, one exponent** (`own-share-one-a`) for every domain and size (2 per
+#    domain and 1).
+# 6. **Linear mixing** (`linear`), $L_i = \sum_j \beta_{ij} p_j$ (5 per domain): no diminishing
+#    returns, so it never promises much from a small share.
 #
 # *Ours*, each testing one idea the plots raise: a diminishing-return power of the own share
 # plus a linear effect of what fills the rest, $L_i = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j$
 # (7 per domain), with less freedom where the data suggest it:
 #
 # 7. *one exponent $a$* for every domain and size, *transfer $u_{ij}$ shared by the sizes*
-#    (v1's law: the transfer is a property of the domains, the size lives in $c_i$ and $W_i$);
-# 8. one exponent, transfer per size;
-# 9. *an exponent $a_i$ per domain, shared by the sizes*, transfer per size;
-# 10. an exponent per domain and the transfer both shared by the sizes;
-# 11. the power of every share (3) with $a_i$ shared by the sizes, and 12. with one $a$;
-# 13. a *logarithmic own term*, $L_i = c_i - k_i \ln(p_i + e) + \sum_{j\neq i} u_{ij} p_j$, one $e$;
-# 14. *effective data*, $L_i = c_i + k_i \big(p_i + \sum_{j\neq i} w_{ij} p_j\big)^{-b_i}$: other
-#     domains count as a fraction $w_{ij}$ of own data ($b_i$, $w_{ij}$ shared by the sizes).
+#    (`v1`, v1's law: the transfer is a property of the domains, the size lives in $c_i$ and $W_i$);
+# 8. one exponent, transfer per size (`one-a-u-per-size`);
+# 9. *an exponent $a_i$ per domain, shared by the sizes*, transfer per size (`a-shared-u-per-size`);
+# 10. an exponent per domain and the transfer both shared by the sizes (`a-u-shared`);
+# 11. the power of every share (3) with $a_i$ shared by the sizes (`every-power-a-shared`), and
+#     12. with one $a$ (`every-power-one-a`);
+# 13. a *logarithmic own term* (`log-own`), $L_i = c_i - k_i \ln(p_i + e) + \sum_{j\neq i} u_{ij} p_j$,
+#     one $e$;
+# 14. *effective data* (`effective-data`), $L_i = c_i + k_i \big(p_i + \sum_{j\neq i} w_{ij} p_j\big)^{-b_i}$:
+#     other domains count as a fraction $w_{ij}$ of own data ($b_i$, $w_{ij}$ shared by the sizes).
 #
 # All of them are linear in most constants once a few nonlinear ones (exponents, offsets) are
 # fixed. So they are fitted by *variable projection*: for given nonlinear constants the linear
@@ -157,35 +162,75 @@ plt.show()
 # (squared error, what the metric scores). An exponent that the rows cannot determine is set to
 # 1/2 rather than left to rounding: domain 2 has only three levels, and a law with its own
 # linear transfer terms in a model size bends through any three points, whatever the exponent.
+#
+# The pool is part of the law: the cells below are exported with it, so that a study of your
+# own runs (`scalinglaws.study("domain_mixture", runs)`) weighs the same fourteen forms by the
+# same protocol, and every form can be used by its key (`predict(X, form="ye", group=...)`).
+# First the forms that add a power of the own share to linear transfer (7 to 10, the
+# leaderboard's, and the one-exponent reference): they share one formula, and differ only in
+# which constants the sizes share.
 
-# %% tags=["hide-input"]
-OTHERS = [[j for j in range(5) if j != i] for i in range(5)]
-EXPONENT_STARTS = fitting.grid_starts([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.55, 0.75, 1.0, 1.5, 2.0])
-EXPONENT_BOUNDS = ([1e-3], [5.0])
-PROBES, UNDETERMINED = (0.3, 0.7, 2.0), 0.5  # see the law's fit_constants below
+# %% tags=["export"]
+import itertools
+
+import numpy as np
+
+from scalinglaws import data, fitting
+from scalinglaws.law import Law
+from scalinglaws.pool import Candidate, Protocol
+
+TASK = data.task("domain_mixture")
+
+_DOMAINS = 5
+_OTHERS = [[j for j in range(_DOMAINS) if j != i] for i in range(_DOMAINS)]
+PARAM_NAMES = (
+    [f"c_{i + 1}" for i in range(_DOMAINS)]
+    + [f"W_{i + 1}" for i in range(_DOMAINS)]
+    + [f"a_{i + 1}" for i in range(_DOMAINS)]
+    + [f"u_{i + 1}_{j + 1}" for i in range(_DOMAINS) for j in _OTHERS[i]]
+)
+
+# Each exponent a_i is the only nonlinear constant of domain i: a fixed grid of 12 starts, the
+# 2 best polished (a warm start and the best of the grid when a bootstrap refit starts there).
+_EXPONENT_STARTS = fitting.grid_starts([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.55, 0.75, 1.0, 1.5, 2.0])
+_EXPONENT_BOUNDS = ([1e-3], [5.0])
+# A share measured at too few levels (two in a model size fitted alone, or three when the
+# transfer terms can bend through them) fits equally well with any exponent: the cost is flat in
+# a_i, and which grid point wins would be decided by rounding. Such an exponent is set to 1/2.
+_PROBES, _UNDETERMINED = (0.3, 0.7, 2.0), 0.5
 
 
 def _shares(X):
-    return np.column_stack([np.asarray(X[name], dtype=float) for name in SHARES])
+    return np.column_stack([np.asarray(X[name], dtype=float) for name in TASK.input_names])
 
 
 def _sizes(rows):
-    groups = list(dict.fromkeys(rows.group))
-    codes = pd.Categorical(rows.group, categories=groups).codes
+    """The groups of a table in order, and an indicator matrix (rows x groups)."""
+    labels = rows[TASK.group_column].to_numpy()
+    groups = list(dict.fromkeys(labels))
+    index = {g: k for k, g in enumerate(groups)}
+    codes = np.array([index[g] for g in labels], dtype=int)
     return groups, (codes[:, None] == np.arange(len(groups))[None, :]).astype(float)
 
 
-def own_power_predict(X, params):
-    """c_i + W_i p_i^a_i + sum_j u_ij p_j; constants [c (5), W (5), a (5), u (20, row by row)]."""
+def _unpack(params):
+    """c (5,), W (5,), a (5,), and the transfer matrix U (5, 5) with a zero diagonal."""
     p = np.asarray(params, dtype=float)
-    transfer = np.zeros((5, 5))
-    for i in range(5):
-        transfer[i, OTHERS[i]] = p[15 + 4 * i:19 + 4 * i]
+    transfer = np.zeros((_DOMAINS, _DOMAINS))
+    for i in range(_DOMAINS):
+        transfer[i, _OTHERS[i]] = p[15 + 4 * i : 19 + 4 * i]
+    return p[0:5], p[5:10], p[10:15], transfer
+
+
+def formula(X, params):
+    """The five losses, shape (n, 5), for the proportions in ``X`` with one model size's constants:
+    c_i + W_i p_i^a_i + sum_j u_ij p_j."""
+    c, W, a, transfer = _unpack(params)
     P = _shares(X)
-    return p[0:5] + p[5:10] * P ** p[10:15] + P @ transfer.T
+    return c + W * P**a + P @ transfer.T
 
 
-class Projection:
+class _PlainProjection:
     """Variable projection of y ~ [E * p^a | fixed] beta for one exponent a: the residual of the
     exact least-squares beta, and its derivative in a (Kaufman's: exact for the gradient)."""
 
@@ -220,7 +265,7 @@ def own_power_fit(exponent, transfer):
 
     def fit(rows, start=None):
         groups, indicator = _sizes(rows)
-        P, Y = _shares(rows), rows[LOSSES].to_numpy(dtype=float)
+        P, Y = _shares(rows), rows[TASK.target_names].to_numpy(dtype=float)
         n = len(groups)
         if exponent == "per size":
             jobs = [(indicator[:, b] > 0, [b], [i]) for i in range(5) for b in range(n)]
@@ -233,21 +278,21 @@ def own_power_fit(exponent, transfer):
             E, part = indicator[mask][:, sizes], P[mask]
             projections = []
             for i in domains:
-                others = part[:, OTHERS[i]]
+                others = part[:, _OTHERS[i]]
                 columns = {"none": others[:, :0], "shared": others,
                            "per size": (E[:, :, None] * others[:, None, :]).reshape(len(E), -1)}[transfer]
-                projections.append(Projection(E, part[:, i], np.hstack([E, columns]), Y[mask, i]))
+                projections.append(_PlainProjection(E, part[:, i], np.hstack([E, columns]), Y[mask, i]))
             residuals = lambda theta, ps=projections: np.concatenate([p.at(theta[0]).residual for p in ps])
             jacobian = lambda theta, ps=projections: np.vstack([p.at(theta[0]).jacobian for p in ps])
-            starts, keep = EXPONENT_STARTS, 2
-            if start is not None and all(g in start for g in groups):
-                starts = np.vstack([[start[groups[sizes[0]]][10 + domains[0]]], EXPONENT_STARTS])
+            starts, keep = _EXPONENT_STARTS, 2
+            if start is not None and all(str(g) in start for g in groups):
+                starts = np.vstack([[start[str(groups[sizes[0]])][10 + domains[0]]], _EXPONENT_STARTS])
                 keep = fitting.WARM_KEEP + 1
-            costs = [float(np.sum(residuals([a]) ** 2)) for a in PROBES]
+            costs = [float(np.sum(residuals([a]) ** 2)) for a in _PROBES]
             if max(costs) - min(costs) <= 1e-10 * max(costs):  # the rows cannot tell exponents apart
-                a = UNDETERMINED
+                a = _UNDETERMINED
             else:
-                a = float(fitting.least_squares(residuals, starts, bounds=EXPONENT_BOUNDS, keep=keep,
+                a = float(fitting.least_squares(residuals, starts, bounds=_EXPONENT_BOUNDS, keep=keep,
                                                 jac=jacobian).params[0])
             m = len(sizes)
             for i, projection in zip(domains, projections):
@@ -263,307 +308,17 @@ def own_power_fit(exponent, transfer):
     return fit
 
 
-class LinearGivenTheta:
-    """A mixture law that is linear in its constants once the nonlinear ones (theta) are fixed.
-
-    ``own(theta, P, i)``: columns of domain i's law whose coefficients each size fits for itself;
-    ``shared(theta, P, i)``: columns whose coefficients all sizes share. ``scope`` says over which
-    rows one theta is fitted: "domain and size", "domain" (shared by sizes) or "all". A group's
-    constants: for each domain, theta then its coefficients.
-    """
-
-    def __init__(self, own, shared, n_theta, starts, bounds, scope):
-        self.own, self.shared, self.n_theta = own, shared or (lambda theta, P, i: P[:, :0]), n_theta
-        self.starts, self.bounds, self.scope = np.atleast_2d(starts), bounds, scope
-        probe, first = np.full((1, 5), 0.2), self.starts[0]
-        width = [own(first, probe, i).shape[1] + self.shared(first, probe, i).shape[1] for i in range(5)]
-        self.offsets = np.cumsum([0] + [n_theta + w for w in width])
-
-    def _solve(self, theta, shares, losses, domains):
-        solution, residuals = {}, []
-        n_sizes, n_rows = len(shares), sum(len(P) for P in shares)
-        for i in domains:
-            blocks = [(self.own(theta, P, i), self.shared(theta, P, i)) for P in shares]
-            n_own = blocks[0][0].shape[1]
-            design = np.zeros((n_rows, n_sizes * n_own + blocks[0][1].shape[1]))
-            start = 0
-            for b, (own, shared) in enumerate(blocks):  # per-size columns block-diagonal, shared ones stacked
-                design[start:start + len(own), b * n_own:(b + 1) * n_own] = own
-                design[start:start + len(own), n_sizes * n_own:] = shared
-                start += len(own)
-            target = np.concatenate([Y[:, i] for Y in losses])
-            beta = np.linalg.lstsq(design, target, rcond=None)[0]
-            solution[i] = [np.concatenate([beta[b * n_own:(b + 1) * n_own], beta[n_sizes * n_own:]])
-                           for b in range(n_sizes)]
-            residuals.append(target - design @ beta)
-        return solution, np.concatenate(residuals)
-
-    def fit(self, rows, start=None):
-        groups = list(dict.fromkeys(rows.group))
-        shares = [_shares(rows[rows.group == g]) for g in groups]
-        losses = [rows.loc[rows.group == g, LOSSES].to_numpy(dtype=float) for g in groups]
-        every_size, every_domain = list(range(len(groups))), list(range(5))
-        jobs = {
-            "domain and size": [([b], [i]) for i in every_domain for b in every_size],
-            "domain": [(every_size, [i]) for i in every_domain],
-            "all": [(every_size, every_domain)],
-        }[self.scope]
-        constants = {}
-        for sizes, domains in jobs:
-            part = ([shares[b] for b in sizes], [losses[b] for b in sizes])
-            starts, keep = self.starts, 2
-            if start is not None and all(g in start for g in groups):
-                at = self.offsets[domains[0]]
-                starts = np.vstack([np.asarray(start[groups[sizes[0]]][at:at + self.n_theta]), self.starts])
-                keep = fitting.WARM_KEEP + 1
-            best = fitting.least_squares(lambda theta: self._solve(theta, *part, domains)[1], starts,
-                                         bounds=self.bounds, keep=keep)
-            solution, _ = self._solve(best.params, *part, domains)
-            for i in domains:
-                for k, b in enumerate(sizes):
-                    constants[(b, i)] = np.concatenate([best.params, solution[i][k]])
-        return {g: np.concatenate([constants[(b, i)] for i in every_domain]).tolist() for b, g in enumerate(groups)}
-
-    def predict(self, X, params):
-        P, p = _shares(X), np.asarray(params, dtype=float)
-        out, k = np.empty((len(P), 5)), 0
-        for i in range(5):
-            theta = p[k:k + self.n_theta]
-            columns = np.hstack([self.own(theta, P, i), self.shared(theta, P, i)])
-            out[:, i] = columns @ p[k + self.n_theta:k + self.n_theta + columns.shape[1]]
-            k += self.n_theta + columns.shape[1]
-        return out
-
-
-def linear_fit(rows, start=None):
-    """Linear mixing: per size and domain, least squares of the loss on the five shares."""
-    return {str(g): np.linalg.lstsq(_shares(part), part[LOSSES].to_numpy(dtype=float), rcond=None)[0].T.ravel().tolist()
-            for g, part in rows.groupby("group", sort=False)}
-
-
-def linear_predict(X, params):
-    return _shares(X) @ np.asarray(params, dtype=float).reshape(5, 5).T
-
-
-ones = lambda P: np.ones((len(P), 1))
-
-
-def ye_columns(theta, P, i):
-    t = np.zeros(5)
-    t[OTHERS[i]] = theta
-    return np.hstack([ones(P), np.exp(P @ t)[:, None]])
-
-
-def effective_data_columns(theta, P, i):
-    w = np.ones(5)
-    w[OTHERS[i]] = theta[1:]
-    return np.hstack([ones(P), (np.maximum(P @ w, 1e-9) ** -theta[0])[:, None]])
-
-
-every_power = lambda theta, P, i: np.hstack([ones(P), P ** theta[0]])
-log_own_and_transfer = lambda theta, P, i: np.hstack([ones(P), -np.log(P[:, [i]] + np.exp(theta[0])), P[:, OTHERS[i]]])
-EXPONENT = (EXPONENT_STARTS, EXPONENT_BOUNDS)
-OFFSET = (fitting.grid_starts(np.log([1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3])), ([np.log(1e-6)], [np.log(3.0)]))
-forms = {
-    "ye": LinearGivenTheta(ye_columns, None, 4, fitting.grid_starts(*[[-3.0, 0.0, 3.0]] * 4),
-                           ([-40.0] * 4, [40.0] * 4), "domain and size"),
-    "every power": LinearGivenTheta(every_power, None, 1, *EXPONENT, "domain and size"),
-    "every power, a_i shared": LinearGivenTheta(every_power, None, 1, *EXPONENT, "domain"),
-    "every power, one a": LinearGivenTheta(every_power, None, 1, *EXPONENT, "all"),
-    "log own": LinearGivenTheta(log_own_and_transfer, None, 1, *OFFSET, "all"),
-    "effective data": LinearGivenTheta(effective_data_columns, None, 5,
-                                       fitting.grid_starts([0.1, 0.4], *[[0.01, 0.1]] * 4),
-                                       ([1e-3] + [0.0] * 4, [5.0] + [10.0] * 4), "domain"),
-}
-
-
-def own_power(name, constants, kind, origin, exponent, transfer):
-    return selection.Candidate(name, constants, own_power_fit(exponent, transfer), own_power_predict,
-                               origin=origin, kind=kind)
-
-
-def generic(name, constants, kind, origin, key):
-    return selection.Candidate(name, constants, forms[key].fit, forms[key].predict, origin=origin, kind=kind)
-
-
-CHOSEN_V1 = "one a, u_ij shared by sizes (v1)"
-candidates = [
-    generic("Ye et al.: c_i + k_i exp(sum_j t_ij p_j)", "30", "published", "Ye et al. 2024", "ye"),
-    own_power("leaderboard: b_i + w_i p_i^e_i + sum_j W_ij p_j", "35", "published", "SLDBench leaderboard",
-              "per size", "per size"),
-    generic("power of every share: b_i + sum_j W_ij p_j^a_i", "35", "published", "SLDBench leaderboard",
-            "every power"),
-    own_power("own share only: c_i + W_i p_i^a_i", "15", "conservative", "reference", "per size", "none"),
-    own_power("own share only, one a", "10 + 1 shared", "conservative", "reference", "one", "none"),
-    selection.Candidate("linear mixing: sum_j beta_ij p_j", "25", linear_fit, linear_predict,
-                        origin="reference", kind="conservative"),
-    own_power(CHOSEN_V1, "10 + 21 shared", "ours", "v1", "one", "shared"),
-    own_power("one a, u_ij per size", "30 + 1 shared", "ours", "ours", "one", "per size"),
-    own_power("a_i shared by sizes, u_ij per size", "30 + 5 shared", "ours", "ours", "per domain", "per size"),
-    own_power("a_i and u_ij shared by sizes", "10 + 25 shared", "ours", "ours", "per domain", "shared"),
-    generic("power of every share, a_i shared by sizes", "30 + 5 shared", "ours", "ours", "every power, a_i shared"),
-    generic("power of every share, one a", "30 + 1 shared", "ours", "ours", "every power, one a"),
-    generic("log own: c_i - k_i ln(p_i + e) + sum u_ij p_j", "30 + 1 shared", "ours", "ours", "log own"),
-    generic("effective data: c_i + k_i (p_i + sum w_ij p_j)^-b_i", "10 + 25 shared", "ours", "ours",
-            "effective data"),
-]
-
 # %% [markdown]
-# ## Choosing the law: the selection protocol
-#
-# Every law in this package is chosen by one protocol on the training split (see the Method
-# page). Here the target is not beyond the data along an axis: the held-out rows are new
-# mixtures at the measured sizes. So the backtests hold out mixtures: 5 folds over the 20
-# training mixtures (seed 0), each fold fitting on 16 mixtures and scoring the 4 it left out,
-# about the share of new mixtures the test split adds to the training set. **A held-out
-# mixture is held out at all four sizes at once**: a mixture's errors are shared by the sizes
-# (v1 measured it: the residuals of one mixture correlate from 0.7 to 0.9 across sizes), and a
-# law that shares constants across sizes would otherwise learn a held-out mixture's quirk from
-# its runs at the other sizes. The protocol reports, per fold, SLDBench's R2 and the mean signed error (bias,
-# in standard deviations of the held losses); the noise ceiling is undefined, since no mixture
-# was run twice at one size.
-
-# %%
-backtests = selection.folds(table, TASK, 5, seed=0, cluster=SHARES)
-evaluation = selection.evaluate(candidates, backtests, TASK, cluster=SHARES)
-summary = evaluation.summary().drop(columns="kind")
-summary.assign(worst_r2=summary.worst_r2.clip(lower=selection.BLOWN_UP)).round(4)
-
-# %% [markdown]
-# (A worst R2 shown as -1 is below -1: the form blew up in that fold.) Fold by fold:
-
-# %%
-evaluation.table("r2").clip(lower=selection.BLOWN_UP).round(4)
-
-# %% [markdown]
-# **The blown-up folds have one cause.** Only one mixture has no domain 5, and it falls in the
-# first fold. When that fold is held out, no training row has $p_5 = 0$, and a form with its own
-# exponent for domain 5 at each size can put that exponent near 0, turning $W p_5^{a}$ into a
-# step that the training rows cannot see; at the held-out mixture the prediction is then wild.
-# The protocol ranks forms by their median over folds, so one such fold is reported, not
-# averaged in. It remains a warning about the chosen law: what it says near $p_5 = 0$ rests on
-# that single mixture.
-#
-# Then the survivors: every form the folds cannot tell from the best one (its excess squared
-# error is within two standard errors, over held-out runs, at the median fold), refitted on all
-# runs, bootstrapped (100 refits on mixtures resampled within each size, seed 0), and compared
-# where the law is used: at new mixtures. The target rows are 60 mixtures between pairs of
-# training mixtures (a random point of the segment between two of them, seed 0), at every
-# size.
-#
-# A form is refused if its fitted law contradicts what is known of data mixtures: the loss on
-# a domain falls as the domain's share grows, with diminishing returns. That is the shape of Ye
-# et al.'s law ($c_i + k_i e^{t_{ii} p_i + \dots}$, with $k_i > 0$ and $t_{ii} < 0$ for a domain
-# that helps itself) and of every own-share curve in the data above. It is checked at every
-# training mixture and size, on steps of 1% and 2% of the mixture towards the domain.
-
-# %%
-mixtures = table[SHARES].drop_duplicates().to_numpy()
-rng = np.random.default_rng(0)
-pairs = np.array([rng.choice(len(mixtures), 2, replace=False) for _ in range(60)])
-position = rng.uniform(0.25, 0.75, size=(60, 1))
-between = position * mixtures[pairs[:, 0]] + (1 - position) * mixtures[pairs[:, 1]]
-target = pd.DataFrame([{"group": g, **dict(zip(SHARES, m))} for g in SIZES for m in between])
-
-
-def contradicts_the_literature(candidate, constants):
-    """A reason if a domain's loss rises with its own share, or falls faster as the share grows."""
-    for group, values in constants.items():
-        for i in range(5):
-            toward = [mixtures + t * (np.eye(5)[i] - mixtures) for t in (0.0, 0.01, 0.02)]
-            loss = [candidate.predict(dict(zip(SHARES, step.T)), values)[:, i] for step in toward]
-            if np.any(loss[1] >= loss[0]):
-                return f"the loss on domain {i + 1} rises with its own share ({group})"
-            if np.any(loss[2] - 2 * loss[1] + loss[0] < -1e-9):
-                return f"the loss on domain {i + 1} is not convex in its own share ({group})"
-    return None
-
-
-choice = selection.choose(evaluation, table, target, bootstrap=100, seed=0, checks=contradicts_the_literature)
-print(choice.reason)
-print("refused by the check:", choice.excluded or "none")
-choice.at_target.round(4)
-
-# %% [markdown]
-# The form with an exponent per domain and the transfer both shared by the sizes has the best
-# median R2 (0.9973), ranks first in every fold, and has the best worst fold (0.982, the fold
-# that holds the mixture without domain 5). Three forms survive beside it: one exponent with the
-# transfer per size, exponents per domain with the transfer per size, and the leaderboard's law.
-# Refitted on all runs, they agree with it at new mixtures to within half a bootstrap standard
-# deviation, so the law is that one form, not a combination: where the data cannot choose
-# between these forms, they predict the same. No form was refused by the literature check.
-#
-# **History.** The first version of this law (v1) was $c_i + W_i\,p_i^{\,a} + \sum_{j\ne i} u_{ij}\,p_j$
-# with one exponent for every domain and size and the transfer shared by the sizes (31 constants
-# per size, 21 of them shared), chosen by the R2 of all folds' predictions pooled (0.99229 in
-# 5-fold cross-validation over mixtures). Scored after release on the held-out mixtures, it
-# reached R2 0.99114, below the best honest result on this task (0.993529). Its pool did not
-# hold the form chosen now, the middle ground between one exponent and an exponent per domain
-# and size: each domain keeps the shape of its own-share curve (domain 2's is nearly linear,
-# domain 3's nearly a step), while the four sizes still pool their evidence for it and for the
-# transfer. The protocol also ranks forms by their median fold rather than by pooled
-# predictions, so that one fold in which per-size exponents blow up does not decide; here the
-# chosen form is the best in that fold too. The held-out score was not used to choose anything.
-#
-# ## The law
-#
-# $L_i(\mathbf p) = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j$, with $c_i$ and $W_i$ per
-# model size and the exponents $a_i$ and transfer $u_{ij}$ shared by the sizes: 10 + 25 = 35
-# constants per size (the shared values repeated in each size's vector), the task's limit.
+# The form chosen below (10: an exponent per domain and the transfer, both shared by the sizes)
+# has a fit of its own, the law's: the same variable projection, made well conditioned where
+# the plain one is not. Near $a_i = 0$ (where no mixture lacks the domain, $p^a \to 1$) and
+# $a_i = 1$ ($p_i = 1 - \sum_{j \ne i} p_j$) its own-share columns come close to the span of the
+# intercepts and the other shares, and where the rows pin an exponent down only weakly,
+# rounding would decide where it lands. So the columns are rewritten to span the same space
+# and stay well conditioned in both limits, and each exponent is located on its gradient, so
+# that refits agree across CPUs.
 
 # %% tags=["export"]
-import itertools
-
-import numpy as np
-
-from scalinglaws import data, fitting
-from scalinglaws.law import Law
-
-TASK = data.task("domain_mixture")
-
-FORM = (
-    r"L_i(\mathbf p) = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j,"
-    r"\quad a_i,\ u_{ij}\ \text{shared by all model sizes}"
-)
-_DOMAINS = 5
-_OTHERS = [[j for j in range(_DOMAINS) if j != i] for i in range(_DOMAINS)]
-PARAM_NAMES = (
-    [f"c_{i + 1}" for i in range(_DOMAINS)]
-    + [f"W_{i + 1}" for i in range(_DOMAINS)]
-    + [f"a_{i + 1}" for i in range(_DOMAINS)]
-    + [f"u_{i + 1}_{j + 1}" for i in range(_DOMAINS) for j in _OTHERS[i]]
-)
-
-# Each exponent a_i is the only nonlinear constant of domain i: a fixed grid of 12 starts, the
-# 2 best polished (a warm start and the best of the grid when a bootstrap refit starts there).
-_EXPONENT_STARTS = fitting.grid_starts([0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.55, 0.75, 1.0, 1.5, 2.0])
-_EXPONENT_BOUNDS = ([1e-3], [5.0])
-# A share measured at too few levels (two in a model size fitted alone, or three when the
-# transfer terms can bend through them) fits equally well with any exponent: the cost is flat in
-# a_i, and which grid point wins would be decided by rounding. Such an exponent is set to 1/2.
-_PROBES, _UNDETERMINED = (0.3, 0.7, 2.0), 0.5
-
-
-def _shares(X):
-    return np.column_stack([np.asarray(X[name], dtype=float) for name in TASK.input_names])
-
-
-def _unpack(params):
-    """c (5,), W (5,), a (5,), and the transfer matrix U (5, 5) with a zero diagonal."""
-    p = np.asarray(params, dtype=float)
-    transfer = np.zeros((_DOMAINS, _DOMAINS))
-    for i in range(_DOMAINS):
-        transfer[i, _OTHERS[i]] = p[15 + 4 * i : 19 + 4 * i]
-    return p[0:5], p[5:10], p[10:15], transfer
-
-
-def formula(X, params):
-    """The five losses, shape (n, 5), for the proportions in ``X`` with one model size's constants."""
-    c, W, a, transfer = _unpack(params)
-    P = _shares(X)
-    return c + W * P**a + P @ transfer.T
-
-
 def _growth(x):
     """expm1(x) / x and its derivative, accurate near x = 0."""
     small = np.abs(x) < 1e-4
@@ -699,41 +454,444 @@ def fit_constants(table, start=None):
         out[:, 15 + 4 * i : 19 + 4 * i] = u
     return {str(g): [float(v) for v in out[b]] for b, g in enumerate(groups)}
 
+# %% [markdown]
+# Then the other forms, each linear in its constants once a few nonlinear ones are fixed, and
+# the seed law, exactly as SLDBench's leaderboard printed it.
 
-LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+# %% tags=["export"]
+class LinearGivenTheta:
+    """A mixture law that is linear in its constants once the nonlinear ones (theta) are fixed.
+
+    ``own(theta, P, i)``: columns of domain i's law whose coefficients each size fits for itself;
+    ``shared(theta, P, i)``: columns whose coefficients all sizes share. ``scope`` says over which
+    rows one theta is fitted: "domain and size", "domain" (shared by sizes) or "all". A group's
+    constants: for each domain, theta then its coefficients.
+    """
+
+    def __init__(self, own, shared, n_theta, starts, bounds, scope):
+        self.own, self.shared, self.n_theta = own, shared or (lambda theta, P, i: P[:, :0]), n_theta
+        self.starts, self.bounds, self.scope = np.atleast_2d(starts), bounds, scope
+        probe, first = np.full((1, 5), 0.2), self.starts[0]
+        width = [own(first, probe, i).shape[1] + self.shared(first, probe, i).shape[1] for i in range(5)]
+        self.offsets = np.cumsum([0] + [n_theta + w for w in width])
+
+    def _solve(self, theta, shares, losses, domains):
+        solution, residuals = {}, []
+        n_sizes, n_rows = len(shares), sum(len(P) for P in shares)
+        for i in domains:
+            blocks = [(self.own(theta, P, i), self.shared(theta, P, i)) for P in shares]
+            n_own = blocks[0][0].shape[1]
+            design = np.zeros((n_rows, n_sizes * n_own + blocks[0][1].shape[1]))
+            start = 0
+            for b, (own, shared) in enumerate(blocks):  # per-size columns block-diagonal, shared ones stacked
+                design[start:start + len(own), b * n_own:(b + 1) * n_own] = own
+                design[start:start + len(own), n_sizes * n_own:] = shared
+                start += len(own)
+            target = np.concatenate([Y[:, i] for Y in losses])
+            beta = np.linalg.lstsq(design, target, rcond=None)[0]
+            solution[i] = [np.concatenate([beta[b * n_own:(b + 1) * n_own], beta[n_sizes * n_own:]])
+                           for b in range(n_sizes)]
+            residuals.append(target - design @ beta)
+        return solution, np.concatenate(residuals)
+
+    def fit(self, rows, start=None):
+        labels = rows[TASK.group_column]
+        groups = list(dict.fromkeys(labels))
+        shares = [_shares(rows[labels == g]) for g in groups]
+        losses = [rows.loc[labels == g, TASK.target_names].to_numpy(dtype=float) for g in groups]
+        every_size, every_domain = list(range(len(groups))), list(range(5))
+        jobs = {
+            "domain and size": [([b], [i]) for i in every_domain for b in every_size],
+            "domain": [(every_size, [i]) for i in every_domain],
+            "all": [(every_size, every_domain)],
+        }[self.scope]
+        constants = {}
+        for sizes, domains in jobs:
+            part = ([shares[b] for b in sizes], [losses[b] for b in sizes])
+            starts, keep = self.starts, 2
+            if start is not None and all(str(g) in start for g in groups):
+                at = self.offsets[domains[0]]
+                starts = np.vstack([np.asarray(start[str(groups[sizes[0]])][at:at + self.n_theta]), self.starts])
+                keep = fitting.WARM_KEEP + 1
+            best = fitting.least_squares(lambda theta: self._solve(theta, *part, domains)[1], starts,
+                                         bounds=self.bounds, keep=keep)
+            solution, _ = self._solve(best.params, *part, domains)
+            for i in domains:
+                for k, b in enumerate(sizes):
+                    constants[(b, i)] = np.concatenate([best.params, solution[i][k]])
+        return {str(g): np.concatenate([constants[(b, i)] for i in every_domain]).tolist() for b, g in enumerate(groups)}
+
+    def predict(self, X, params):
+        P, p = _shares(X), np.asarray(params, dtype=float)
+        out, k = np.empty((len(P), 5)), 0
+        for i in range(5):
+            theta = p[k:k + self.n_theta]
+            columns = np.hstack([self.own(theta, P, i), self.shared(theta, P, i)])
+            out[:, i] = columns @ p[k + self.n_theta:k + self.n_theta + columns.shape[1]]
+            k += self.n_theta + columns.shape[1]
+        return out
+
+
+def linear_fit(rows, start=None):
+    """Linear mixing: per size and domain, least squares of the loss on the five shares."""
+    return {str(g): np.linalg.lstsq(_shares(part), part[TASK.target_names].to_numpy(dtype=float),
+                                    rcond=None)[0].T.ravel().tolist()
+            for g, part in rows.groupby(TASK.group_column, sort=False)}
+
+
+def linear_mixing(X, params):
+    """sum_j beta_ij p_j: the five losses, linear in the shares."""
+    return _shares(X) @ np.asarray(params, dtype=float).reshape(5, 5).T
+
+
+def _ones(P):
+    return np.ones((len(P), 1))
+
+
+def _ye_columns(theta, P, i):
+    t = np.zeros(5)
+    t[_OTHERS[i]] = theta
+    return np.hstack([_ones(P), np.exp(P @ t)[:, None]])
+
+
+def _effective_data_columns(theta, P, i):
+    w = np.ones(5)
+    w[_OTHERS[i]] = theta[1:]
+    return np.hstack([_ones(P), (np.maximum(P @ w, 1e-9) ** -theta[0])[:, None]])
+
+
+def _every_power_columns(theta, P, i):
+    return np.hstack([_ones(P), P ** theta[0]])
+
+
+def _log_own_columns(theta, P, i):
+    return np.hstack([_ones(P), -np.log(P[:, [i]] + np.exp(theta[0])), P[:, _OTHERS[i]]])
+
+
+_EXPONENT = (_EXPONENT_STARTS, _EXPONENT_BOUNDS)
+_OFFSET = (fitting.grid_starts(np.log([1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3])), ([np.log(1e-6)], [np.log(3.0)]))
+_FORMS = {
+    "ye": LinearGivenTheta(_ye_columns, None, 4, fitting.grid_starts(*[[-3.0, 0.0, 3.0]] * 4),
+                           ([-40.0] * 4, [40.0] * 4), "domain and size"),
+    "every-power": LinearGivenTheta(_every_power_columns, None, 1, *_EXPONENT, "domain and size"),
+    "every-power-a-shared": LinearGivenTheta(_every_power_columns, None, 1, *_EXPONENT, "domain"),
+    "every-power-one-a": LinearGivenTheta(_every_power_columns, None, 1, *_EXPONENT, "all"),
+    "log-own": LinearGivenTheta(_log_own_columns, None, 1, *_OFFSET, "all"),
+    "effective-data": LinearGivenTheta(_effective_data_columns, None, 5,
+                                       fitting.grid_starts([0.1, 0.4], *[[0.01, 0.1]] * 4),
+                                       ([1e-3] + [0.0] * 4, [5.0] + [10.0] * 4), "domain"),
+}
+
+
+def _per_domain(*parts):
+    """Constants' names, domain after domain: each part is a function of the domain's index."""
+    return tuple(name for i in range(_DOMAINS) for part in parts for name in part(i))
+
+
+def _others(symbol):
+    return lambda i: [f"{symbol}_{i + 1}_{j + 1}" for j in _OTHERS[i]]
+
+
+def _own(symbol):
+    return lambda i: [f"{symbol}_{i + 1}"]
+
+
+_NAMES = {
+    "ye": _per_domain(_others("t"), _own("c"), _own("k")),
+    "every-power": _per_domain(_own("a"), _own("b"), lambda i: [f"W_{i + 1}_{j + 1}" for j in range(_DOMAINS)]),
+    "log-own": _per_domain(_own("log_e"), _own("c"), _own("k"), _others("u")),
+    "effective-data": _per_domain(_own("b"), _others("w"), _own("c"), _own("k")),
+}
+
+# SLDBench's seed law (claude-code, Claude Sonnet 4.5; /work/shared/seeds/002): loss_domain_i =
+# L_inf_i - a_i * proportion_domain_i ** b_i, with the constants its program printed, per size.
+SEED_NAMES = tuple(f"{symbol}_{i + 1}" for symbol in ("L_inf", "a", "b") for i in range(_DOMAINS))
+_SEED_PRINTED = {  # (L_inf, a, b) per domain, as printed
+    "70M": [(3.414908, 0.919426, 0.242859), (3.818429, 0.286092, 0.325881), (3.600640, 0.884553, 0.258117),
+            (2.266335, 0.933792, 0.235431), (3.931742, 0.511339, 0.352486)],
+    "160M": [(3.060407, 0.841478, 0.227141), (3.472137, 0.229089, 0.253344), (3.285555, 0.821255, 0.248967),
+             (1.963058, 0.833632, 0.236056), (3.594913, 0.526879, 0.354306)],
+    "305M": [(2.898031, 0.812498, 0.220675), (3.306184, 0.231382, 0.286684), (3.155623, 0.780708, 0.218846),
+             (1.832974, 0.793849, 0.233302), (3.434413, 0.530724, 0.338928)],
+    "410M": [(2.831881, 0.797224, 0.213714), (3.230276, 0.194197, 0.211294), (3.098252, 0.789583, 0.216252),
+             (1.779367, 0.778080, 0.236914), (3.374611, 0.548299, 0.334021)],
+}
+SEED_PUBLISHED = {
+    "SLDBench seed (claude-code, Claude Sonnet 4.5)": {
+        size: [v[k] for k in range(3) for v in domains] for size, domains in _SEED_PRINTED.items()
+    },
+}
+
+
+def seed_law(X, params):
+    """SLDBench's seed law: L_inf_i - a_i p_i^b_i, the own share only (constants L_inf, a, b)."""
+    p = np.asarray(params, dtype=float)
+    return p[0:5] - p[5:10] * _shares(X) ** p[10:15]
+
+
+_own_share_fit = own_power_fit("per size", "none")
+
+
+def seed_fit(rows, start=None):
+    """The seed's form fitted as the own-share-only law c_i + W_i p_i^a_i (per domain and size):
+    L_inf = c, a = -W, b = a."""
+    if start is not None:
+        start = {g: [*v[0:5], *(-np.asarray(v[5:10])), *v[10:15], *[0.0] * 20] for g, v in start.items()}
+    fitted = _own_share_fit(rows, start)
+    return {g: [*v[0:5], *(-np.asarray(v[5:10])).tolist(), *v[10:15]] for g, v in fitted.items()}
+
+
+def _own_power(name, constants, key, kind, origin, exponent, transfer):
+    return Candidate(name, constants, own_power_fit(exponent, transfer), formula, key=key, kind=kind,
+                     origin=origin, param_names=tuple(PARAM_NAMES))
+
+
+def _linear_given_theta(name, constants, key, kind, origin, names):
+    form = _FORMS[key]
+    return Candidate(name, constants, form.fit, form.predict, key=key, kind=kind, origin=origin,
+                     param_names=_NAMES[names])
+
+
+CANDIDATES = [
+    _linear_given_theta("Ye et al.: c_i + k_i exp(sum_j t_ij p_j)", "30", "ye", "published", "Ye et al. 2024", "ye"),
+    _own_power("leaderboard: b_i + w_i p_i^e_i + sum_j W_ij p_j", "35", "leaderboard", "published",
+               "SLDBench leaderboard", "per size", "per size"),
+    _linear_given_theta("power of every share: b_i + sum_j W_ij p_j^a_i", "35", "every-power", "published",
+                        "SLDBench leaderboard", "every-power"),
+    Candidate("seed: L_inf_i - a_i p_i^b_i (own share only)", "15", seed_fit, seed_law, key="seed",
+              kind="published", origin="SLDBench seed (claude-code, Claude Sonnet 4.5)", param_names=SEED_NAMES,
+              published=SEED_PUBLISHED),
+    _own_power("own share only, one a", "10 + 1 shared", "own-share-one-a", "conservative", "reference",
+               "one", "none"),
+    Candidate("linear mixing: sum_j beta_ij p_j", "25", linear_fit, linear_mixing, key="linear",
+              kind="conservative", origin="reference",
+              param_names=tuple(f"beta_{i + 1}_{j + 1}" for i in range(_DOMAINS) for j in range(_DOMAINS))),
+    _own_power("one a, u_ij shared by sizes (v1)", "10 + 21 shared", "v1", "ours", "v1", "one", "shared"),
+    _own_power("one a, u_ij per size", "30 + 1 shared", "one-a-u-per-size", "ours", "ours", "one", "per size"),
+    _own_power("a_i shared by sizes, u_ij per size", "30 + 5 shared", "a-shared-u-per-size", "ours", "ours",
+               "per domain", "per size"),
+    Candidate("a_i and u_ij shared by sizes", "10 + 25 shared", fit_constants, formula, key="a-u-shared",
+              kind="ours", origin="ours", param_names=tuple(PARAM_NAMES)),
+    _linear_given_theta("power of every share, a_i shared by sizes", "30 + 5 shared", "every-power-a-shared", "ours",
+                        "ours", "every-power"),
+    _linear_given_theta("power of every share, one a", "30 + 1 shared", "every-power-one-a", "ours", "ours",
+                        "every-power"),
+    _linear_given_theta("log own: c_i - k_i ln(p_i + e) + sum u_ij p_j", "30 + 1 shared", "log-own", "ours", "ours",
+                        "log-own"),
+    _linear_given_theta("effective data: c_i + k_i (p_i + sum w_ij p_j)^-b_i", "10 + 25 shared", "effective-data",
+                        "ours", "ours", "effective-data"),
+]
+
+# %% [markdown]
+# ## Choosing the law: the selection protocol
+#
+# Every law in this package is chosen by one protocol on the training split (see the Method
+# page), and the same code runs it here and on your runs. Here the target is not beyond the
+# data along an axis: the held-out rows are new mixtures at the measured sizes. So there is no
+# reach (the package's generic rule finds no extrapolation axis), and the backtests hold out
+# mixtures: 5 folds over the training mixtures (seed 0), each fold fitting on 16 of the 20
+# mixtures and scoring the 4 it left out, about the share of new mixtures the test split adds
+# to the training set. **A held-out mixture is held out at all four sizes at once**: a
+# mixture's errors are shared by the sizes (v1 measured it: the residuals of one mixture
+# correlate from 0.7 to 0.9 across sizes), and a law that shares constants across sizes would
+# otherwise learn a held-out mixture's quirk from its runs at the other sizes. The protocol
+# reports, per fold, SLDBench's R2 and the mean signed error (bias, in standard deviations of
+# the held losses); the noise ceiling is undefined, since no mixture was run twice at one size.
+#
+# The survivors (every form the folds cannot tell from the best) are compared where the law is
+# used: at new mixtures. The target rows are 60 mixtures between pairs of the training
+# mixtures (a random point of the middle half of the segment between two of them, seed 0), at
+# every size.
+#
+# A form is refused if its fitted law contradicts what is known of data mixtures: the loss on
+# a domain falls as the domain's share grows, with diminishing returns. That is the shape of Ye
+# et al.'s law ($c_i + k_i e^{t_{ii} p_i + \dots}$, with $k_i > 0$ and $t_{ii} < 0$ for a domain
+# that helps itself) and of every own-share curve in the data above. It is checked at every
+# training mixture of the source study and every size, on steps of 1% and 2% of the mixture
+# towards the domain (on your runs a study shows it, beside the generic check that every form
+# predicts finite losses at the target).
+
+# %% tags=["export"]
+#: Backtests: this many folds over the mixtures (fewer when there are fewer mixtures), seeded.
+FOLDS, FOLD_SEED = 5, 0
+
+
+def mixture_folds(table, reach):
+    """The backtests: `FOLDS` folds over the table's distinct mixtures (seed `FOLD_SEED`), each
+    mixture held out at every model size at once."""
+    from scalinglaws import selection
+
+    mixtures = len(table[list(TASK.input_names)].drop_duplicates())
+    return selection.folds(table, TASK, min(FOLDS, mixtures), seed=FOLD_SEED, cluster=list(TASK.input_names))
+
+
+def between_mixtures(table, reach, points=None):
+    """Where the survivors are compared: the requested points, or 60 mixtures between pairs of
+    the table's mixtures (a random point of the middle half of the segment between two, seed
+    0), at every model size."""
+    import pandas as pd
+
+    keys = [TASK.group_column, *TASK.input_names]
+    if points is not None and len(points):
+        return points[keys].drop_duplicates().reset_index(drop=True)
+    mixtures = table[list(TASK.input_names)].drop_duplicates().to_numpy()
+    if len(mixtures) < 2:
+        return table[keys].drop_duplicates().reset_index(drop=True)
+    rng = np.random.default_rng(0)
+    pairs = np.array([rng.choice(len(mixtures), 2, replace=False) for _ in range(60)])
+    position = rng.uniform(0.25, 0.75, size=(60, 1))
+    between = position * mixtures[pairs[:, 0]] + (1 - position) * mixtures[pairs[:, 1]]
+    groups = list(dict.fromkeys(table[TASK.group_column]))
+    return pd.DataFrame([{TASK.group_column: g, **dict(zip(TASK.input_names, m))} for g in groups for m in between])
+
+
+_SOURCE_MIXTURES = []
+
+
+def contradicts_the_literature(candidate, constants):
+    """A reason if a domain's loss rises with its own share, or falls faster as the share grows,
+    at the source study's training mixtures; None if the form agrees."""
+    if not _SOURCE_MIXTURES:
+        _SOURCE_MIXTURES.append(data.load(TASK.module)[list(TASK.input_names)].drop_duplicates().to_numpy())
+    mixtures = _SOURCE_MIXTURES[0]
+    for group, values in constants.items():
+        for i in range(_DOMAINS):
+            toward = [mixtures + t * (np.eye(_DOMAINS)[i] - mixtures) for t in (0.0, 0.01, 0.02)]
+            with np.errstate(all="ignore"):
+                loss = [np.asarray(candidate.predict(dict(zip(TASK.input_names, step.T)), values))[:, i]
+                        for step in toward]
+            if np.any(loss[1] >= loss[0]):
+                return f"the loss on domain {i + 1} rises with its own share ({group})"
+            if np.any(loss[2] - 2 * loss[1] + loss[0] < -1e-9):
+                return f"the loss on domain {i + 1} is not convex in its own share ({group})"
+    return None
+
+
+PROTOCOL = Protocol(
+    CANDIDATES,
+    backtests=mixture_folds,
+    target=between_mixtures,
+    checks=contradicts_the_literature,
+    cluster=tuple(TASK.input_names),
+    decision_example=lambda table, points: {},
+    description=(f"{FOLDS} folds over the mixtures (seed {FOLD_SEED}), each mixture held out at every model size "
+                 "at once"),
+)
+
+FORM = (
+    r"L_i(\mathbf p) = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j,"
+    r"\quad a_i,\ u_{ij}\ \text{shared by all model sizes}"
+)
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants, protocol=PROTOCOL)
 predict, fit = LAW.predict, LAW.fit
 
 # %% [markdown]
-# The exported law is the protocol's choice, not a copy typed beside it: the cell below fails
-# if the protocol picks another form, or if the exported form and fit differ from the
-# candidate it scored.
+# The study of the training runs: the folds, every form refitted and scored in every fold,
+# the survivors, the choice, the fit on all runs with 100 bootstrap refits, and intervals
+# calibrated on the folds.
 
 # %%
-by_name = {c.name: c for c in candidates}
-assert choice.members == ["a_i and u_ij shared by sizes"] and choice.weights == [1.0]
-probe = np.random.default_rng(1).uniform(0.1, 1.0, len(PARAM_NAMES))
-np.testing.assert_allclose(formula(table, probe), by_name[choice.best].predict(table, probe), rtol=1e-12)
-PARAMS_FITTED = choice.fits[choice.best]
-np.testing.assert_allclose(fitting.predict_table(formula, table, fit_constants(table), TASK),
-                           fitting.predict_table(formula, table, PARAMS_FITTED, TASK), rtol=1e-9)
+study = LAW.study(table)
+evaluation, choice = study.evaluation, study.choice
+print(f"reach: {study.reach or 'none (new mixtures, no axis)'}; runs fitted / scored per fold: "
+      + ", ".join(f"{len(b.train)}/{len(b.held)}" for b in study.backtests))
+summary = evaluation.summary().drop(columns="kind")
+summary.assign(worst_r2=summary.worst_r2.clip(lower=selection.BLOWN_UP)).round(4)
+
+# %% [markdown]
+# (A worst R2 shown as -1 is below -1: the form blew up in that fold.) Fold by fold:
+
+# %%
+evaluation.table("r2").clip(lower=selection.BLOWN_UP).round(4)
+
+# %% [markdown]
+# **The blown-up folds have one cause.** Only one mixture has no domain 5, and it falls in the
+# first fold. When that fold is held out, no training row has $p_5 = 0$, and a form with its own
+# exponent for domain 5 at each size can put that exponent near 0, turning $W p_5^{a}$ into a
+# step that the training rows cannot see; at the held-out mixture the prediction is then wild.
+# The protocol ranks forms by their median over folds, so one such fold is reported, not
+# averaged in. It remains a warning about the chosen law: what it says near $p_5 = 0$ rests on
+# that single mixture.
+#
+# Then the survivors: every form the folds cannot tell from the best one (its excess squared
+# error is within two standard errors, over held-out mixtures, at the median fold), refitted on
+# all runs, bootstrapped (100 refits on mixtures resampled within each size, seed 0), checked,
+# and compared at the new mixtures.
+
+# %%
+print(choice.reason)
+print("refused by the check:", choice.excluded or "none")
+choice.at_target.round(4)
+
+# %% [markdown]
+# The form with an exponent per domain and the transfer both shared by the sizes (`a-u-shared`)
+# has the best median R2 (0.9973), ranks first in every fold, and has the best worst fold
+# (0.982, the fold that holds the mixture without domain 5). Three forms survive beside it: one
+# exponent with the transfer per size (`one-a-u-per-size`), exponents per domain with the
+# transfer per size (`a-shared-u-per-size`), and the leaderboard's law (`leaderboard`).
+# Refitted on all runs, they agree with it at new mixtures to within half a bootstrap standard
+# deviation, so the law is that one form, not a combination: where the data cannot choose
+# between these forms, they predict the same. No form was refused by the literature check. The
+# seed law (`seed`), with no transfer, has a median R2 of 0.975 and blows up in the fold
+# without domain 5.
+#
+# **History.** The first version of this law (v1) was $c_i + W_i\,p_i^{\,a} + \sum_{j\ne i} u_{ij}\,p_j$
+# with one exponent for every domain and size and the transfer shared by the sizes (`v1`; 31
+# constants per size, 21 of them shared), chosen by the R2 of all folds' predictions pooled
+# (0.99229 in 5-fold cross-validation over mixtures). Scored after release on the held-out
+# mixtures, it reached R2 0.99114, below the best honest result on this task (0.993529). Its
+# pool did not hold the form chosen since v2, the middle ground between one exponent and an
+# exponent per domain and size: each domain keeps the shape of its own-share curve (domain 2's
+# is nearly linear, domain 3's nearly a step), while the four sizes still pool their evidence
+# for it and for the transfer. The protocol also ranks forms by their median fold rather than
+# by pooled predictions, so that one fold in which per-size exponents blow up does not decide;
+# here the chosen form is the best in that fold too. Scored after release, that form (v2)
+# reached R2 0.99303 on the held-out mixtures; no held-out score was used to choose anything.
+# Since v2 the pool and the protocol are part of the law (exported with it), and this
+# page's choice is `LAW.study(table)`, the code that studies your runs; the chosen form is now
+# scored in the folds with the law's own fit (well conditioned near $a_i = 0$ and 1) rather
+# than the plain variable projection, and the choice is the same.
+#
+# ## The law
+#
+# $L_i(\mathbf p) = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j$, with $c_i$ and $W_i$ per
+# model size and the exponents $a_i$ and transfer $u_{ij}$ shared by the sizes: 10 + 25 = 35
+# constants per size (the shared values repeated in each size's vector), the task's limit. The
+# exported law is the protocol's choice, not a copy typed beside it: the cell below fails if
+# the protocol picks another form or a combination.
+
+# %%
+assert study.chosen == "a-u-shared" and LAW.candidate("a-u-shared").predict is formula
+assert LAW.candidate("a-u-shared").fit is fit_constants
+PARAMS_FITTED = study.params
+record = study.record
 
 # %% [markdown]
 # ## Fitted on all training runs
 #
-# The protocol's bootstrap resamples mixtures within each model size, each size on its own (the
-# shared machinery draws every group apart). A mixture's errors are shared by the sizes, so for
-# the record the law is bootstrapped once more, resampling whole mixtures: each of the 100
-# refits (seed 0) draws 20 mixtures with replacement, every one with its runs at all four
-# sizes. The exponents, with 95% intervals from those refits:
+# The study's 100 bootstrap refits (the record's) resample mixtures within each model size,
+# each size on its own: the package's bootstrap draws every group apart. A mixture's errors
+# are shared by the sizes, so the law is also bootstrapped resampling whole mixtures (100
+# refits, seed 0: 20 mixtures drawn with replacement, each with its runs at all four sizes),
+# to show what the record's refits leave out. The exponents, with 95% intervals from both:
 
 # %%
-PARAMS_FITTED = choice.fits[choice.best]
-draws = fitting.bootstrap(fit_constants, table, n=100, seed=0, by=None, cluster=SHARES, start=PARAMS_FITTED)
-print(f"refits over whole mixtures: {draws.attempted - draws.failed} of {draws.attempted} converged")
+draws = choice.draws[choice.best]
+whole = fitting.bootstrap(fit_constants, table, n=100, seed=0, by=None, cluster=SHARES, start=PARAMS_FITTED)
+print(f"refits over whole mixtures: {whole.attempted - whole.failed} of {whole.attempted} converged")
 EXPONENTS = [f"a_{i}" for i in range(1, 6)]
-bands = fitting.intervals(PARAMS_FITTED, draws, PARAM_NAMES)
-bands[(bands.group == "410M") & bands.constant.isin(EXPONENTS)].set_index("constant")[
-    ["estimate", "low_95%", "high_95%"]].round(2)
+
+
+def exponent_intervals(refits):
+    bands = fitting.intervals(PARAMS_FITTED, refits, PARAM_NAMES)
+    bands = bands[(bands.group == "410M") & bands.constant.isin(EXPONENTS)].set_index("constant")
+    return bands.estimate, bands.apply(lambda r: f"[{r['low_95%']:.2f}, {r['high_95%']:.2f}]", axis=1)
+
+
+estimate, within_sizes = exponent_intervals(draws)
+pd.DataFrame({"estimate": estimate.round(2), "95%, within each size (record)": within_sizes,
+              "95%, whole mixtures": exponent_intervals(whole)[1]})
 
 # %% [markdown]
 # Domains 1, 4 and 5 have exponents between about 0.27 and 0.52, around v1's single one.
@@ -741,28 +899,36 @@ bands[(bands.group == "410M") & bands.constant.isin(EXPONENTS)].set_index("const
 # cannot tell its curvature), and domain 3's exponent goes to 0: the law puts domain 3's whole
 # own-share gain into its first 1/32 and the rest of the slope into the linear terms. The data
 # cannot tell that step from a steep power law (the interval of $a_3$ is wide): no mixture has
-# a share of domain 3 between 0 and 1/32. $a_5$ is loose for another reason: a refit that leaves
-# out the one mixture without domain 5 (about a third of the refits do) cannot see $p_5 = 0$ at
-# all, and then hardly any exponent fits worse than another.
+# a share of domain 3 between 0 and 1/32. $a_5$ is loose for another reason, and only the
+# refits over whole mixtures show it: a refit that leaves out the one mixture without domain 5
+# (about a third of them do) cannot see $p_5 = 0$ at all, and then hardly any exponent fits
+# worse than another. Resampled within each size, that mixture is missing from one size at a
+# time, the other sizes still see it, and $a_5$ looks pinned down (0.43 to 0.63). The two
+# resamplings also disagree the other way on $a_2$: the record's refits are not the right
+# measure of what the sizes share. Where the intervals below use them, the protocol's
+# calibration on the folds (which hold out whole mixtures) is what keeps the prediction
+# intervals honest; the decision intervals carry no such correction.
 #
 # The intercepts $c_i$ carry the model size. One by one they are loose where a domain's share
 # is always small ($c_3$ trades against the transfer into domain 3, since
 # $\sum_{j\ne 3} p_j \approx 1$ in every mixture), but their differences between sizes are
-# pinned down, so their trend is shown relative to the smallest model (95% intervals):
+# pinned down (except domain 5's, which trade against $a_5$ in the refits without the mixture
+# that lacks domain 5), so their trend is shown relative to the smallest model (95% intervals
+# from the refits over whole mixtures, which keep a mixture's shared errors together in every
+# size):
 
 # %% tags=["hide-input"]
-fig, ax = plt.subplots(figsize=(5.8, 3.5))
+fig, ax = plt.subplots(figsize=(5.8, 3.5), layout="constrained")
 for i in range(5):
     k = PARAM_NAMES.index(f"c_{i + 1}")
     value = np.array([PARAMS_FITTED[s][k] - PARAMS_FITTED[SIZES[0]][k] for s in SIZES])
-    low, high = np.quantile([draws.draws[s][:, k] - draws.draws[SIZES[0]][:, k] for s in SIZES],
+    low, high = np.quantile([whole.draws[s][:, k] - whole.draws[SIZES[0]][:, k] for s in SIZES],
                             [0.025, 0.975], axis=1)
     ax.errorbar([PARAMETERS[s] * (1 + 0.03 * (i - 2)) for s in SIZES], value, yerr=[value - low, high - value],
                 fmt="o-", ms=4, capsize=2, label=f"domain {i + 1}")
 ax.set(xscale="log", xlabel="model parameters N", ylabel="c_i(N) - c_i(70M) (nats)",
        title="The model size lives in the intercepts")
-ax.legend()
-fig.tight_layout()
+ax.legend(loc="lower left")
 plt.show()
 
 # %% [markdown]
@@ -778,18 +944,17 @@ plt.show()
 # %% tags=["hide-input"]
 transfer = np.full((5, 5), np.nan)
 for i in range(5):
-    row = np.array([PARAMS_FITTED["410M"][PARAM_NAMES.index(f"u_{i + 1}_{j + 1}")] for j in OTHERS[i]])
-    transfer[i, OTHERS[i]] = row - row.mean()
-fig, ax = plt.subplots(figsize=(5.6, 4.2))
+    row = np.array([PARAMS_FITTED["410M"][PARAM_NAMES.index(f"u_{i + 1}_{j + 1}")] for j in _OTHERS[i]])
+    transfer[i, _OTHERS[i]] = row - row.mean()
+fig, ax = plt.subplots(figsize=(5.6, 4.2), layout="constrained")
 image = ax.imshow(transfer, cmap="RdBu_r", vmin=-0.3, vmax=0.3)
 for i in range(5):
-    for j in OTHERS[i]:
+    for j in _OTHERS[i]:
         ax.text(j, i, f"{transfer[i, j]:+.2f}", ha="center", va="center", fontsize=9)
 ax.set_xticks(range(5), [f"{j + 1}" for j in range(5)])
 ax.set_yticks(range(5), [f"{i + 1}" for i in range(5)])
 ax.set(xlabel="share of domain j", ylabel="loss on domain i", title="Transfer u_ij - mean of its row (blue helps)")
 fig.colorbar(image, ax=ax, label="nats per unit share")
-fig.tight_layout()
 plt.show()
 
 # %% [markdown]
@@ -804,7 +969,7 @@ in_sample = fitting.predict_table(formula, table, PARAMS_FITTED, TASK)
 residual = table[LOSSES].to_numpy() - in_sample
 print(f"R2 on all training runs: {metrics.r2(table[LOSSES].to_numpy(), in_sample):.4f}; RMS residual per domain "
       "(nats): " + ", ".join(f"{v:.4f}" for v in np.sqrt((residual**2).mean(0))))
-fig, axes = plt.subplots(2, 3, figsize=(5.8, 3.8), sharey=True)
+fig, axes = plt.subplots(2, 3, figsize=(5.8, 3.8), sharey=True, layout="constrained")
 for i, ax in enumerate(axes.flat[:5]):
     for size in SIZES:
         rows = (table.group == size).to_numpy()
@@ -815,7 +980,6 @@ for i, ax in enumerate(axes.flat[:5]):
 axes.flat[5].axis("off")
 axes.flat[5].legend(*axes.flat[0].get_legend_handles_labels(), title="model size", loc="center")
 fig.suptitle("Residuals: about a hundredth of a nat, no trend in the own share")
-fig.tight_layout()
 plt.show()
 
 # %% [markdown]
@@ -826,31 +990,27 @@ plt.show()
 #
 # ## Prediction intervals, and how often they cover
 #
-# A 90% prediction interval carries the constants' bootstrap, the residuals' spread, and a
-# term for what a new mixture adds, calibrated on the folds: the smallest that covers 90% of
-# their held-out runs. With no extrapolation axis, that term is the same for every new mixture
-# (`reach={}`). Each fold's coverage below uses the term calibrated on the other four; the
-# width is reported against the spread of each held loss.
+# A 90% prediction interval carries the constants' bootstrap, the spread between the law and
+# the three forms the folds could not tell from it, the residuals' spread, and a term for what a
+# new mixture adds, calibrated on the folds: the smallest that covers 90% of their held-out
+# runs. With no extrapolation axis, every new mixture is at the same distance (1, the distance
+# the folds validated), so that term is the same for every new mixture and the interval does
+# not grow with any distance. Each fold's coverage below uses the term calibrated on the other
+# four; the width is reported against the spread of each held loss.
 
 # %%
-N_FREE = 16  # constants per size: its own 10 and a quarter of the 25 shared ones
-calibration = selection.calibrate(
-    fit_constants, formula, backtests, TASK, N_FREE, reach={}, level=0.9, bootstrap=30, seed=0, cluster=SHARES,
-)
-print(f"held-out runs inside their 90% interval: {calibration.summary()['covered']:.3f}")
+calibration = study.calibration
+uncertainty = record.uncertainty
+print(f"held-out runs inside their 90% interval: {calibration.summary()['covered']:.3f}; new-mixture term "
+      + ", ".join(f"{v:.4f}" for v in calibration.extrapolation_sd) + " nats (per domain)")
 calibration.coverage.round(3)
 
-# %%
-uncertainty = selection.uncertainty(
-    table, TASK, formula, PARAMS_FITTED, draws, calibration, N_FREE,
-    unit="mixtures, each with its runs at all four sizes",
-)
-
 # %% [markdown]
-# On the folds' held-out runs the intervals cover 88% (the aim is 90%), with a median width of
-# about 0.04 nats, 12% to 21% of the spread of a held loss. One fold is under-covered (69%): its
-# four mixtures are predicted a little worse than the others', and the term calibrated on the
-# other folds is too small for them. Read the 90% intervals on new mixtures as closer to 85%.
+# On the folds' held-out runs the intervals cover 89% (the aim is 90%), with a median width of
+# about 0.04 to 0.05 nats, 12% to 22% of the spread of a held loss. One fold is under-covered
+# (71%): its four mixtures are predicted a little worse than the others', and the term
+# calibrated on the other folds is too small for them. Read the 90% intervals on new mixtures
+# as closer to 85%.
 #
 # ## Beyond the training mixtures
 #
@@ -860,12 +1020,9 @@ uncertainty = selection.uncertainty(
 # share:
 
 # %% tags=["hide-input"]
-from scalinglaws import records
-
-record = LAW.make_record(PARAMS_FITTED, table, uncertainty=uncertainty, source="notebooks/domain_mixture.py")
 box = table[SHARES].max().to_numpy()
 grid = np.linspace(0.0, 1.0, 101)
-fig, axes = plt.subplots(2, 3, figsize=(5.8, 3.8))
+fig, axes = plt.subplots(2, 3, figsize=(5.8, 3.8), layout="constrained")
 for i, ax in enumerate(axes.flat[:5]):
     ray = np.tile((1.0 - grid)[:, None] / 4.0, (1, 5))
     ray[:, i] = grid
@@ -877,16 +1034,17 @@ for i, ax in enumerate(axes.flat[:5]):
     ax.axvline(box[i], color="grey", ls="--", lw=0.8)
     ax.set(xlabel=f"share of domain {i + 1}", ylabel="predicted loss, 410M", title=f"loss on domain {i + 1}")
 axes.flat[5].axis("off")
-fig.suptitle("Each loss against its own share (the rest split equally), with the 90% interval")
-fig.tight_layout()
+fig.suptitle("Each loss against its own share (the rest split equally),\nwith its 90% interval, at 410M")
 plt.show()
 
 # %% [markdown]
 # Inside the box the band is a few hundredths of a nat wide. Beyond it, the transfer terms are
 # straight lines extrapolated: on domain 3 the law has the loss keep falling, linearly, to below
 # 1 nat at $p_3 = 1$, which nothing supports (domain 3 was measured up to 3/32), and on domain 2
-# it turns up again. The interval's new-mixture term was calibrated on new mixtures *inside*
-# the box and does not grow beyond it: outside the box the band is a lower bound on the error.
+# it stays flat. There the band widens, but only because the surviving forms part ways (on
+# domains 2 and 3 most): the interval's new-mixture term was calibrated on new mixtures
+# *inside* the box, and with no extrapolation axis it does not grow with any distance beyond
+# it. Outside the box the band is a lower bound on the error.
 #
 # **Where not to trust it.**
 #
@@ -923,6 +1081,13 @@ plt.show()
 # concave (a bootstrap refit can put $a_2$ above 1) takes at most one share strictly inside its
 # bounds at the optimum, so those shares are searched over their bounds and a grid of the
 # one free share, each time with the convex rest solved exactly.
+#
+# That is the law's own form. A study of your runs may choose another form of the pool; for any
+# form other than the law's (their constants are named otherwise), the decision is answered
+# numerically through the form's predictions: 2000 seeded random mixtures in the bounds are
+# screened, SLSQP runs from the best three, and the result is polished by moving share between
+# two domains at a time. On the law's own constants the numerical path finds the exact optimum
+# to rounding (the tests check it).
 
 # %% tags=["export"]
 def _responses(slope, s, g, a, upper):
@@ -1024,6 +1189,81 @@ def _checked_weights(weights):
     return w / w.sum()
 
 
+#: The numerical path: seeded random mixtures screened, the best few polished.
+_SCREEN, _STARTS = 2000, 3
+
+
+def _onto_capped_simplex(x, upper):
+    """Each row of ``x`` projected onto {0 <= p <= upper, sum p = 1}: p = clip(x - shift, 0, upper),
+    the shift found by bisection (the sum falls as the shift grows)."""
+    low = x.min(axis=1, keepdims=True) - 1.0
+    high = x.max(axis=1, keepdims=True)
+    for _ in range(100):
+        middle = 0.5 * (low + high)
+        over = np.clip(x - middle, 0.0, upper).sum(axis=1, keepdims=True) > 1.0
+        low, high = np.where(over, middle, low), np.where(over, high, middle)
+    p = np.clip(x - 0.5 * (low + high), 0.0, upper)
+    return p
+
+
+_PAIRS = np.array(list(itertools.combinations(range(_DOMAINS), 2)))
+
+
+def _exchange(objective, p, value, upper, iterations=300, points=9):
+    """Polish a mixture by moving share between two domains at a time: every pair on a grid of
+    moves at once, the best move taken, the grid narrowed around it when no move helps."""
+    width = np.full(len(_PAIRS), 1.0)
+    for _ in range(iterations):
+        lo = np.maximum(-p[_PAIRS[:, 0]], p[_PAIRS[:, 1]] - upper[_PAIRS[:, 1]])
+        hi = np.minimum(p[_PAIRS[:, 1]], upper[_PAIRS[:, 0]] - p[_PAIRS[:, 0]])
+        a, b = np.maximum(lo, -width), np.minimum(hi, width)
+        steps = a[:, None] + (b - a)[:, None] * np.linspace(0.0, 1.0, points)[None, :]
+        trial = np.repeat(p[None, None, :], len(_PAIRS), axis=0).repeat(points, axis=1)
+        rows = np.arange(len(_PAIRS))
+        trial[rows, :, _PAIRS[:, 0]] += steps
+        trial[rows, :, _PAIRS[:, 1]] -= steps
+        trial = np.clip(trial, 0.0, upper)
+        values = objective(trial.reshape(-1, _DOMAINS)).reshape(len(_PAIRS), points)
+        values = np.where(np.isfinite(values), values, np.inf)
+        k = np.unravel_index(int(np.argmin(values)), values.shape)
+        if values[k] < value - 1e-15 * max(1.0, abs(value)):
+            p, value = trial[k], float(values[k])
+            width[k[0]] = max(width[k[0]], 2.0 * abs(steps[k]))
+        else:
+            width *= 0.25
+            if width.max() < 1e-12:
+                break
+    return p, value
+
+
+def _optimal_numerically(objective, upper):
+    """Shares on {0 <= p <= upper, sum p = 1} minimising ``objective`` (rows of mixtures -> values)
+    for any form: seeded random mixtures screened, SLSQP from the best few, polished by exchanges."""
+    from scipy import optimize
+
+    if upper.sum() < 1.0 - 1e-12:
+        raise data.InputError("no mixture fits under these limits: the largest shares sum to less than 1")
+    rng = np.random.default_rng(0)
+    screen = _onto_capped_simplex(rng.dirichlet(np.full(_DOMAINS, 0.5), _SCREEN), upper)
+    values = objective(screen)
+    values = np.where(np.isfinite(values), values, np.inf)
+    best_p, best_value = None, np.inf
+    for start in screen[np.argsort(values, kind="stable")[:_STARTS]]:
+        with np.errstate(all="ignore"):
+            result = optimize.minimize(lambda q: float(objective(q[None])[0]), start, method="SLSQP",
+                                       bounds=list(zip(np.zeros(_DOMAINS), upper)),
+                                       constraints=[{"type": "eq", "fun": lambda q: q.sum() - 1.0}],
+                                       options={"ftol": 1e-13, "maxiter": 300})
+        p = _onto_capped_simplex(np.clip(result.x, 0.0, upper)[None], upper)[0]
+        value = float(objective(p[None])[0])
+        if not np.isfinite(value) or value > float(objective(start[None])[0]):
+            p, value = start, float(objective(start[None])[0])
+        p, value = _exchange(objective, p, value, upper)
+        if value < best_value:
+            best_p, best_value = p, value
+    return best_p
+
+
 @LAW.decision(
     units={
         "weights": "relative weight of each domain's loss (default: equal)",
@@ -1045,22 +1285,36 @@ def optimal_mixture(fitted, weights: list = None, within_training_range: bool = 
     (True when the uniform mixture is outside the training range: its loss is then an
     extrapolation, not a measured reference), the shares ``held_at_training_maximum``, and
     ``notes`` that say both in words. ``warnings`` name the shares outside the training range
-    when the mixture leaves it.
+    when the mixture leaves it. The law's own form is solved exactly; any other form of the pool
+    numerically, through its predictions.
     """
     w = _checked_weights(weights)
     if isinstance(within_training_range, str) or within_training_range not in (0, 1):
         raise data.InputError(f"within_training_range: expected True or False, got {within_training_range!r}")
-    _, W, a, transfer = _unpack(fitted.constants)
-    if np.any(a <= 0):
-        raise data.InputError("the constants have an exponent a_i <= 0: not a law of diminishing returns")
-    ranges = fitted.ranges()
-    maximum = np.array([ranges.get(name, (0.0, 1.0))[1] for name in TASK.input_names])
-    s, g = w * W, transfer.T @ w
-    p = _optimal_shares(s, g, a, maximum if within_training_range else np.ones(_DOMAINS))
     names = TASK.input_names
+    if fitted.law.param_names == PARAM_NAMES:  # the law's own form: exactly, from its constants
+        _, W, a, transfer = _unpack(fitted.constants)
+        if np.any(a <= 0):
+            raise data.InputError("the constants have an exponent a_i <= 0: not a law of diminishing returns")
+        s, g = w * W, transfer.T @ w
+
+        def solve(upper):
+            return _optimal_shares(s, g, a, upper)
+    else:  # another form of the pool: numerically, through its predictions
+
+        def objective(P):
+            with np.errstate(all="ignore"):
+                return np.asarray(fitted.predict({name: P[:, j] for j, name in enumerate(names)}), dtype=float) @ w
+
+        def solve(upper):
+            return _optimal_numerically(objective, upper)
+
+    ranges = fitted.ranges()
+    maximum = np.array([ranges.get(name, (0.0, 1.0))[1] for name in names])
+    p = solve(maximum if within_training_range else np.ones(_DOMAINS))
 
     def losses_at(shares):
-        return formula({name: [v] for name, v in zip(names, shares)}, fitted.constants)[0]
+        return np.asarray(fitted.predict({name: [v] for name, v in zip(names, shares)}), dtype=float).reshape(-1)
 
     losses, uniform = losses_at(p), losses_at(np.full(_DOMAINS, 1.0 / _DOMAINS))
     uniform_outside = [j for j in range(_DOMAINS) if 1.0 / _DOMAINS > maximum[j] * (1 + 1e-12)]
@@ -1073,7 +1327,7 @@ def optimal_mixture(fitted, weights: list = None, within_training_range: bool = 
         )
     held = [j for j in range(_DOMAINS) if within_training_range and p[j] >= maximum[j] * (1 - 1e-9) and maximum[j] < 1]
     if held:
-        free = _optimal_shares(s, g, a, np.ones(_DOMAINS))
+        free = solve(np.ones(_DOMAINS))
         for j in held:
             if free[j] > maximum[j] * (1 + 1e-9):
                 notes.append(
@@ -1095,7 +1349,6 @@ def optimal_mixture(fitted, weights: list = None, within_training_range: bool = 
         "notes": notes,
         "warnings": warnings_out,
     }
-
 
 # %% [markdown]
 # For each size: the uniform mixture, the best training mixture (measured), the law's optimum
@@ -1133,8 +1386,8 @@ for size in SIZES:
 pd.DataFrame(rows_out)
 
 # %% tags=["hide-input"]
-fig, axes = plt.subplots(1, 2, sharey=True)
-for ax, k, title in [(axes[0], 0, "inside the training box"), (axes[1], 1, "on the whole simplex (extrapolates)")]:
+fig, axes = plt.subplots(1, 2, sharey=True, figsize=(5.8, 3.0), layout="constrained")
+for ax, k, title in [(axes[0], 0, "Inside the training box"), (axes[1], 1, "On the whole simplex\n(extrapolates)")]:
     bottom = np.zeros(len(SIZES))
     for j in range(5):
         heights = np.array([optima[s][k].answer["shares"][j] for s in SIZES])
@@ -1142,9 +1395,8 @@ for ax, k, title in [(axes[0], 0, "inside the training box"), (axes[1], 1, "on t
         bottom += heights
     ax.set(xlabel="model size", title=title)
 axes[0].set_ylabel("share")
-axes[1].legend(loc="center left", bbox_to_anchor=(1.0, 0.5))
-fig.suptitle("The mixture that minimises the mean loss over the five domains")
-fig.tight_layout()
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside right center")
+fig.suptitle("The mixture that minimises the mean loss\nover the five domains")
 plt.show()
 
 # %% [markdown]
@@ -1164,7 +1416,8 @@ plt.show()
 # loss is the law extrapolated, not a sign that the uniform mixture would do better.
 #
 # The decision with the stored record carries intervals: the same optimum under each bootstrap
-# refit (whole mixtures resampled), 80% of them inside the interval. At 410M:
+# refit of the law and of each of its three survivors (so that the interval carries the forms'
+# disagreement as well as the constants'), 80% of them inside the interval. At 410M:
 
 # %%
 best_mixture = optimal_mixture(constants=record, group="410M")
@@ -1174,13 +1427,22 @@ print(f"mean loss {best_mixture.answer['weighted_loss']:.3f} nats, 80% interval 
 print(f"uniform mixture outside the training range: {best_mixture.answer['uniform_outside_training_range']}")
 for note in best_mixture.answer["notes"]:
     print(f"- {note}")
-pd.DataFrame({"share": best_mixture.answer["shares"], "low (10%)": low, "high (90%)": high},
+law_alone = optimal_mixture(constants=dataclasses.replace(record, forms={}), group="410M")  # no survivors
+alone_low, alone_high = np.array(law_alone.interval["shares"])
+pd.DataFrame({"share": best_mixture.answer["shares"], "low (10%)": low, "high (90%)": high,
+              "law's refits alone: low": alone_low, "high": alone_high},
              index=[f"domain {j + 1}" for j in range(5)]).round(3)
 
 # %% [markdown]
-# The optimum's mean loss is known to within about ±0.006 nats. Domain 3 sits at its bound in
-# every refit; domain 1 moves by about ±0.02, domains 4 and 5 by about ±0.04, and domain 2 most
-# (0.07 to 0.18): its loss is nearly linear in its share, so the objective is flat along it.
+# The optimum's mean loss is known to within about ±0.005 nats. Domain 3 sits at its bound in
+# every refit; domain 1 moves by about ±0.02, domains 4 and 5 by about ±0.03 and ±0.05, and
+# domain 2 most (0.05 to 0.17): its loss is nearly linear in its share, so the objective is flat
+# along it. The interval pools the refits of the law and of the three forms the folds could
+# not tell from it (the Method page gives their weights). The leaderboard's form gives domain
+# 2 less (0.08) and domain 5 more (0.46) at the same mean loss, so pooling moves the intervals
+# of those two shares down and up (from the law's refits alone: 0.10 to 0.19 and 0.38 to
+# 0.44). Since the refits resample mixtures within each size (see above), these intervals are
+# on the narrow side.
 #
 # A weighted example: a reader who only cares about domain 3, at 410M.
 
@@ -1196,7 +1458,41 @@ pd.DataFrame({"share": only_3.answer["shares"], "predicted loss": list(only_3.an
 # training box: no warning. `optimal_mixture` returns plain numbers (JSON-ready), with a clear
 # error for an unknown size, and for weights that are negative, not five, or do not sum to a
 # positive number.
-#
+
+# %% [markdown]
+# **The same decision from other forms of the pool.** Each form answers with its own
+# constants fitted to these runs (the seed law also with the constants its program printed);
+# the law's own form and the forms that share its formula are solved exactly, the others
+# numerically. At 410M, inside the training box:
+
+# %%
+def optimum_by_form(key, constants, group="410M"):
+    """optimal_mixture answered by one form of the pool, with the constants given (a record)."""
+    return LAW.form_view(key).decide("optimal_mixture", constants=constants, group=group)
+
+
+seed_printed = LAW.form_view("seed").make_record(SEED_PUBLISHED["SLDBench seed (claude-code, Claude Sonnet 4.5)"],
+                                                 table, source="SLDBench seed, printed constants")
+by_form = {key: LAW.form_record(key, record) for key in ("a-u-shared", "leaderboard", "ye", "every-power", "seed")}
+rows_forms = []
+for label, key, constants in [*((k, k, c) for k, c in by_form.items()), ("seed (printed)", "seed", seed_printed)]:
+    answer = optimum_by_form(key, constants).answer
+    by_the_law = formula(dict(zip(SHARES, np.array(answer["shares"])[:, None])), PARAMS_FITTED["410M"]).mean()
+    rows_forms.append({"form": label, "shares": " / ".join(f"{v:.3f}" for v in answer["shares"]),
+                       "its mean loss": round(answer["weighted_loss"], 4),
+                       "the law's mean loss there": round(float(by_the_law), 4)})
+pd.DataFrame(rows_forms)
+
+# %% [markdown]
+# Every form keeps domain 3 at its training maximum. The leaderboard's form and the power of
+# every share, which the folds rank near the law, put the optimum within 0.001 nats of the
+# law's by the law's own reckoning. Ye et al.'s form (median fold R2 0.979) moves share from
+# domain 4 to domains 1 and 2 and promises 0.02 nats less than the law expects there. The seed
+# law, which sees no transfer, asks for a third of domain 1 and a quarter of domain 4, and by
+# the law gives up 0.01 nats; its printed constants and its refit to these runs answer alike
+# (its program was fitted to the same runs).
+
+# %% [markdown]
 # ## The record
 #
 # The constants, their bootstrap refits, the noise and new-mixture terms of the intervals, the
@@ -1205,10 +1501,7 @@ pd.DataFrame({"share": only_3.answer["shares"], "predicted loss": list(only_3.an
 
 # %%
 low_loss, high_loss = best_mixture.interval["weighted_loss"]
-_ = LAW.store(
-    PARAMS_FITTED, table, uncertainty=uncertainty,
-    validation=selection.validation_record(
-        evaluation, choice, protocol="5 folds over the 20 training mixtures (a mixture held out at every size), seed 0"),
+_ = study.store(
     summary={
         "question": "Which mixture of the five domains minimises the mean loss, and what does each share do "
                     "to every domain's loss?",
@@ -1245,8 +1538,11 @@ print("predicted losses of a 410M model on the uniform mixture (an extrapolation
 #
 # `scalinglaws.fit` fits this form to any table with the task's columns (a `group` column for
 # model sizes, optional), with the same routine and bootstrap intervals over runs
-# (`scalinglaws fit domain_mixture --csv runs.csv` from the command line). Here, as if only
-# the three smaller sizes had been trained:
+# (`scalinglaws fit domain_mixture --csv runs.csv` from the command line).
+# `scalinglaws.study("domain_mixture", runs)` (`scalinglaws study domain_mixture --csv
+# runs.csv`) runs the whole protocol of this page on them instead: the fourteen forms, the
+# folds over your mixtures, the choice and calibrated intervals. Here the form alone, as if
+# only the three smaller sizes had been trained:
 
 # %%
 import scalinglaws

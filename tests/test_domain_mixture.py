@@ -2,6 +2,7 @@
 
 import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -249,3 +250,121 @@ def test_cli_reaches_the_decision(tmp_path, capsys):
     assert cli.main(["optimize", "domain_mixture", "--group", "70M", "--constants", str(path), "--json"]) == 0
     body = json.loads(capsys.readouterr().out)
     assert body["group"] == "70M" and "weighted_loss_interval" not in body  # no bootstrap in that file
+
+
+# ---------------------------------------------------------------- the pool of forms and the protocol
+
+SEED_PROGRAM = Path(__file__).parent / "data" / "seeds" / "domain_mixture_seed.py"
+
+
+def test_the_seed_law_with_its_published_constants_reproduces_the_seed_program():
+    namespace = {}
+    exec(compile(SEED_PROGRAM.read_text(), str(SEED_PROGRAM), "exec"), namespace)
+    points = TABLE[SHARES].drop_duplicates().to_dict("records")
+    points += [dict(zip(SHARES, p)) for p in _mixtures(50, seed=8)]  # new mixtures, some outside the box
+    seed = dm.LAW.candidate("seed")
+    assert seed.kind == "published" and seed.param_names == dm.SEED_NAMES
+    for group in SIZES:
+        theirs = np.array([[row[t] for t in LOSSES] for row in namespace["law"](points, group)])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+            ours = dm.LAW.predict(points, form="seed", published=True, group=group)
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=0)
+    # As printed: L_inf, a and b of domain 1 at 70M lead the vector.
+    assert seed.published_constants("70M")[0::5][:3] == [3.414908, 0.919426, 0.242859]
+
+
+def test_the_seed_form_refitted_is_the_own_share_only_law():
+    """The seed's form is fitted as c_i + W_i p_i^a_i per domain and size: L_inf = c, a = -W."""
+    stored = dm.LAW.record.forms["seed"].params["410M"]
+    as_own_share = [*stored[0:5], *(-np.asarray(stored[5:10])), *stored[10:15], *[0.0] * 20]
+    p = _mixtures(200, seed=9)
+    np.testing.assert_allclose(dm.seed_law(_columns(p), stored), dm.formula(_columns(p), as_own_share), rtol=1e-12)
+
+
+@pytest.mark.parametrize("key", ["seed", "ye", "leaderboard", "linear"])
+def test_a_stored_form_predicts_with_its_own_constants(key):
+    record = dm.LAW.record
+    assert key in record.forms and record.forms[key].param_names == list(dm.LAW.candidate(key).param_names)
+    p = _mixtures(20, seed=10, upper=BOX)
+    expected = dm.LAW.candidate(key).predict(_columns(p), record.forms[key].params["305M"])
+    np.testing.assert_allclose(dm.predict(_columns(p), form=key, group="305M"), expected, rtol=1e-12)
+    with pytest.raises(data.InputError, match="no form"):
+        dm.predict(_columns(p), form="no-such-form", group="305M")
+
+
+def test_the_protocol_reproduces_the_notebooks_backtests_and_choice():
+    """The law's rules, run on the packaged table: 5 folds over mixtures (seed 0), the 60
+    mixtures between training mixtures at every size, and the stored choice."""
+    folds = dm.mixture_folds(TABLE, {})
+    assert [b.origin for b in folds] == [f"fold {i} of 5" for i in range(1, 6)]
+    assert all(len(b.held) == 16 and b.held[SHARES].drop_duplicates().shape[0] == 4 for b in folds)
+    held = pd.concat([b.held for b in folds])
+    assert sorted(held.index) == sorted(TABLE.index)  # every run held out once, whole mixtures at once
+    target = dm.between_mixtures(TABLE, {})
+    assert len(target) == 240 and list(target.group.unique()) == SIZES
+    assert np.allclose(target[SHARES].sum(axis=1), 1.0)
+    validation = dm.LAW.record.validation
+    assert validation["chosen"] == "a_i and u_ij shared by sizes" and validation["excluded"] == {}
+    assert sorted(validation["survivors"][1:]) == sorted([
+        "one a, u_ij per size", "a_i shared by sizes, u_ij per size",
+        "leaderboard: b_i + w_i p_i^e_i + sum_j W_ij p_j"])
+    assert validation["validation_r2"] == pytest.approx(0.9973, abs=1e-4)
+    roles = {k: f.role for k, f in dm.LAW.record.forms.items()}
+    assert roles["a-u-shared"] == "law" and roles["leaderboard"] == "survivor" and roles["seed"] == "candidate"
+    assert dm.LAW.record.uncertainty.reach == {} and dm.LAW.record.uncertainty.validated_distance == 1.0
+
+
+def test_a_new_mixture_is_at_the_validated_distance_everywhere():
+    """No extrapolation axis: every point is at distance 1, and intervals do not grow beyond the box."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+        band = dm.predict(_columns(np.array([[0.2] * 5, [0.05, 0.05, 0.8, 0.05, 0.05]])), interval=0.9, group="410M")
+    assert list(band.reach_factor) == [1.0, 1.0] and not band.beyond_reach.any()
+
+
+def _decide_with(key, constants, group="410M", **arguments):
+    """optimal_mixture answered by one form of the pool (a view of the law with that form)."""
+    return dm.LAW.form_view(key).decide("optimal_mixture", constants=constants, group=group, **arguments)
+
+
+@pytest.mark.parametrize("group", ["70M", "410M"])
+@pytest.mark.parametrize("weights", [[1, 1, 1, 1, 1], [0, 0, 1, 0, 0], [1, 2, 3, 4, 5]])
+def test_the_numerical_path_finds_the_exact_optimum_of_the_law(group, weights):
+    w = np.asarray(weights, dtype=float) / sum(weights)
+    constants = np.asarray(dm.PARAMS[group])
+    _, W, a, transfer = dm._unpack(constants)
+    for upper in (BOX, np.ones(5)):
+        exact = dm._optimal_shares(w * W, transfer.T @ w, a, upper)
+        found = dm._optimal_numerically(lambda P: _objective(P, constants, w), upper)
+        assert abs(found.sum() - 1) < 1e-12 and np.all(found >= 0) and np.all(found <= upper + 1e-12)
+        assert _objective(found[None], constants, w)[0] <= _objective(exact[None], constants, w)[0] + 1e-10
+        np.testing.assert_allclose(found, exact, atol=1e-5)
+
+
+@pytest.mark.parametrize("key", ["ye", "seed", "every-power"])
+def test_another_form_of_the_pool_answers_the_decision_numerically(key):
+    record = dm.LAW.form_record(key)
+    constants = record.params["410M"]
+    result = _decide_with(key, record)
+    answer = result.answer
+    p = np.array(answer["shares"])
+    assert abs(p.sum() - 1) < 1e-9 and np.all(p >= 0) and np.all(p <= BOX + 1e-12)
+    assert "proportion_domain_3" in answer["held_at_training_maximum"]  # as the law holds it
+    predict = dm.LAW.candidate(key).predict
+    assert answer["weighted_loss"] == pytest.approx(float(predict(_columns(p[None]), constants).mean()), abs=1e-12)
+    cloud = _mixtures(100_000, seed=11, upper=BOX)
+    assert answer["weighted_loss"] <= predict(_columns(cloud), constants).mean(axis=1).min() + 1e-9
+    assert answer["uniform_outside_training_range"] is True and not result.warnings
+
+
+def test_the_published_seed_constants_answer_the_decision():
+    seed = dm.LAW.form_view("seed")
+    printed = seed.make_record(dm.SEED_PUBLISHED["SLDBench seed (claude-code, Claude Sonnet 4.5)"], TABLE,
+                               source="test")
+    with pytest.warns(decide.ExtrapolationWarning, match="outside the training range"):
+        answer = _decide_with("seed", printed, within_training_range=False).answer
+    assert answer["held_at_training_maximum"] == [] and answer["within_training_range"] is False
+    constants = printed.params["410M"]
+    cloud = _mixtures(100_000, seed=12)
+    assert answer["weighted_loss"] <= dm.seed_law(_columns(cloud), constants).mean(axis=1).min() + 1e-9

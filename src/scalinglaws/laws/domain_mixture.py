@@ -19,20 +19,17 @@ averaged over the five targets.
 The derivation, the candidate forms and the validation: notebooks/domain_mixture.py.
 """
 
-# notebooks/domain_mixture.py, cell 16
+# notebooks/domain_mixture.py, cell 8
 import itertools
 
 import numpy as np
 
 from scalinglaws import data, fitting
 from scalinglaws.law import Law
+from scalinglaws.pool import Candidate, Protocol
 
 TASK = data.task("domain_mixture")
 
-FORM = (
-    r"L_i(\mathbf p) = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j,"
-    r"\quad a_i,\ u_{ij}\ \text{shared by all model sizes}"
-)
 _DOMAINS = 5
 _OTHERS = [[j for j in range(_DOMAINS) if j != i] for i in range(_DOMAINS)]
 PARAM_NAMES = (
@@ -56,6 +53,15 @@ def _shares(X):
     return np.column_stack([np.asarray(X[name], dtype=float) for name in TASK.input_names])
 
 
+def _sizes(rows):
+    """The groups of a table in order, and an indicator matrix (rows x groups)."""
+    labels = rows[TASK.group_column].to_numpy()
+    groups = list(dict.fromkeys(labels))
+    index = {g: k for k, g in enumerate(groups)}
+    codes = np.array([index[g] for g in labels], dtype=int)
+    return groups, (codes[:, None] == np.arange(len(groups))[None, :]).astype(float)
+
+
 def _unpack(params):
     """c (5,), W (5,), a (5,), and the transfer matrix U (5, 5) with a zero diagonal."""
     p = np.asarray(params, dtype=float)
@@ -66,12 +72,91 @@ def _unpack(params):
 
 
 def formula(X, params):
-    """The five losses, shape (n, 5), for the proportions in ``X`` with one model size's constants."""
+    """The five losses, shape (n, 5), for the proportions in ``X`` with one model size's constants:
+    c_i + W_i p_i^a_i + sum_j u_ij p_j."""
     c, W, a, transfer = _unpack(params)
     P = _shares(X)
     return c + W * P**a + P @ transfer.T
 
 
+class _PlainProjection:
+    """Variable projection of y ~ [E * p^a | fixed] beta for one exponent a: the residual of the
+    exact least-squares beta, and its derivative in a (Kaufman's: exact for the gradient)."""
+
+    def __init__(self, E, own, fixed, y):
+        self.E, self.own, self.fixed, self.y = E, own, fixed, y
+        self.log_own = np.log(np.where(own > 0, own, 1.0))
+        self.a = None
+
+    def at(self, a):
+        if a != self.a:
+            power = self.own**a
+            X = np.hstack([self.E * power[:, None], self.fixed])
+            Q, R = np.linalg.qr(X)
+            diagonal = np.abs(np.diag(R))
+            if diagonal.min() > 1e-9 * diagonal.max():
+                self.beta = np.linalg.solve(R, Q.T @ self.y)
+                project = lambda v: v - Q @ (Q.T @ v)
+            else:  # a design without full rank (a = 1 makes p_i a sum of the other columns)
+                self.beta = np.linalg.lstsq(X, self.y, rcond=None)[0]
+                project = lambda v: v - X @ np.linalg.lstsq(X, v, rcond=None)[0]
+            self.residual = project(self.y)
+            slope = (self.E * (power * self.log_own)[:, None]) @ self.beta[: self.E.shape[1]]
+            self.jacobian = -project(slope)[:, None]
+            self.a = a
+        return self
+
+
+def own_power_fit(exponent, transfer):
+    """Fitter of c_i + W_i p_i^a_i + sum_j u_ij p_j. ``exponent``: "per size" (a_i per domain
+    and size), "per domain" (a_i shared by the sizes) or "one" (one a); ``transfer``: "per
+    size", "shared" (by the sizes) or "none"."""
+
+    def fit(rows, start=None):
+        groups, indicator = _sizes(rows)
+        P, Y = _shares(rows), rows[TASK.target_names].to_numpy(dtype=float)
+        n = len(groups)
+        if exponent == "per size":
+            jobs = [(indicator[:, b] > 0, [b], [i]) for i in range(5) for b in range(n)]
+        elif exponent == "per domain":
+            jobs = [(np.ones(len(rows), bool), list(range(n)), [i]) for i in range(5)]
+        else:
+            jobs = [(np.ones(len(rows), bool), list(range(n)), list(range(5)))]
+        out = np.zeros((n, 35))
+        for mask, sizes, domains in jobs:
+            E, part = indicator[mask][:, sizes], P[mask]
+            projections = []
+            for i in domains:
+                others = part[:, _OTHERS[i]]
+                columns = {"none": others[:, :0], "shared": others,
+                           "per size": (E[:, :, None] * others[:, None, :]).reshape(len(E), -1)}[transfer]
+                projections.append(_PlainProjection(E, part[:, i], np.hstack([E, columns]), Y[mask, i]))
+            residuals = lambda theta, ps=projections: np.concatenate([p.at(theta[0]).residual for p in ps])
+            jacobian = lambda theta, ps=projections: np.vstack([p.at(theta[0]).jacobian for p in ps])
+            starts, keep = _EXPONENT_STARTS, 2
+            if start is not None and all(str(g) in start for g in groups):
+                starts = np.vstack([[start[str(groups[sizes[0]])][10 + domains[0]]], _EXPONENT_STARTS])
+                keep = fitting.WARM_KEEP + 1
+            costs = [float(np.sum(residuals([a]) ** 2)) for a in _PROBES]
+            if max(costs) - min(costs) <= 1e-10 * max(costs):  # the rows cannot tell exponents apart
+                a = _UNDETERMINED
+            else:
+                a = float(fitting.least_squares(residuals, starts, bounds=_EXPONENT_BOUNDS, keep=keep,
+                                                jac=jacobian).params[0])
+            m = len(sizes)
+            for i, projection in zip(domains, projections):
+                beta = projection.at(a).beta
+                for k, b in enumerate(sizes):
+                    out[b, 5 + i], out[b, i], out[b, 10 + i] = beta[k], beta[m + k], a
+                    if transfer == "shared":
+                        out[b, 15 + 4 * i:19 + 4 * i] = beta[2 * m:]
+                    elif transfer == "per size":
+                        out[b, 15 + 4 * i:19 + 4 * i] = beta[2 * m:].reshape(m, 4)[k]
+        return {str(g): out[b].tolist() for b, g in enumerate(groups)}
+
+    return fit
+
+# notebooks/domain_mixture.py, cell 10
 def _growth(x):
     """expm1(x) / x and its derivative, accurate near x = 0."""
     small = np.abs(x) < 1e-4
@@ -207,11 +292,306 @@ def fit_constants(table, start=None):
         out[:, 15 + 4 * i : 19 + 4 * i] = u
     return {str(g): [float(v) for v in out[b]] for b, g in enumerate(groups)}
 
+# notebooks/domain_mixture.py, cell 12
+class LinearGivenTheta:
+    """A mixture law that is linear in its constants once the nonlinear ones (theta) are fixed.
 
-LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants)
+    ``own(theta, P, i)``: columns of domain i's law whose coefficients each size fits for itself;
+    ``shared(theta, P, i)``: columns whose coefficients all sizes share. ``scope`` says over which
+    rows one theta is fitted: "domain and size", "domain" (shared by sizes) or "all". A group's
+    constants: for each domain, theta then its coefficients.
+    """
+
+    def __init__(self, own, shared, n_theta, starts, bounds, scope):
+        self.own, self.shared, self.n_theta = own, shared or (lambda theta, P, i: P[:, :0]), n_theta
+        self.starts, self.bounds, self.scope = np.atleast_2d(starts), bounds, scope
+        probe, first = np.full((1, 5), 0.2), self.starts[0]
+        width = [own(first, probe, i).shape[1] + self.shared(first, probe, i).shape[1] for i in range(5)]
+        self.offsets = np.cumsum([0] + [n_theta + w for w in width])
+
+    def _solve(self, theta, shares, losses, domains):
+        solution, residuals = {}, []
+        n_sizes, n_rows = len(shares), sum(len(P) for P in shares)
+        for i in domains:
+            blocks = [(self.own(theta, P, i), self.shared(theta, P, i)) for P in shares]
+            n_own = blocks[0][0].shape[1]
+            design = np.zeros((n_rows, n_sizes * n_own + blocks[0][1].shape[1]))
+            start = 0
+            for b, (own, shared) in enumerate(blocks):  # per-size columns block-diagonal, shared ones stacked
+                design[start:start + len(own), b * n_own:(b + 1) * n_own] = own
+                design[start:start + len(own), n_sizes * n_own:] = shared
+                start += len(own)
+            target = np.concatenate([Y[:, i] for Y in losses])
+            beta = np.linalg.lstsq(design, target, rcond=None)[0]
+            solution[i] = [np.concatenate([beta[b * n_own:(b + 1) * n_own], beta[n_sizes * n_own:]])
+                           for b in range(n_sizes)]
+            residuals.append(target - design @ beta)
+        return solution, np.concatenate(residuals)
+
+    def fit(self, rows, start=None):
+        labels = rows[TASK.group_column]
+        groups = list(dict.fromkeys(labels))
+        shares = [_shares(rows[labels == g]) for g in groups]
+        losses = [rows.loc[labels == g, TASK.target_names].to_numpy(dtype=float) for g in groups]
+        every_size, every_domain = list(range(len(groups))), list(range(5))
+        jobs = {
+            "domain and size": [([b], [i]) for i in every_domain for b in every_size],
+            "domain": [(every_size, [i]) for i in every_domain],
+            "all": [(every_size, every_domain)],
+        }[self.scope]
+        constants = {}
+        for sizes, domains in jobs:
+            part = ([shares[b] for b in sizes], [losses[b] for b in sizes])
+            starts, keep = self.starts, 2
+            if start is not None and all(str(g) in start for g in groups):
+                at = self.offsets[domains[0]]
+                starts = np.vstack([np.asarray(start[str(groups[sizes[0]])][at:at + self.n_theta]), self.starts])
+                keep = fitting.WARM_KEEP + 1
+            best = fitting.least_squares(lambda theta: self._solve(theta, *part, domains)[1], starts,
+                                         bounds=self.bounds, keep=keep)
+            solution, _ = self._solve(best.params, *part, domains)
+            for i in domains:
+                for k, b in enumerate(sizes):
+                    constants[(b, i)] = np.concatenate([best.params, solution[i][k]])
+        return {str(g): np.concatenate([constants[(b, i)] for i in every_domain]).tolist() for b, g in enumerate(groups)}
+
+    def predict(self, X, params):
+        P, p = _shares(X), np.asarray(params, dtype=float)
+        out, k = np.empty((len(P), 5)), 0
+        for i in range(5):
+            theta = p[k:k + self.n_theta]
+            columns = np.hstack([self.own(theta, P, i), self.shared(theta, P, i)])
+            out[:, i] = columns @ p[k + self.n_theta:k + self.n_theta + columns.shape[1]]
+            k += self.n_theta + columns.shape[1]
+        return out
+
+
+def linear_fit(rows, start=None):
+    """Linear mixing: per size and domain, least squares of the loss on the five shares."""
+    return {str(g): np.linalg.lstsq(_shares(part), part[TASK.target_names].to_numpy(dtype=float),
+                                    rcond=None)[0].T.ravel().tolist()
+            for g, part in rows.groupby(TASK.group_column, sort=False)}
+
+
+def linear_mixing(X, params):
+    """sum_j beta_ij p_j: the five losses, linear in the shares."""
+    return _shares(X) @ np.asarray(params, dtype=float).reshape(5, 5).T
+
+
+def _ones(P):
+    return np.ones((len(P), 1))
+
+
+def _ye_columns(theta, P, i):
+    t = np.zeros(5)
+    t[_OTHERS[i]] = theta
+    return np.hstack([_ones(P), np.exp(P @ t)[:, None]])
+
+
+def _effective_data_columns(theta, P, i):
+    w = np.ones(5)
+    w[_OTHERS[i]] = theta[1:]
+    return np.hstack([_ones(P), (np.maximum(P @ w, 1e-9) ** -theta[0])[:, None]])
+
+
+def _every_power_columns(theta, P, i):
+    return np.hstack([_ones(P), P ** theta[0]])
+
+
+def _log_own_columns(theta, P, i):
+    return np.hstack([_ones(P), -np.log(P[:, [i]] + np.exp(theta[0])), P[:, _OTHERS[i]]])
+
+
+_EXPONENT = (_EXPONENT_STARTS, _EXPONENT_BOUNDS)
+_OFFSET = (fitting.grid_starts(np.log([1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3])), ([np.log(1e-6)], [np.log(3.0)]))
+_FORMS = {
+    "ye": LinearGivenTheta(_ye_columns, None, 4, fitting.grid_starts(*[[-3.0, 0.0, 3.0]] * 4),
+                           ([-40.0] * 4, [40.0] * 4), "domain and size"),
+    "every-power": LinearGivenTheta(_every_power_columns, None, 1, *_EXPONENT, "domain and size"),
+    "every-power-a-shared": LinearGivenTheta(_every_power_columns, None, 1, *_EXPONENT, "domain"),
+    "every-power-one-a": LinearGivenTheta(_every_power_columns, None, 1, *_EXPONENT, "all"),
+    "log-own": LinearGivenTheta(_log_own_columns, None, 1, *_OFFSET, "all"),
+    "effective-data": LinearGivenTheta(_effective_data_columns, None, 5,
+                                       fitting.grid_starts([0.1, 0.4], *[[0.01, 0.1]] * 4),
+                                       ([1e-3] + [0.0] * 4, [5.0] + [10.0] * 4), "domain"),
+}
+
+
+def _per_domain(*parts):
+    """Constants' names, domain after domain: each part is a function of the domain's index."""
+    return tuple(name for i in range(_DOMAINS) for part in parts for name in part(i))
+
+
+def _others(symbol):
+    return lambda i: [f"{symbol}_{i + 1}_{j + 1}" for j in _OTHERS[i]]
+
+
+def _own(symbol):
+    return lambda i: [f"{symbol}_{i + 1}"]
+
+
+_NAMES = {
+    "ye": _per_domain(_others("t"), _own("c"), _own("k")),
+    "every-power": _per_domain(_own("a"), _own("b"), lambda i: [f"W_{i + 1}_{j + 1}" for j in range(_DOMAINS)]),
+    "log-own": _per_domain(_own("log_e"), _own("c"), _own("k"), _others("u")),
+    "effective-data": _per_domain(_own("b"), _others("w"), _own("c"), _own("k")),
+}
+
+# SLDBench's seed law (claude-code, Claude Sonnet 4.5; /work/shared/seeds/002): loss_domain_i =
+# L_inf_i - a_i * proportion_domain_i ** b_i, with the constants its program printed, per size.
+SEED_NAMES = tuple(f"{symbol}_{i + 1}" for symbol in ("L_inf", "a", "b") for i in range(_DOMAINS))
+_SEED_PRINTED = {  # (L_inf, a, b) per domain, as printed
+    "70M": [(3.414908, 0.919426, 0.242859), (3.818429, 0.286092, 0.325881), (3.600640, 0.884553, 0.258117),
+            (2.266335, 0.933792, 0.235431), (3.931742, 0.511339, 0.352486)],
+    "160M": [(3.060407, 0.841478, 0.227141), (3.472137, 0.229089, 0.253344), (3.285555, 0.821255, 0.248967),
+             (1.963058, 0.833632, 0.236056), (3.594913, 0.526879, 0.354306)],
+    "305M": [(2.898031, 0.812498, 0.220675), (3.306184, 0.231382, 0.286684), (3.155623, 0.780708, 0.218846),
+             (1.832974, 0.793849, 0.233302), (3.434413, 0.530724, 0.338928)],
+    "410M": [(2.831881, 0.797224, 0.213714), (3.230276, 0.194197, 0.211294), (3.098252, 0.789583, 0.216252),
+             (1.779367, 0.778080, 0.236914), (3.374611, 0.548299, 0.334021)],
+}
+SEED_PUBLISHED = {
+    "SLDBench seed (claude-code, Claude Sonnet 4.5)": {
+        size: [v[k] for k in range(3) for v in domains] for size, domains in _SEED_PRINTED.items()
+    },
+}
+
+
+def seed_law(X, params):
+    """SLDBench's seed law: L_inf_i - a_i p_i^b_i, the own share only (constants L_inf, a, b)."""
+    p = np.asarray(params, dtype=float)
+    return p[0:5] - p[5:10] * _shares(X) ** p[10:15]
+
+
+_own_share_fit = own_power_fit("per size", "none")
+
+
+def seed_fit(rows, start=None):
+    """The seed's form fitted as the own-share-only law c_i + W_i p_i^a_i (per domain and size):
+    L_inf = c, a = -W, b = a."""
+    if start is not None:
+        start = {g: [*v[0:5], *(-np.asarray(v[5:10])), *v[10:15], *[0.0] * 20] for g, v in start.items()}
+    fitted = _own_share_fit(rows, start)
+    return {g: [*v[0:5], *(-np.asarray(v[5:10])).tolist(), *v[10:15]] for g, v in fitted.items()}
+
+
+def _own_power(name, constants, key, kind, origin, exponent, transfer):
+    return Candidate(name, constants, own_power_fit(exponent, transfer), formula, key=key, kind=kind,
+                     origin=origin, param_names=tuple(PARAM_NAMES))
+
+
+def _linear_given_theta(name, constants, key, kind, origin, names):
+    form = _FORMS[key]
+    return Candidate(name, constants, form.fit, form.predict, key=key, kind=kind, origin=origin,
+                     param_names=_NAMES[names])
+
+
+CANDIDATES = [
+    _linear_given_theta("Ye et al.: c_i + k_i exp(sum_j t_ij p_j)", "30", "ye", "published", "Ye et al. 2024", "ye"),
+    _own_power("leaderboard: b_i + w_i p_i^e_i + sum_j W_ij p_j", "35", "leaderboard", "published",
+               "SLDBench leaderboard", "per size", "per size"),
+    _linear_given_theta("power of every share: b_i + sum_j W_ij p_j^a_i", "35", "every-power", "published",
+                        "SLDBench leaderboard", "every-power"),
+    Candidate("seed: L_inf_i - a_i p_i^b_i (own share only)", "15", seed_fit, seed_law, key="seed",
+              kind="published", origin="SLDBench seed (claude-code, Claude Sonnet 4.5)", param_names=SEED_NAMES,
+              published=SEED_PUBLISHED),
+    _own_power("own share only, one a", "10 + 1 shared", "own-share-one-a", "conservative", "reference",
+               "one", "none"),
+    Candidate("linear mixing: sum_j beta_ij p_j", "25", linear_fit, linear_mixing, key="linear",
+              kind="conservative", origin="reference",
+              param_names=tuple(f"beta_{i + 1}_{j + 1}" for i in range(_DOMAINS) for j in range(_DOMAINS))),
+    _own_power("one a, u_ij shared by sizes (v1)", "10 + 21 shared", "v1", "ours", "v1", "one", "shared"),
+    _own_power("one a, u_ij per size", "30 + 1 shared", "one-a-u-per-size", "ours", "ours", "one", "per size"),
+    _own_power("a_i shared by sizes, u_ij per size", "30 + 5 shared", "a-shared-u-per-size", "ours", "ours",
+               "per domain", "per size"),
+    Candidate("a_i and u_ij shared by sizes", "10 + 25 shared", fit_constants, formula, key="a-u-shared",
+              kind="ours", origin="ours", param_names=tuple(PARAM_NAMES)),
+    _linear_given_theta("power of every share, a_i shared by sizes", "30 + 5 shared", "every-power-a-shared", "ours",
+                        "ours", "every-power"),
+    _linear_given_theta("power of every share, one a", "30 + 1 shared", "every-power-one-a", "ours", "ours",
+                        "every-power"),
+    _linear_given_theta("log own: c_i - k_i ln(p_i + e) + sum u_ij p_j", "30 + 1 shared", "log-own", "ours", "ours",
+                        "log-own"),
+    _linear_given_theta("effective data: c_i + k_i (p_i + sum w_ij p_j)^-b_i", "10 + 25 shared", "effective-data",
+                        "ours", "ours", "effective-data"),
+]
+
+# notebooks/domain_mixture.py, cell 14
+#: Backtests: this many folds over the mixtures (fewer when there are fewer mixtures), seeded.
+FOLDS, FOLD_SEED = 5, 0
+
+
+def mixture_folds(table, reach):
+    """The backtests: `FOLDS` folds over the table's distinct mixtures (seed `FOLD_SEED`), each
+    mixture held out at every model size at once."""
+    from scalinglaws import selection
+
+    mixtures = len(table[list(TASK.input_names)].drop_duplicates())
+    return selection.folds(table, TASK, min(FOLDS, mixtures), seed=FOLD_SEED, cluster=list(TASK.input_names))
+
+
+def between_mixtures(table, reach, points=None):
+    """Where the survivors are compared: the requested points, or 60 mixtures between pairs of
+    the table's mixtures (a random point of the middle half of the segment between two, seed
+    0), at every model size."""
+    import pandas as pd
+
+    keys = [TASK.group_column, *TASK.input_names]
+    if points is not None and len(points):
+        return points[keys].drop_duplicates().reset_index(drop=True)
+    mixtures = table[list(TASK.input_names)].drop_duplicates().to_numpy()
+    if len(mixtures) < 2:
+        return table[keys].drop_duplicates().reset_index(drop=True)
+    rng = np.random.default_rng(0)
+    pairs = np.array([rng.choice(len(mixtures), 2, replace=False) for _ in range(60)])
+    position = rng.uniform(0.25, 0.75, size=(60, 1))
+    between = position * mixtures[pairs[:, 0]] + (1 - position) * mixtures[pairs[:, 1]]
+    groups = list(dict.fromkeys(table[TASK.group_column]))
+    return pd.DataFrame([{TASK.group_column: g, **dict(zip(TASK.input_names, m))} for g in groups for m in between])
+
+
+_SOURCE_MIXTURES = []
+
+
+def contradicts_the_literature(candidate, constants):
+    """A reason if a domain's loss rises with its own share, or falls faster as the share grows,
+    at the source study's training mixtures; None if the form agrees."""
+    if not _SOURCE_MIXTURES:
+        _SOURCE_MIXTURES.append(data.load(TASK.module)[list(TASK.input_names)].drop_duplicates().to_numpy())
+    mixtures = _SOURCE_MIXTURES[0]
+    for group, values in constants.items():
+        for i in range(_DOMAINS):
+            toward = [mixtures + t * (np.eye(_DOMAINS)[i] - mixtures) for t in (0.0, 0.01, 0.02)]
+            with np.errstate(all="ignore"):
+                loss = [np.asarray(candidate.predict(dict(zip(TASK.input_names, step.T)), values))[:, i]
+                        for step in toward]
+            if np.any(loss[1] >= loss[0]):
+                return f"the loss on domain {i + 1} rises with its own share ({group})"
+            if np.any(loss[2] - 2 * loss[1] + loss[0] < -1e-9):
+                return f"the loss on domain {i + 1} is not convex in its own share ({group})"
+    return None
+
+
+PROTOCOL = Protocol(
+    CANDIDATES,
+    backtests=mixture_folds,
+    target=between_mixtures,
+    checks=contradicts_the_literature,
+    cluster=tuple(TASK.input_names),
+    decision_example=lambda table, points: {},
+    description=(f"{FOLDS} folds over the mixtures (seed {FOLD_SEED}), each mixture held out at every model size "
+                 "at once"),
+)
+
+FORM = (
+    r"L_i(\mathbf p) = c_i + W_i\,p_i^{\,a_i} + \sum_{j\neq i} u_{ij}\,p_j,"
+    r"\quad a_i,\ u_{ij}\ \text{shared by all model sizes}"
+)
+
+LAW = Law(TASK, FORM, PARAM_NAMES, formula, fit_constants, protocol=PROTOCOL)
 predict, fit = LAW.predict, LAW.fit
 
-# notebooks/domain_mixture.py, cell 34
+# notebooks/domain_mixture.py, cell 37
 def _responses(slope, s, g, a, upper):
     """Shares of convex terms s p^a + g p at multiplier ``slope`` (m, 1): argmin of each term minus slope p."""
     with np.errstate(all="ignore"):
@@ -311,6 +691,81 @@ def _checked_weights(weights):
     return w / w.sum()
 
 
+#: The numerical path: seeded random mixtures screened, the best few polished.
+_SCREEN, _STARTS = 2000, 3
+
+
+def _onto_capped_simplex(x, upper):
+    """Each row of ``x`` projected onto {0 <= p <= upper, sum p = 1}: p = clip(x - shift, 0, upper),
+    the shift found by bisection (the sum falls as the shift grows)."""
+    low = x.min(axis=1, keepdims=True) - 1.0
+    high = x.max(axis=1, keepdims=True)
+    for _ in range(100):
+        middle = 0.5 * (low + high)
+        over = np.clip(x - middle, 0.0, upper).sum(axis=1, keepdims=True) > 1.0
+        low, high = np.where(over, middle, low), np.where(over, high, middle)
+    p = np.clip(x - 0.5 * (low + high), 0.0, upper)
+    return p
+
+
+_PAIRS = np.array(list(itertools.combinations(range(_DOMAINS), 2)))
+
+
+def _exchange(objective, p, value, upper, iterations=300, points=9):
+    """Polish a mixture by moving share between two domains at a time: every pair on a grid of
+    moves at once, the best move taken, the grid narrowed around it when no move helps."""
+    width = np.full(len(_PAIRS), 1.0)
+    for _ in range(iterations):
+        lo = np.maximum(-p[_PAIRS[:, 0]], p[_PAIRS[:, 1]] - upper[_PAIRS[:, 1]])
+        hi = np.minimum(p[_PAIRS[:, 1]], upper[_PAIRS[:, 0]] - p[_PAIRS[:, 0]])
+        a, b = np.maximum(lo, -width), np.minimum(hi, width)
+        steps = a[:, None] + (b - a)[:, None] * np.linspace(0.0, 1.0, points)[None, :]
+        trial = np.repeat(p[None, None, :], len(_PAIRS), axis=0).repeat(points, axis=1)
+        rows = np.arange(len(_PAIRS))
+        trial[rows, :, _PAIRS[:, 0]] += steps
+        trial[rows, :, _PAIRS[:, 1]] -= steps
+        trial = np.clip(trial, 0.0, upper)
+        values = objective(trial.reshape(-1, _DOMAINS)).reshape(len(_PAIRS), points)
+        values = np.where(np.isfinite(values), values, np.inf)
+        k = np.unravel_index(int(np.argmin(values)), values.shape)
+        if values[k] < value - 1e-15 * max(1.0, abs(value)):
+            p, value = trial[k], float(values[k])
+            width[k[0]] = max(width[k[0]], 2.0 * abs(steps[k]))
+        else:
+            width *= 0.25
+            if width.max() < 1e-12:
+                break
+    return p, value
+
+
+def _optimal_numerically(objective, upper):
+    """Shares on {0 <= p <= upper, sum p = 1} minimising ``objective`` (rows of mixtures -> values)
+    for any form: seeded random mixtures screened, SLSQP from the best few, polished by exchanges."""
+    from scipy import optimize
+
+    if upper.sum() < 1.0 - 1e-12:
+        raise data.InputError("no mixture fits under these limits: the largest shares sum to less than 1")
+    rng = np.random.default_rng(0)
+    screen = _onto_capped_simplex(rng.dirichlet(np.full(_DOMAINS, 0.5), _SCREEN), upper)
+    values = objective(screen)
+    values = np.where(np.isfinite(values), values, np.inf)
+    best_p, best_value = None, np.inf
+    for start in screen[np.argsort(values, kind="stable")[:_STARTS]]:
+        with np.errstate(all="ignore"):
+            result = optimize.minimize(lambda q: float(objective(q[None])[0]), start, method="SLSQP",
+                                       bounds=list(zip(np.zeros(_DOMAINS), upper)),
+                                       constraints=[{"type": "eq", "fun": lambda q: q.sum() - 1.0}],
+                                       options={"ftol": 1e-13, "maxiter": 300})
+        p = _onto_capped_simplex(np.clip(result.x, 0.0, upper)[None], upper)[0]
+        value = float(objective(p[None])[0])
+        if not np.isfinite(value) or value > float(objective(start[None])[0]):
+            p, value = start, float(objective(start[None])[0])
+        p, value = _exchange(objective, p, value, upper)
+        if value < best_value:
+            best_p, best_value = p, value
+    return best_p
+
+
 @LAW.decision(
     units={
         "weights": "relative weight of each domain's loss (default: equal)",
@@ -332,22 +787,36 @@ def optimal_mixture(fitted, weights: list = None, within_training_range: bool = 
     (True when the uniform mixture is outside the training range: its loss is then an
     extrapolation, not a measured reference), the shares ``held_at_training_maximum``, and
     ``notes`` that say both in words. ``warnings`` name the shares outside the training range
-    when the mixture leaves it.
+    when the mixture leaves it. The law's own form is solved exactly; any other form of the pool
+    numerically, through its predictions.
     """
     w = _checked_weights(weights)
     if isinstance(within_training_range, str) or within_training_range not in (0, 1):
         raise data.InputError(f"within_training_range: expected True or False, got {within_training_range!r}")
-    _, W, a, transfer = _unpack(fitted.constants)
-    if np.any(a <= 0):
-        raise data.InputError("the constants have an exponent a_i <= 0: not a law of diminishing returns")
-    ranges = fitted.ranges()
-    maximum = np.array([ranges.get(name, (0.0, 1.0))[1] for name in TASK.input_names])
-    s, g = w * W, transfer.T @ w
-    p = _optimal_shares(s, g, a, maximum if within_training_range else np.ones(_DOMAINS))
     names = TASK.input_names
+    if fitted.law.param_names == PARAM_NAMES:  # the law's own form: exactly, from its constants
+        _, W, a, transfer = _unpack(fitted.constants)
+        if np.any(a <= 0):
+            raise data.InputError("the constants have an exponent a_i <= 0: not a law of diminishing returns")
+        s, g = w * W, transfer.T @ w
+
+        def solve(upper):
+            return _optimal_shares(s, g, a, upper)
+    else:  # another form of the pool: numerically, through its predictions
+
+        def objective(P):
+            with np.errstate(all="ignore"):
+                return np.asarray(fitted.predict({name: P[:, j] for j, name in enumerate(names)}), dtype=float) @ w
+
+        def solve(upper):
+            return _optimal_numerically(objective, upper)
+
+    ranges = fitted.ranges()
+    maximum = np.array([ranges.get(name, (0.0, 1.0))[1] for name in names])
+    p = solve(maximum if within_training_range else np.ones(_DOMAINS))
 
     def losses_at(shares):
-        return formula({name: [v] for name, v in zip(names, shares)}, fitted.constants)[0]
+        return np.asarray(fitted.predict({name: [v] for name, v in zip(names, shares)}), dtype=float).reshape(-1)
 
     losses, uniform = losses_at(p), losses_at(np.full(_DOMAINS, 1.0 / _DOMAINS))
     uniform_outside = [j for j in range(_DOMAINS) if 1.0 / _DOMAINS > maximum[j] * (1 + 1e-12)]
@@ -360,7 +829,7 @@ def optimal_mixture(fitted, weights: list = None, within_training_range: bool = 
         )
     held = [j for j in range(_DOMAINS) if within_training_range and p[j] >= maximum[j] * (1 - 1e-9) and maximum[j] < 1]
     if held:
-        free = _optimal_shares(s, g, a, np.ones(_DOMAINS))
+        free = solve(np.ones(_DOMAINS))
         for j in held:
             if free[j] > maximum[j] * (1 + 1e-9):
                 notes.append(
@@ -383,15 +852,30 @@ def optimal_mixture(fitted, weights: list = None, within_training_range: bool = 
         "warnings": warnings_out,
     }
 
-# notebooks/domain_mixture.py, cell 44
+# notebooks/domain_mixture.py, cell 51
 PARAMS, law, fit_scaling_law, scaling_law_func = LAW.interfaces()
 
 __all__ = [
     'TASK',
-    'FORM',
     'PARAM_NAMES',
     'formula',
+    'own_power_fit',
     'fit_constants',
+    'LinearGivenTheta',
+    'linear_fit',
+    'linear_mixing',
+    'SEED_NAMES',
+    'SEED_PUBLISHED',
+    'seed_law',
+    'seed_fit',
+    'CANDIDATES',
+    'FOLDS',
+    'FOLD_SEED',
+    'mixture_folds',
+    'between_mixtures',
+    'contradicts_the_literature',
+    'PROTOCOL',
+    'FORM',
     'LAW',
     'predict',
     'fit',
