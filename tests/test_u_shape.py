@@ -1,5 +1,6 @@
 """The U-shape law: its per-benchmark fit, the protocol's record, and the recovery decision."""
 
+import dataclasses
 import json
 import warnings
 
@@ -194,3 +195,79 @@ def test_user_table_without_groups_fits_one_benchmark():
     np.testing.assert_allclose(u_shape.LAW.formula(x, own.constants["all_data"]),
                                u_shape.LAW.formula(x, u_shape.PARAMS["parsinlu_qa_mc"]), rtol=1e-6)
     assert quietly(own.predict, {"log_flops": [3.0]})[0] < 0
+
+
+# ---------------------------------------------------------------- the pool of forms and the protocol
+
+
+def test_the_protocol_reproduces_the_notebooks_reach_and_origins():
+    """The law's rules on the packaged table: the reach is the spread of the tops of the
+    benchmarks' ranges (1.4 decades), and the origins are the 17th, 22nd, 27th and 32nd largest
+    model of each benchmark (the first whose held models reach half the reach, then every fifth)."""
+    table = data.load("u_shape")
+    assert u_shape.reach_of(table) == {"log_flops": 1.4} == {"log_flops": u_shape.REACH}
+    origins = u_shape.origins_of(table, u_shape.reach_of(table))
+    assert [b.origin for b in origins] == [f"log_flops <= the {k}th largest" for k in (17, 22, 27, 32)]
+    assert [(len(b.train), len(b.held)) for b in origins] == [(214, 172), (171, 199), (127, 218), (88, 190)]
+    assert [b.held.group.nunique() for b in origins] == [9, 8, 8, 6]
+
+
+def test_the_reach_follows_the_points_asked_about():
+    table = data.load("u_shape")
+    shortest = table.groupby("group").log_flops.max().min()  # hindu_knowledge's last model
+    assert u_shape.reach_of(table, {"log_flops": 3.0}) == {"log_flops": pytest.approx(3.0 - shortest)}
+    assert u_shape.reach_of(table, {"log_flops": 0.5}) == {"log_flops": 1.4}  # not beyond any benchmark
+    mmlu = table[table.group == "mmlu"]
+    one = u_shape.reach_of(mmlu)  # one benchmark: the generic rule (two steps of the largest models' spacing)
+    assert set(one) == {"log_flops"} and 0 < one["log_flops"] < 0.5
+    assert u_shape.reach_of(mmlu, {"log_flops": 2.0}) == {"log_flops": pytest.approx(2.0 - mmlu.log_flops.max())}
+
+
+def test_intervals_grow_beyond_the_validated_distance():
+    """Validated up to the farthest held model of the backtests (about 1.4 decades); beyond it the
+    interval grows in proportion to the distance (the backtests' errors grew no faster)."""
+    uncertainty = u_shape.LAW.record.uncertainty
+    validated = uncertainty.validated_distance * u_shape.REACH
+    assert 1.3 < validated <= 1.4 and uncertainty.growth == pytest.approx(1.0)
+    top = data.load("u_shape").query("group == 'mmlu'").log_flops.max()
+    decades = np.array([0.5, 1.0, validated, 2.0, 2.8])
+    band = quietly(u_shape.predict, {"log_flops": top + decades}, interval=0.9, group="mmlu")
+    width = (band.brier_score_high - band.brier_score_low).to_numpy()
+    np.testing.assert_allclose(band.reach_factor, decades / validated, rtol=1e-9)
+    assert list(band.beyond_reach) == [False, False, False, True, True]
+    # Within the validated distance the interval hardly moves (no extrapolation term was needed);
+    # beyond it, the whole interval is multiplied by the distance over the validated one.
+    assert width[2] / width[0] < 1.5
+    record = u_shape.LAW.record
+    unvalidated = dataclasses.replace(record, uncertainty=dataclasses.replace(uncertainty, validated_distance=1e9))
+    plain = quietly(u_shape.predict, {"log_flops": top + decades}, unvalidated, interval=0.9, group="mmlu")
+    plain_width = (plain.brier_score_high - plain.brier_score_low).to_numpy()
+    np.testing.assert_allclose(width / plain_width, np.maximum(decades / validated, 1.0), rtol=1e-9)
+    assert width[3] > width[2] * 2.0 / validated and width[4] > width[3] * 2.8 / 2.0
+    assert uncertainty.coverage["covered"] == pytest.approx(0.911, abs=0.01)
+
+
+@pytest.mark.parametrize("key", ["persistence", "quadratic", "one-rate", "v1"])
+def test_a_stored_form_predicts_with_its_own_constants(key):
+    record = u_shape.LAW.record
+    assert key in record.forms and record.forms[key].param_names == list(u_shape.LAW.candidate(key).param_names)
+    X = {"log_flops": np.linspace(-0.89, 1.4, 7)}
+    expected = u_shape.LAW.candidate(key).predict(X, record.forms[key].params["mmlu"])
+    np.testing.assert_allclose(u_shape.predict(X, form=key, group="mmlu"), expected, rtol=1e-12)
+    with pytest.raises(data.InputError, match="no form"):
+        u_shape.predict(X, form="no-such-form", group="mmlu")
+
+
+def test_persistence_holds_the_level_of_the_largest_quarter():
+    prediction = u_shape.predict({"log_flops": [0.0, 1.0]}, form="persistence", group="mmlu")
+    assert prediction.tolist() == [pytest.approx(LARGEST_QUARTER["mmlu"], abs=1e-3)] * 2
+
+
+def test_the_recovery_decision_answers_with_another_form():
+    """recovery reads any form's curve (as a study that chose another form does)."""
+    answer = u_shape.LAW.form_view("persistence").decide("recovery", group="mmlu").answer
+    assert answer["evidence"] == "not identified" and answer["shape"] == "at its lowest at the last model"
+    assert answer["beyond_brier_score"] == pytest.approx(LARGEST_QUARTER["mmlu"], abs=1e-3)
+    assert answer["beyond_brier_score"] != u_shape.recovery(group="mmlu").answer["beyond_brier_score"]
+    quadratic = u_shape.LAW.form_view("quadratic").decide("recovery", group="arc").answer
+    assert quadratic["evidence"] == "in the data"
