@@ -368,6 +368,7 @@ PROTOCOL = Protocol(
     axes=("parallel_size",),
     source_target={"parallel_size": 8.0},
     min_train_values=2,
+    min_origins=1,
     decision_example=worth_of_the_next_doubling,
 )
 
@@ -396,13 +397,9 @@ predict, fit = LAW.predict, LAW.fit
 # The study of the training runs: backtests, scores, survivors, the choice, the fit on all runs
 # with 100 bootstrap refits, and intervals calibrated on the backtests. (The package's study
 # asks for two forecast origins before it trusts a choice; three values of $P$ allow one, so
-# this notebook lowers that minimum to one for its own study, until a protocol can declare its
-# own minimum.)
+# this law's protocol declares a minimum of one, `min_origins=1`.)
 
 # %%
-from scalinglaws import studies
-
-studies.MIN_ORIGINS = 1
 study = LAW.study(table)
 evaluation, choice = study.evaluation, study.choice
 print(f"reach: {study.reach['parallel_size']:g}x in P; runs fitted / scored: "

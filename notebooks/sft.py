@@ -9,7 +9,9 @@
 # have not run yet.
 #
 # **Task** `sft_scaling_law` of SLDBench: `sft_data_size` → `sft_loss`, 42 groups named
-# like `('gpt2', 'flan')` (14 base models × 3 datasets), 12 training sizes each from 200 to
+# `model/dataset`, like `gpt2/flan` or `facebook/opt-1.3b/flan` (14 base models × 3 datasets;
+# SLDBench writes `('gpt2', 'flan')`, and a tuple `("gpt2", "flan")` works too), 12 training
+# sizes each from 200 to
 # 409600 examples, doubling. The held-out test rows are `sft_data_size = 819200` in every
 # group: one doubling past the training data. At most 4 constants per group, one form for all.
 #
@@ -25,18 +27,11 @@ TASK = data.task("sft")
 
 
 def model_and_dataset(group):
-    """The base model and the dataset of a group: its name as the packaged table writes it,
-    ``"('gpt2', 'flan')"``, or ``"gpt2/flan"``, or a tuple ``("gpt2", "flan")``."""
-    if isinstance(group, tuple) and len(group) == 2:
-        return str(group[0]), str(group[1])
-    text = str(group).strip()
-    if text.startswith("(") and text.endswith(")") and "," in text:
-        model, dataset = text[1:-1].rsplit(",", 1)
-        return model.strip().strip("'\""), dataset.strip().strip("'\"")
-    if "/" in text:
-        model, dataset = text.rsplit("/", 1)
-        return model, dataset
-    return text, ""
+    """The base model and the dataset of a group: ``"gpt2/flan"`` (as the package writes it),
+    SLDBench's ``"('gpt2', 'flan')"``, or a tuple ``("gpt2", "flan")``."""
+    text = data.canonical_group(TASK, group)
+    model, _, dataset = text.rpartition("/")
+    return (model, dataset) if model else (text, "")
 
 
 def short_model(group):
@@ -440,7 +435,7 @@ def last_drop_predict(X, params):
 #: SLDBench's seed law (leaderboard, gemini-cli with Gemini 3 Pro Preview, held-out R2 0.948364)
 #: as its program printed it: [a, b] of L = a + b ln D per group.
 SEED_SOURCE = "SLDBench seed (gemini-cli, Gemini 3 Pro Preview)"
-SEED_CONSTANTS = {
+_SEED_PRINTED = {
     "('MBZUAI/LaMini-GPT-124M', 'flan')": [5.988265549351065, -0.2858284253987973],
     "('MBZUAI/LaMini-GPT-774M', 'flan')": [4.783598287214052, -0.21223122991733276],
     "('cerebras/Cerebras-GPT-256M', 'flan')": [4.210632462544093, -0.14467116003927433],
@@ -484,6 +479,8 @@ SEED_CONSTANTS = {
     "('google/mt5-base', 'wikiword')": [3.861648173041152, -0.19493726211114437],
     "('google/mt5-large', 'wikiword')": [3.353099664653985, -0.15291379226040927],
 }
+#: Keyed by the package's names of the groups (model/dataset); the digits are as printed.
+SEED_CONSTANTS = {data.canonical_group(TASK, group): constants for group, constants in _SEED_PRINTED.items()}
 
 
 def seed_law(X, params):
@@ -1147,7 +1144,7 @@ pd.DataFrame(rows)
 # as a law, with the same decisions):
 
 # %%
-T5_WIKI = "('t5-base', 'wikiword')"
+T5_WIKI = "t5-base/wikiword"
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
     from_seed = LAW.form_view("seed").decide(
@@ -1192,7 +1189,7 @@ refit = fit(data.load("sft"))
 same = LAW.same_predictions(runs)
 for group in PARAMS:
     assert same(PARAMS[group], refit[group], group), group
-T5_FLAN = "('t5-base', 'flan')"
+T5_FLAN = "t5-base/flan"
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
     example = law([{"sft_data_size": 819200}], T5_FLAN)

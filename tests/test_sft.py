@@ -24,7 +24,7 @@ MEASURED_BEST = {
     "gigaword": ("t5-base", 0.6258),
     "wikiword": ("t5-base", 1.2472),
 }
-T5_WIKI = "('t5-base', 'wikiword')"
+T5_WIKI = "t5-base/wikiword"
 
 
 def _quiet(function, *args, **kwargs):
@@ -37,9 +37,9 @@ def test_the_measured_best_is_what_the_tests_say():
     table = data.load("sft")
     top = table[table.sft_data_size == 409600]
     for dataset, (model, loss) in MEASURED_BEST.items():
-        rows = top[top.group.str.endswith(f"'{dataset}')")]
+        rows = top[top.group.str.endswith(f"/{dataset}")]
         best = rows.loc[rows.sft_loss.idxmin()]
-        assert best.group == f"('{model}', '{dataset}')" and best.sft_loss == pytest.approx(loss, abs=5e-5)
+        assert best.group == f"{model}/{dataset}" and best.sft_loss == pytest.approx(loss, abs=5e-5)
 
 
 def test_every_group_extrapolates_finite_and_below_its_last_loss():
@@ -52,11 +52,11 @@ def test_every_group_extrapolates_finite_and_below_its_last_loss():
 
 def test_fit_is_deterministic_matches_the_stored_law_and_refuses_a_non_positive_loss():
     table = data.load("sft")
-    one = table[table.group == "('gpt2', 'flan')"]
+    one = table[table.group == "gpt2/flan"]
     first, again = sft.fit(one), sft.fit(one)
     assert first == again  # the same machine, the same bits
-    stored = sft.predict(one, group="('gpt2', 'flan')")
-    np.testing.assert_allclose(sft.predict(one, first["('gpt2', 'flan')"]), stored, rtol=1e-6)
+    stored = sft.predict(one, group="gpt2/flan")
+    np.testing.assert_allclose(sft.predict(one, first["gpt2/flan"]), stored, rtol=1e-6)
     broken = one.copy()
     broken.loc[broken.index[3], "sft_loss"] = 0.0
     with pytest.raises(data.InputError, match="sft_loss must be positive"):
@@ -128,12 +128,12 @@ def test_data_for_loss_inverts_the_law():
 
 def test_data_for_loss_beyond_the_data_warns():
     with pytest.warns(decide.ExtrapolationWarning, match="sft_data_size"):
-        result = sft.data_for_loss(1.6, group="('t5-base', 'flan')")
+        result = sft.data_for_loss(1.6, group="t5-base/flan")
     assert result.answer["sft_data_size"] > 409600 and result.warnings
 
 
 def test_unreachable_or_impossible_targets_are_refused():
-    group = "('gpt2', 'gigaword')"
+    group = "gpt2/gigaword"
     A = sft.PARAMS[group][0]
     with pytest.raises(data.InputError, match="not below the plateau"):
         sft.data_for_loss(A + 0.1, group=group)
@@ -145,15 +145,15 @@ def test_unreachable_or_impossible_targets_are_refused():
 
 
 def test_data_for_loss_needs_a_known_group():
-    with pytest.raises(data.InputError, match=r"\('gpt2', 'flan'\)"):
-        sft.data_for_loss(1.5, group="('gpt2', 'alpaca')")
+    with pytest.raises(data.InputError, match=r"gpt2/flan"):
+        sft.data_for_loss(1.5, group="gpt2/alpaca")
     with pytest.raises(data.InputError, match="name a group"):
         sft.data_for_loss(1.5)
 
 
 def test_decisions_answer_from_a_record_of_ones_own_fit(tmp_path):
     table = data.load("sft")
-    mine = table[table.group.str.endswith("'flan')") & (table.sft_data_size <= 102400)]
+    mine = table[table.group.str.endswith("/flan") & (table.sft_data_size <= 102400)]
     fitted = scalinglaws.fit("sft", mine, bootstrap=5, seed=0)
     path = fitted.save(tmp_path / "flan.json")
     record = records.read(path)
@@ -163,9 +163,9 @@ def test_decisions_answer_from_a_record_of_ones_own_fit(tmp_path):
     assert "best" in ranked.probability and len(ranked.answer["ranking"]) == 14
     with pytest.raises(data.InputError, match="gigaword"):
         sft.rank_base_models("gigaword", 102400, constants=record)
-    need = _quiet(sft.data_for_loss, 2.0, constants=record, group="('gpt2', 'flan')")
+    need = _quiet(sft.data_for_loss, 2.0, constants=record, group="gpt2/flan")
     assert any("sft_data_size" in note for note in need.warnings)  # beyond the 102400 of this record
-    again = _quiet(sft.predict, {"sft_data_size": [need.answer["sft_data_size"]]}, record, group="('gpt2', 'flan')")
+    again = _quiet(sft.predict, {"sft_data_size": [need.answer["sft_data_size"]]}, record, group="gpt2/flan")
     np.testing.assert_allclose(again, [2.0], rtol=1e-9)
 
 
@@ -185,7 +185,7 @@ def test_the_command_line_reaches_both_decisions(capsys, tmp_path):
     assert need["sft_data_size"] == pytest.approx(sft.data_for_loss(1.3, group=T5_WIKI).answer["sft_data_size"])
     # --constants answers from a file of one's own constants.
     table = data.load("sft")
-    mine = table[table.group.str.endswith("'wikiword')")]
+    mine = table[table.group.str.endswith("/wikiword")]
     path = scalinglaws.fit("sft", mine, bootstrap=0).save(tmp_path / "wikiword.json")
     own = _cli_json(capsys, "data_for_loss", "--target-loss", "1.3", "--group", T5_WIKI, "--constants", str(path))
     assert own["sft_data_size"] == pytest.approx(need["sft_data_size"], rel=1e-4)
@@ -211,7 +211,7 @@ def test_group_names_are_read_in_every_spelling():
     for spelling in ("('facebook/opt-1.3b', 'flan')", "facebook/opt-1.3b/flan", ("facebook/opt-1.3b", "flan")):
         assert sft.model_and_dataset(spelling) == ("facebook/opt-1.3b", "flan")
         assert sft.short_model(spelling) == "opt-1.3b"
-    assert sft.model_and_dataset("('gpt2', 'flan')") == ("gpt2", "flan")
+    assert sft.model_and_dataset("gpt2/flan") == ("gpt2", "flan")
 
 
 def test_the_pool_and_the_law_are_one():
@@ -236,7 +236,14 @@ def test_the_seed_form_with_its_published_constants_is_the_seed_program():
     sizes = [{"sft_data_size": d} for d in (200.0, 3333.0, 409600.0, 819200.0, 1e7)]
     for group in sorted(table.group.unique()):
         rows = table[table.group == group][["sft_data_size"]].to_dict("records") + sizes
-        theirs = np.array([out["sft_loss"] for out in seed_law(rows, group)], dtype=float)
+        # The seed program names its groups as SLDBench does: ('model', 'dataset').
+        model, dataset = sft.model_and_dataset(group)
+        theirs = np.array([out["sft_loss"] for out in seed_law(rows, f"('{model}', '{dataset}')")], dtype=float)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", decide.ExtrapolationWarning)
+            # ... and the package takes SLDBench's spelling too.
+            np.testing.assert_allclose(sft.predict(rows, form="seed", published=True, group=f"('{model}', '{dataset}')"),
+                                       theirs, rtol=1e-9)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", decide.ExtrapolationWarning)
             ours = sft.predict(rows, form="seed", published=True, group=group)
@@ -252,7 +259,7 @@ def test_the_seeds_printed_constants_are_its_least_squares_fit_of_the_training_s
 def test_a_stored_form_predicts_by_its_key():
     X = {"sft_data_size": [1000.0, 409600.0]}
     forms = sft.LAW.record.forms
-    group = "('t5-base', 'flan')"
+    group = "t5-base/flan"
     for key in ("v1", "seed", "rectified", "top-four"):
         expected = sft.LAW.candidate(key).predict(X, forms[key].params[group])
         np.testing.assert_allclose(sft.predict(X, form=key, group=group), expected, rtol=1e-12)
@@ -291,7 +298,7 @@ def test_the_ranking_answers_with_another_form():
     seed = sft.LAW.form_view("seed")
     printed = {g: v for g, v in sft.SEED_CONSTANTS.items()}
     result = seed.decide("rank_base_models", "flan", 409600, constants=printed)
-    lines = {g: a + b * math.log(409600) for g, (a, b) in printed.items() if g.endswith("'flan')")}
+    lines = {g: a + b * math.log(409600) for g, (a, b) in printed.items() if g.endswith("/flan")}
     assert result.answer["ranking"][0]["group"] == min(lines, key=lines.get)
     assert [e["sft_loss"] for e in result.answer["ranking"]] == pytest.approx(sorted(lines.values()), rel=1e-12)
 
@@ -304,3 +311,15 @@ def test_a_study_of_the_packaged_table_is_the_notebooks_choice():
     assert [b.origin for b in study.backtests] == [o["origin"] for o in sft.LAW.record.validation["origins"]]
     assert study.chosen == "broken"
     assert set(study.choice.excluded) == set(sft.LAW.record.validation["excluded"])
+
+
+def test_a_group_has_one_name_and_three_spellings():
+    # Issue 29: groups are model/dataset; SLDBench's tuple text and a Python tuple name the same one.
+    X = {"sft_data_size": [819200.0]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        named = sft.predict(X, group="facebook/opt-1.3b/flan")
+        assert sft.predict(X, group=("facebook/opt-1.3b", "flan")) == named
+        assert sft.predict(X, group="('facebook/opt-1.3b', 'flan')") == named
+        assert sft.law([{"sft_data_size": 819200.0}], "('facebook/opt-1.3b', 'flan')")[0]["sft_loss"] == named[0]
+    assert "gpt2/flan" in sft.PARAMS and "('gpt2', 'flan')" not in sft.PARAMS

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
@@ -134,7 +135,8 @@ class Task:
     to cite beside ``source`` (a replication, say); ``benchmark`` is SLDBench for its
     tasks and None for a law that is not one of them (no held-out split). ``sum_to_one``
     names inputs that are shares of one whole (a mixture's proportions): every row of them
-    must sum to 1.
+    must sum to 1. ``group_parts`` names the parts of a group's name (a base model and a
+    dataset): such a group is written ``model/dataset`` (see `canonical_group`).
     """
 
     name: str
@@ -153,6 +155,7 @@ class Task:
     more_sources: tuple[Source, ...] = ()
     benchmark: Source | None = None
     sum_to_one: tuple[str, ...] = ()
+    group_parts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.collection == "sldbench" and self.benchmark is None:
@@ -247,6 +250,7 @@ TASKS: dict[str, Task] = {
                 "2402.02314",
             ),
             summary="Fine-tuning loss against fine-tuning data size, per (base model, dataset).",
+            group_parts=("model", "dataset"),
         ),
         Task(
             name="domain_mixture_scaling_law",
@@ -404,6 +408,23 @@ TASKS: dict[str, Task] = {
 _BY_NAME = {t.name: t for t in TASKS.values()}
 
 
+_PAIR = re.compile(r"^\(\s*'(?P<first>[^']*)'\s*,\s*'(?P<second>[^']*)'\s*\)$")
+
+
+def canonical_group(name: str | Task, group: Any) -> str:
+    """A group's name as the package writes it. For a task whose groups pair a base model and
+    a dataset (sft), ``model/dataset`` (``gpt2/flan``, ``facebook/opt-1.3b/flan``): a tuple
+    ``("gpt2", "flan")`` and SLDBench's spelling ``"('gpt2', 'flan')"`` name the same group."""
+    t = task(name)
+    if not t.group_parts:
+        return str(group)
+    if isinstance(group, (tuple, list)) and len(group) == len(t.group_parts):
+        return "/".join(str(part) for part in group)
+    text = str(group).strip()
+    match = _PAIR.match(text)
+    return f"{match['first']}/{match['second']}" if match else text
+
+
 def task(name: str | Task) -> Task:
     """The schema of a task, by module name (``"moe"``) or SLDBench name (``"moe_scaling_law"``)."""
     if isinstance(name, Task):
@@ -467,7 +488,7 @@ def _tidy(frame: pd.DataFrame, t: Task, origin: str) -> pd.DataFrame:
     if missing:
         raise InputError(f"{origin} lacks column(s) {', '.join(missing)} of task {t.name}")
     frame = frame[t.columns].copy()
-    frame[t.group_column] = frame[t.group_column].astype(str)
+    frame[t.group_column] = [canonical_group(t, g) for g in frame[t.group_column].astype(str)]
     for column in [*t.inputs, *t.targets]:
         frame[column.name] = _checked_column(frame[column.name], column, text=True, where=origin)
     return frame.reset_index(drop=True)
@@ -730,7 +751,8 @@ def validate_table(name: str | Task, frame: pd.DataFrame, default_group: str = "
     if len(frame) == 0:
         raise InputError(f"the table has no rows: a {t.module} law needs runs to fit")
     frame = frame.reset_index(drop=True)
-    groups = frame[t.group_column].astype(str) if t.group_column in frame else default_group
+    groups = ([canonical_group(t, g) for g in frame[t.group_column].astype(str)]
+              if t.group_column in frame else default_group)
     out = pd.DataFrame({t.group_column: groups}, index=frame.index)
     for column in [*t.inputs, *t.targets]:
         out[column.name] = _checked_column(frame[column.name], column, text=True)

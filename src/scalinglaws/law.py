@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, NamedTuple, Sequence
 import numpy as np
 
 from . import decide, records
-from .data import InputError, Task, task as _task, validate_inputs
+from .data import InputError, Task, canonical_group, task as _task, validate_inputs
 from .pool import Candidate, Protocol
 
 if TYPE_CHECKING:
@@ -427,6 +427,8 @@ class Law:
                     return record, by_group, group, vector
             label = group if group is not None else "constants"
             return None, {label: vector.tolist()}, label, vector
+        if group is not None:
+            group = canonical_group(self.task, group)
         if group is None:
             if not need_group:
                 return record, by_group, None, None
@@ -472,6 +474,8 @@ class Law:
                        *, form: str | None = None, published: bool | str = False) -> Prediction:
         """`predict` without pandas: a `Prediction` of arrays (``low``, ``high`` and
         ``reach_factor`` are None without ``interval``)."""
+        if group is not None:
+            group = canonical_group(self.task, group)
         if form is not None or published:
             if form is None:
                 raise InputError("published constants are a form's: name the form (form=...)")

@@ -112,9 +112,15 @@ class Protocol:
       (shown, not applied, on a user's runs).
     - ``cluster``: the input columns whose rows form one independent unit (a repetition
       curve, a mixture); ``by``: align the origins of groups measured on different grids by
-      rank; ``fit_rows(table)``: the rows a fit uses (for the noise of the intervals).
+      rank; ``fit_rows(table)``: the rows a fit uses (for the noise of the intervals);
+      ``resample_across_groups``: the bootstrap draws whole units across every group at once
+      (a mixture measured at every model size), not within each group.
     - ``decision_example(table, points) -> arguments``: the main decision's arguments that a
-      study's report answers for the runs and points (the budget of the largest point, say).
+      study's report answers for the runs and points (the budget of the largest point, say;
+      a ``group`` entry names the group it answers for).
+    - ``min_origins``: fewer origins holding runs, and the runs cannot validate a form (a
+      study then fits the law's own form and says so). Two by default; a law whose axis
+      has too few levels for two (three numbers of parallel streams) declares one.
     """
 
     candidates: tuple[Candidate, ...]
@@ -130,7 +136,9 @@ class Protocol:
     fit_rows: Callable[[Any], Any] | None = None
     decision_example: Callable[[Any, Any], dict[str, Any]] | None = None
     max_origins: int = 4
+    min_origins: int = 2
     min_train_values: int = 3
+    resample_across_groups: bool = False
     bootstrap: int = 100
     calibration_bootstrap: int = 30
     description: str = ""

@@ -198,13 +198,15 @@ def decision(study: Study) -> None:
     if main is None or example is None:
         _markdown("This law's decisions need arguments of your own: `study.decide(name, ...)`.")
         return
-    arguments = example(study.runs, study.points)
+    arguments = dict(example(study.runs, study.points))
+    group = arguments.pop("group", None)
     try:
-        result = study.decide(main.name, **arguments)
+        result = study.decide(main.name, group=group, **arguments)
     except InputError as error:
         _markdown(f"`{main.name}` has no answer here: {error}")
         return
-    shown = ", ".join(f"{k} = {v:.4g}" for k, v in arguments.items())
+    shown = ", ".join(f"{k} = {v:.4g}" if isinstance(v, (int, float)) else f"{k} = {v}"
+                      for k, v in arguments.items()) + (f", group {group}" if group is not None else "")
     _markdown(f"**{main.question}** ({shown})")
     rows = []
     for key, value in result.answer.items():

@@ -544,6 +544,7 @@ def choose(
     bootstrap: int = 100,
     seed: int = 0,
     checks: Callable[[Candidate, dict[str, list[float]]], str | None] | None = None,
+    across_groups: bool = False,
 ) -> Choice:
     """Choose the law: the best form, its survivors, and a combination if they disagree.
 
@@ -551,7 +552,9 @@ def choose(
     ``checks(candidate, constants)`` may refuse a form whose fitted decisions contradict
     what is known (it returns the reason). Every survivor is refitted on all of
     ``table`` and bootstrapped ``bootstrap`` times (resampling the evaluation's clusters);
-    those refits are kept for the law's record.
+    those refits are kept for the law's record. With ``across_groups``, a resample draws
+    whole units across every group at once (a mixture measured at every model size), not
+    within each group.
     """
     t = evaluation.task
     summary = evaluation.summary().set_index("candidate")
@@ -595,8 +598,9 @@ def choose(
 
     draws, rows, at_rows = {}, [], {}
     for name in survivors:
-        draws[name] = fitting.bootstrap(by_name[name].fit, table, n=bootstrap, seed=seed, by=t.group_column,
-                                        cluster=evaluation.cluster, start=fits[name])
+        by, cluster = _resampling(t, evaluation.cluster, across_groups)
+        draws[name] = fitting.bootstrap(by_name[name].fit, table, n=bootstrap, seed=seed, by=by,
+                                        cluster=cluster, start=fits[name])
         center = _at(by_name[name].predict, target, fits[name], t)
         refits = np.stack([_at(by_name[name].predict, target, _draw(draws[name], b), t)
                            for b in range(_count(draws[name]))])
@@ -628,6 +632,13 @@ def choose(
                   "the target by more than their bootstrap spread: the law combines "
                   + ", ".join(f"{m} ({w:.2f})" for m, w in zip(members, weights)))
     return Choice(best, survivors, members, weights, excluded, at_target, fits, draws, reason)
+
+
+def _resampling(t: Task, cluster: Sequence[str], across_groups: bool) -> tuple[str | None, list[str]]:
+    """What a bootstrap resamples: units within each group, or whole units across groups."""
+    if across_groups:
+        return None, [c for c in cluster if c != t.group_column]
+    return t.group_column, list(cluster)
 
 
 def _count(result: fitting.BootstrapResult) -> int:
@@ -773,6 +784,7 @@ def calibrate(
     form_spread: Sequence[np.ndarray] | None = None,
     fit_rows: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
     derived: Mapping[str, Callable] | None = None,
+    across_groups: bool = False,
     show_progress: bool = False,
 ) -> Calibration:
     """Calibrate the extrapolation term of the law's intervals on its backtests.
@@ -795,8 +807,8 @@ def calibrate(
     for index, backtest in enumerate(progress(backtests, total=len(backtests), desc="intervals", enabled=show_progress)):
         train, held = backtest.train, backtest.held
         params = law_fit(train)
-        draws = fitting.bootstrap(law_fit, train, n=bootstrap, seed=seed, by=t.group_column, cluster=cluster,
-                                  start=params)
+        by, units = _resampling(t, cluster, across_groups)
+        draws = fitting.bootstrap(law_fit, train, n=bootstrap, seed=seed, by=by, cluster=units, start=params)
         center = fitting.predict_table(formula, held, params, t).reshape(len(held), -1)
         used = train if fit_rows is None else fit_rows(train)
         fitted = fitting.predict_table(formula, used, params, t)

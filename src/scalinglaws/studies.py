@@ -37,9 +37,6 @@ __all__ = ["Study", "study", "MAX_BOOTSTRAP"]
 #: The most bootstrap refits a study runs (each is a fit of every survivor).
 MAX_BOOTSTRAP = 2000
 
-#: Fewer origins than this with held runs, and the runs cannot validate a form.
-MIN_ORIGINS = 2
-
 
 def _law(law: str | Law) -> Law:
     if isinstance(law, str):
@@ -377,8 +374,8 @@ def study(
 
     On the law's own training table (its notebook's study) the source study's checks are
     applied and the law's own target sets the reach; on any other table they are shown, not
-    applied. With fewer than two origins that hold runs, the runs cannot validate a form:
-    the law's own form is fitted, and the study says so.
+    applied. With fewer origins that hold runs than the protocol needs (two, for most laws),
+    the runs cannot validate a form: the law's own form is fitted, and the study says so.
     """
     law = _law(law)
     if law.protocol is None:
@@ -406,10 +403,11 @@ def study(
              else selection.generic_reach(table, t, protocol, wanted or None))
     backtests = _backtests(law, table, reach)
     single = _single_levels(law, table)
-    if len(backtests) < MIN_ORIGINS:
+    if len(backtests) < protocol.min_origins:
         why = (f"the runs have one value of {', '.join(single)}" if single else
                f"{len(backtests)} origin(s) hold runs within reach")
-        notes.append(f"too few runs to backtest ({why}; at least {MIN_ORIGINS} origins are needed): the "
+        needed = "origin is" if protocol.min_origins == 1 else "origins are"
+        notes.append(f"too few runs to backtest ({why}; at least {protocol.min_origins} {needed} needed): the "
                      f"{law.module} law's own form is fitted, not validated on these runs")
         return _unvalidated(law, table, source, reach, backtests, requested, interval, refits, seed, notes,
                             dict(at or {}))
@@ -429,7 +427,8 @@ def study(
                 literature[candidate.key] = found or "agrees"
         return reason
 
-    choice = selection.choose(evaluation, table, target, bootstrap=refits, seed=seed, checks=checks)
+    choice = selection.choose(evaluation, table, target, bootstrap=refits, seed=seed, checks=checks,
+                              across_groups=protocol.resample_across_groups)
     fitted = (law.form_view(_by_name(law, choice.best)) if not choice.combined
               else law.combination_view([_by_name(law, m).key for m in choice.members], choice.weights))
     params = (choice.fits[choice.best] if not choice.combined else
@@ -439,15 +438,16 @@ def study(
     survivors = [m for m in choice.survivors if m not in choice.members]
     form_spread = _form_spread(evaluation, choice, survivors)
     fit_rows = protocol.fit_rows
+    free = _free_constants(params)
     calibration = selection.calibrate(
-        fitted.fit_constants, fitted.formula, backtests, t, len(fitted.param_names),
+        fitted.fit_constants, fitted.formula, backtests, t, free,
         reach=selection.distance_units(t, reach), level=0.9, bootstrap=protocol.calibration_bootstrap,
         seed=seed, cluster=cluster, spread=fitted.spread, form_spread=form_spread, fit_rows=fit_rows,
-        derived=protocol.derived, show_progress=show_progress)
+        derived=protocol.derived, across_groups=protocol.resample_across_groups, show_progress=show_progress)
     used = table if fit_rows is None else fit_rows(table)
-    uncertainty = selection.uncertainty(used, t, fitted.formula, params, draws, calibration,
-                                        len(fitted.param_names), unit=_unit(cluster))
-    validation = selection.validation_record(evaluation, choice, protocol=_description(protocol, reach, backtests))
+    uncertainty = selection.uncertainty(used, t, fitted.formula, params, draws, calibration, free,
+                                        unit=_unit(cluster, protocol.resample_across_groups))
+    validation = selection.validation_record(evaluation, choice, protocol=_description(protocol, t, reach, backtests))
     record = fitted.make_record(params, table, uncertainty=uncertainty, validation=validation, forms=forms,
                                 source="scalinglaws.study", bootstrap=int(refits), seed=int(seed))
     constants_table = _constants_table(fitted, table, params, draws)
@@ -549,15 +549,27 @@ def _form_spread(evaluation: selection.Evaluation, choice: selection.Choice, sur
     return out
 
 
-def _unit(cluster) -> str:
+def _unit(cluster, across_groups: bool = False) -> str:
+    where = " across every group" if across_groups else ""
     return ("distinct runs (repeats of one setting are drawn together)" if cluster is None
-            else f"units of {', '.join(cluster)} (resampled together)")
+            else f"units of {', '.join(cluster)} (resampled together{where})")
 
 
-def _description(protocol, reach: Mapping[str, float], backtests: Sequence[selection.Backtest]) -> str:
+def _free_constants(params: Mapping[str, Sequence[float]]) -> float:
+    """Constants per group, counting a constant the groups share once over all of them (the
+    noise of a group is corrected for what it alone determines)."""
+    vectors = np.asarray(list(params.values()), dtype=float)
+    if len(vectors) < 2:
+        return float(vectors.shape[1]) if vectors.ndim == 2 else 0.0
+    shared = np.all(vectors == vectors[0], axis=0)
+    return float((~shared).sum() + shared.sum() / len(vectors))
+
+
+def _description(protocol, t, reach: Mapping[str, float], backtests: Sequence[selection.Backtest]) -> str:
     if protocol.description:
         return protocol.description
-    shown = ", ".join(f"{axis} x{factor:.3g}" for axis, factor in reach.items())
+    shown = ", ".join(f"{axis} x{factor:.3g}" if selection._log_scale(t, axis) else f"{axis} +{factor:.3g}"
+                      for axis, factor in reach.items())
     return f"backtests from {len(backtests)} origins, each scoring the runs up to the reach beyond it ({shown})"
 
 

@@ -578,6 +578,7 @@ PROTOCOL = Protocol(
     target=between_mixtures,
     checks=contradicts_the_literature,
     cluster=tuple(TASK.input_names),
+    resample_across_groups=True,
     decision_example=lambda table, points: {},
     description=(f"{FOLDS} folds over the mixtures (seed {FOLD_SEED}), each mixture held out at every model size "
                  "at once"),

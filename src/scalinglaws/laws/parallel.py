@@ -231,6 +231,7 @@ PROTOCOL = Protocol(
     axes=("parallel_size",),
     source_target={"parallel_size": 8.0},
     min_train_values=2,
+    min_origins=1,
     decision_example=worth_of_the_next_doubling,
 )
 
