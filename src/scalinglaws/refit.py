@@ -10,6 +10,7 @@ with bootstrap intervals and whether the runs identify each one, the in-sample R
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import fitting, metrics, records
+from . import fitting, metrics, records, show
 from .data import InputError, task as _task, validate_table
 
 __all__ = ["FittedLaw", "fit", "load_fitted"]
@@ -29,9 +30,15 @@ def _law(module: str):
     return laws.get(module).LAW
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FittedLaw:
-    """A law's form with constants fitted to a user's runs."""
+    """A law's form with constants fitted to a user's runs.
+
+    ``intervals`` is the table to read: each group's constants with their bootstrap standard
+    error, 95% interval, and whether the runs identify them (``identified``, with a ``note``
+    saying why not). ``print(fitted)`` shows it at 4 significant figures; ``constants``,
+    ``r2`` and ``rows`` are there for code; ``record`` is what ``save`` writes.
+    """
 
     record: records.Record
     intervals: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -55,6 +62,53 @@ class FittedLaw:
     @property
     def rows(self) -> int:
         return int(self.record.provenance.get("rows", 0))
+
+    #: Groups shown by the repr (the rest are in ``intervals``).
+    SHOWN_GROUPS = 4
+
+    def _heading(self) -> str:
+        refits = int(self.record.provenance.get("bootstrap", 0) or 0)
+        groups = len(self.constants)
+        return (f"{self.task} law fitted to {self.rows} runs" + (f" in {groups} groups" if groups > 1 else "")
+                + f": R2 {show.r2(self.r2)}"
+                + (f", 95% intervals from {refits} bootstrap refits" if refits else ", no bootstrap (no intervals)"))
+
+    def _rows(self) -> tuple[list[str], list[list[str]], list[str]]:
+        """Header, rows (group, constant, estimate, 95% interval, identified) and notes, for
+        the first `SHOWN_GROUPS` groups; a note says where the rest are."""
+        shown = list(self.constants)[: self.SHOWN_GROUPS]
+        notes = []
+        if self.intervals.empty:
+            header = ["group", "constant", "estimate"]
+            body = [[g, n, show.number(v)] for g in shown for n, v in zip(self.param_names, self.constants[g])]
+        else:
+            header = ["group", "constant", "estimate", "95% interval", "identified"]
+            low, high = [c for c in self.intervals.columns if c.startswith("low_")][0], \
+                [c for c in self.intervals.columns if c.startswith("high_")][0]
+            body = []
+            for row in self.intervals.to_dict("records"):
+                if row["group"] not in shown:
+                    continue
+                body.append([row["group"], row["constant"], show.number(row["estimate"]),
+                             f"{show.number(row[low])} to {show.number(row[high])}",
+                             "yes" if row["identified"] else "no"])
+                if not row["identified"]:
+                    notes.append(f"{row['constant']} of group {row['group']} is not identified: {row['note']}")
+        if len(self.constants) > len(shown):
+            notes.append(f"{len(self.constants) - len(shown)} more groups: .constants, .intervals")
+        return header, body, notes
+
+    def __repr__(self) -> str:
+        header, body, notes = self._rows()
+        return "\n".join([self._heading(), *show.aligned([header, *body, *notes], indent="  ", widest=10**6)])
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        header, body, notes = self._rows()
+        items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+        return (f"<div><strong>{html.escape(self._heading())}</strong>{show.html_table(header, body)}"
+                + (f"<ul>{items}</ul>" if items else "") + "</div>")
 
     def predict(self, X: Any, group: str | None = None, interval: float | None = None):
         """Predict the target(s) for ``X`` with these constants (see ``Law.predict``)."""
