@@ -102,12 +102,13 @@ class Result:
 
     __str__ = __repr__
 
-    def lines(self, more: str = "to_dict()") -> list[str]:
+    def lines(self, more: str = "to_dict()", warnings: bool = True) -> list[str]:
         """The result as aligned lines: a heading, then each answer with its unit and interval
-        at 4 significant figures (see `scalinglaws.show`), then the warnings. ``more`` names
-        where the full values are (``--json`` on the command line)."""
+        at 4 significant figures (see `scalinglaws.show`), then the warnings (unless
+        ``warnings`` is False). ``more`` names where the full values are (``--json`` on the
+        command line)."""
         heading = f"{self.law} {self.decision}" + (f" (group {self.group})" if self.group is not None else "")
-        return [heading, *show.rows(self, more=more, indent="  ")]
+        return [heading, *show.rows(self, more=more, indent="  ", warnings=warnings)]
 
     def _repr_html_(self) -> str:
         heading = html.escape(f"{self.law} {self.decision}" + (f", group {self.group}" if self.group is not None else ""))

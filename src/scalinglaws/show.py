@@ -203,3 +203,106 @@ def rows(result: Any, more: str = "to_dict()", indent: str = "", cells: bool = F
     if cells:
         return out
     return aligned(out, indent=indent, widest=(10**6, 24, 36))
+
+
+# ------------------------------------------------------------------ formulas as plain text
+
+_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η", "theta": "θ",
+    "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ",
+    "chi": "χ", "psi": "ψ", "omega": "ω", "Delta": "Δ", "Sigma": "Σ", "sum": "Σ", "prod": "Π",
+    "neq": "≠", "ne": "≠", "leq": "≤", "le": "≤", "geq": "≥", "ge": "≥", "to": "→", "cdot": "·",
+    "times": "×", "infty": "∞", "approx": "≈", "pm": "±",
+}
+_SPACES = {",": " ", ";": " ", ":": " ", "!": "", " ": " ", "quad": " ", "qquad": " "}
+_DROPPED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle"}
+_KEPT = {"text", "mathrm", "mathbf", "mathit", "operatorname", "mathsf", "boldsymbol"}
+
+
+def _group(text: str, i: int) -> tuple[str, int]:
+    """The argument starting at ``text[i]`` (a braced group or one character/command) and the end."""
+    while i < len(text) and text[i] == " ":
+        i += 1
+    if i >= len(text):
+        return "", i
+    if text[i] == "{":
+        depth = 0
+        for j in range(i, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            if depth == 0:
+                return text[i + 1 : j], j + 1
+        return text[i + 1 :], len(text)
+    if text[i] == "\\":
+        j = i + 1
+        while j < len(text) and text[j].isalpha():
+            j += 1
+        return text[i : max(j, i + 2)], max(j, i + 2)
+    return text[i], i + 1
+
+
+def _wrapped(text: str) -> str:
+    """``text`` alone if it is one term (``-α``, ``2``, ``N^α``, ``10^-3``), else in parentheses."""
+    text = text.strip()
+    body = text[1:] if text.startswith("-") else text
+    simple = bool(body) and not any(c in " +/·×()[],=≠≤≥→≈" for c in body) and "-" not in body.replace("^-", "")
+    return text if simple else f"({text})"
+
+
+def formula_text(latex: str) -> str:
+    """A LaTeX formula (the ``FORM`` of a law) as plain text, for a citation or a terminal:
+    ``E + \\frac{A}{N^{\\alpha}}`` becomes ``E + A/N^α``. Covers what the laws' forms use
+    (fractions, scripts, Greek letters, aligned lines, spacing, text); commands it does not
+    know lose their backslash."""
+    out: list[str] = []
+    i = 0
+    text = latex
+    while i < len(text):
+        c = text[i]
+        if c == "\\":
+            if text.startswith("\\\\", i):
+                out.append("; ")
+                i += 2
+                continue
+            name, i = _group(text, i)
+            name = name[1:]
+            if name in ("begin", "end"):
+                _, i = _group(text, i)
+            elif name in ("frac", "tfrac", "dfrac"):
+                top, i = _group(text, i)
+                bottom, i = _group(text, i)
+                out.append(f"{_wrapped(formula_text(top))}/{_wrapped(formula_text(bottom))}")
+            elif name in ("tilde", "hat", "bar"):
+                inner, i = _group(text, i)
+                out.append(formula_text(inner) + {"tilde": "\u0303", "hat": "\u0302", "bar": "\u0304"}[name])
+            elif name in _KEPT:
+                inner, i = _group(text, i)
+                out.append(formula_text(inner))
+            elif name in _SPACES:
+                out.append(_SPACES[name])
+            elif name in _DROPPED:
+                pass
+            elif name in _SYMBOLS:
+                symbol = _SYMBOLS[name]
+                out.append(symbol if symbol.isalpha() or symbol in "·×" else f" {symbol} ")
+                while symbol.isalpha() and i < len(text) and text[i] == " ":
+                    i += 1  # as in LaTeX, a space after a letter's command only ends the command
+            else:
+                out.append(name)
+        elif c in "^_":
+            inner, i = _group(text, i + 1)
+            out.append(c + _wrapped(formula_text(inner)))
+        elif c == "&":
+            i += 1
+        elif c in "{}":
+            i += 1
+        elif c == "~":
+            out.append(" ")
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    plain = "".join(out).replace("\\_", "_")
+    plain = " ".join(plain.split())
+    for before, after in ((" ,", ","), ("( ", "("), (" )", ")"), (" ;", ";")):
+        plain = plain.replace(before, after)
+    return plain
