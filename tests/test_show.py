@@ -30,7 +30,7 @@ def test_intervals_lists_and_aligned_rows():
     assert long.startswith("0, 1, 2, 3, 4, 5, ...") and long.endswith("(30 values)")
     lines = show.aligned([["a", "1", "x"], ["longer", "22", "y"], "free text", ["b", "", ""]])
     assert lines == ["a       1   x", "longer  22  y", "free text", "b"]
-    assert show.r2(0.9999824) == "0.999982" and show.r2(0.8113) == "0.8113"
+    assert show.r2(0.9999824) == "0.999982" and show.r2(0.947) == "0.9470" and show.r2(-0.019) == "-0.0190"
 
 
 # ------------------------------------------------------------------ a fake law with a search

@@ -68,11 +68,11 @@ def number(x: Any, digits: int = DIGITS) -> str:
 
 
 def r2(value: Any) -> str:
-    """An R2 at the precision that tells laws apart: six decimals near 1 (0.999983), else 4
-    significant figures."""
+    """An R2 at the precision that tells laws apart: six decimals near 1 (0.999983), else
+    four (0.9470)."""
     if value is None or not _is_number(value) or math.isnan(float(value)):
         return "nan"
-    return f"{float(value):.6f}" if float(value) > 0.999 else number(value)
+    return f"{float(value):.6f}" if float(value) > 0.999 else f"{float(value):.4f}"
 
 
 def level(value: float) -> str:
