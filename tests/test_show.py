@@ -69,7 +69,7 @@ def test_an_answer_at_the_edge_of_its_search_says_so():
     missed = law.decide(None, 0.01, constants=[1.0, 0.1])  # not within 1e12
     assert missed.edges == {"threshold": "at least 1e12"}
     text = repr(missed)
-    assert "threshold  at least 1e12  parameters  the edge of the range searched (1e6 to 1e12)" in text
+    assert "threshold  at least 1e12  parameters  the edge of the range searched, 1e6 to 1e12" in text
     body = missed.to_dict()
     json.dumps(body)
     assert body["threshold"] == 1e12 and body["threshold_searched"] == [1e6, 1e12]

@@ -192,7 +192,9 @@ def rows(result: Any, more: str = "to_dict()", indent: str = "", cells: bool = F
         if key in edges:
             low, high = result.searched[key]
             shown = edges[key]
-            note = f"the edge of the range searched ({value(low)} to {value(high)})"
+            span = (f"{value(low)} to {value(high)}" if low is not None and high is not None
+                    else f"up to {value(high)}" if high is not None else f"from {value(low)}")
+            note = f"the edge of the range searched, {span}"
         if bounds is not None and _is_number(x) and len(bounds) == 2 and _is_number(bounds[0]):
             low, high = bounds
             if not (low == high == x):  # an interval of no width around an input says nothing
