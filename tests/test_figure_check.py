@@ -82,3 +82,11 @@ def test_the_backend_reports_or_fails_as_the_environment_says(tmp_path, mode):
         assert "figure check: notebooks/toy.ipynb" in result.stderr
     else:
         assert lines == []
+
+
+def test_a_suptitle_is_checked_once_not_against_itself():
+    fig, ax = plt.subplots(figsize=(5.8, 2.6), layout="constrained")
+    fig.suptitle("A suptitle")
+    ax.set_title("and a title")
+    assert figure_check.overlaps(fig) == []
+    plt.close(fig)

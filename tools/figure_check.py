@@ -48,10 +48,12 @@ def _label(text: str, limit: int = 40) -> str:
 def _texts(figure: Figure, renderer) -> list[tuple[str, object]]:
     """``(description, artist)`` for every visible, non-empty piece of text, legends as one box."""
     items: list[tuple[str, object]] = []
+    seen: set[int] = set()
 
     def add(kind: str, artist) -> None:
-        if artist is None or not artist.get_visible():
-            return
+        if artist is None or not artist.get_visible() or id(artist) in seen:
+            return  # a suptitle is also among the figure's texts: once is enough
+        seen.add(id(artist))
         if isinstance(artist, Text):
             if not artist.get_text().strip():
                 return
