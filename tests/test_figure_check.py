@@ -90,3 +90,8 @@ def test_a_suptitle_is_checked_once_not_against_itself():
     ax.set_title("and a title")
     assert figure_check.overlaps(fig) == []
     plt.close(fig)
+
+
+def test_log_tick_labels_are_named_as_read():
+    assert figure_check._label(r"$\mathdefault{2\times10^{9}}$") == "2×10^9"
+    assert figure_check._label(r"$\mathdefault{10^{1}}$") == "10^1"

@@ -41,6 +41,13 @@ class FigureTextOverlap(AssertionError):
 
 
 def _label(text: str, limit: int = 40) -> str:
+    if "$" in text:  # mathtext, as log axes write their ticks: $\mathdefault{2\times10^{9}}$ -> 2×10^9
+        try:
+            from scalinglaws.show import formula_text
+
+            text = formula_text(text.replace("$", ""))
+        except ImportError:
+            pass
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 

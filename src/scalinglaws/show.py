@@ -218,7 +218,7 @@ _SYMBOLS = {
 }
 _SPACES = {",": " ", ";": " ", ":": " ", "!": "", " ": " ", "quad": " ", "qquad": " "}
 _DROPPED = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle"}
-_KEPT = {"text", "mathrm", "mathbf", "mathit", "operatorname", "mathsf", "boldsymbol"}
+_KEPT = {"text", "mathrm", "mathbf", "mathit", "operatorname", "mathsf", "boldsymbol", "mathdefault"}
 
 
 def _group(text: str, i: int) -> tuple[str, int]:
