@@ -138,6 +138,24 @@ return Array.from(document.querySelectorAll('.jp-RenderedImage img, .jupyter-wra
   .map(i => [i.naturalWidth, Math.round(i.getBoundingClientRect().width)]);
 """
 
+# A formula or code block wider than its box says that it scrolls: it scrolls (overflow-x auto
+# or scroll, on it or a box around it) and draws the shadow of extra.css on the hidden side.
+SILENT_SCROLLS = """
+const boxes = document.querySelectorAll(
+  '.md-content div.arithmatex, .md-content mjx-container[display="true"], .md-content pre > code, ' +
+  '.md-content .jupyter-wrapper .highlight pre, ' +
+  '.md-content .jp-OutputArea-output pre, .md-content .law-card__scroll, .md-content .md-typeset__scrollwrap');
+const silent = [];
+for (const box of boxes) {
+  const style = getComputedStyle(box);
+  if (box.scrollWidth <= box.clientWidth + 1 || style.overflowX === 'visible') continue;  // fits, or a box around it scrolls
+  const scrolls = ['auto', 'scroll'].includes(style.overflowX);
+  const shadow = style.backgroundImage.includes('radial-gradient');
+  if (!scrolls || !shadow) silent.push(box.outerHTML.slice(0, 80));
+}
+return silent;
+"""
+
 CARD_BEFORE_CODE = """
 const card = document.getElementById('law-card');
 const code = document.querySelector('.jp-CodeCell .jp-InputArea, .jp-Cell .highlight');
@@ -174,6 +192,8 @@ def test_page_renders(browser, served, name, path, min_figures, width):
     overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{name} at {width} px: the page scrolls sideways by {overflow} px"
     assert not browser.execute_script(SMALL_FORMULAS), f"{name}: formulas smaller than the text"
+    silent = browser.execute_script(SILENT_SCROLLS)
+    assert not silent, f"{name} at {width} px: boxes that scroll without a sign of it: {silent}"
     if width == 1280:
         assert not browser.execute_script(SHRUNK_FIGURES), f"{name}: figures shrunk below their size"
     if name in laws.available():
@@ -190,3 +210,35 @@ def test_the_site_works_opened_from_disk(browser, built_site):
     assert link, "the home page links to the law pages as files"
     browser.get((built_site / link).as_uri())
     assert _wait(browser, "return document.getElementById('law-card') !== null")
+
+
+SEARCH_BOX = "return Array.from(document.querySelectorAll('.md-search__input')).some(e => e.offsetWidth > 0)"
+
+
+@pytest.mark.parametrize("page", ["index.html", "laws/moe.html"])
+def test_search_works_opened_from_disk(browser, built_site, page):
+    from selenium.webdriver.common.by import By
+
+    browser.set_window_size(1280, 1200)
+    browser.get_log("browser")
+    browser.get((built_site / page).as_uri())
+    assert _wait(browser, "return document.readyState === 'complete'")
+    assert _wait(browser, SEARCH_BOX), f"{page}: no search box at 1280 px opened from disk"
+    browser.find_element(By.CSS_SELECTOR, ".md-search__input").send_keys("chinchilla")
+    found = _wait(browser, "return document.querySelectorAll('.md-search-result__item').length", seconds=20)
+    assert found, f"{page}: search from disk found nothing for 'chinchilla'"
+    first = browser.execute_script("return document.querySelector('.md-search-result__item a').getAttribute('href')")
+    assert first and not first.startswith("/"), first
+    errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert not errors, f"{page}: console errors opened from disk: {errors}"
+
+
+def test_the_404_page_is_styled_opened_from_disk(browser, built_site):
+    browser.set_window_size(1280, 900)
+    browser.get((built_site / "404.html").as_uri())
+    assert _wait(browser, "return document.readyState === 'complete'")
+    header = browser.execute_script(
+        "const h = document.querySelector('.md-header'); return h ? [getComputedStyle(h).position, h.offsetHeight] : null")
+    assert header and header[0] in ("sticky", "fixed") and header[1] > 20, header
+    link = browser.execute_script("return document.querySelector('.md-nav__link[href$=\"index.html\"]').href")
+    assert link.startswith((built_site).as_uri()), link

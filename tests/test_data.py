@@ -214,3 +214,32 @@ class TestValidateInputs:
         assert len(data.validate_inputs("domain_mixture", [zero_share])["proportion_domain_1"]) == 1
         with pytest.raises(data.InputError, match="nonnegative"):
             data.validate_inputs("domain_mixture", [{**zero_share, "proportion_domain_1": -0.1}])
+
+
+def test_counts_are_whole_losses_positive_and_a_semicolon_header_is_named():
+    import pandas as pd
+
+    runs = data.load("parallel").head(4)
+    with pytest.raises(data.InputError, match=r"row 2, column parallel_size: 2.5 is not a whole number "
+                                              r"\(number of parallel streams P\)"):
+        data.validate_table("parallel", runs.assign(parallel_size=[1, 2, 2.5, 4]))
+    with pytest.raises(data.InputError, match=r"row 1, column loss: -2.0 is not positive \(validation loss\)"):
+        data.validate_table("parallel", runs.assign(loss=[2.0, -2.0, 2.0, 2.0]))
+    # a curve through fractional streams is still a function a notebook may draw
+    data.validate_inputs("parallel", {"num_params": [1e9], "parallel_size": [2.5]})
+    with pytest.raises(data.InputError, match="not a whole number"):
+        data.validate_inputs("parallel", {"num_params": [1e9], "parallel_size": [2.5]}, whole=True)
+    one_column = pd.DataFrame({"num_params;parallel_size;loss": ["1e9;1;2.0"]})
+    with pytest.raises(data.InputError, match="looks semicolon-separated"):
+        data.validate_table("parallel", one_column)
+    assert data.separator_hint(["a", "b"]) == ""
+    # every loss a task's law fits must be positive; a loss relative to a baseline may not be
+    for t in data.TASKS.values():
+        for column in t.targets:
+            if column.name.endswith("loss") and column.name != "unigram_normalized_loss":
+                assert column.domain == "positive", (t.module, column.name)
+
+
+def test_a_title_ending_in_a_question_mark_gets_no_full_stop():
+    assert "Can Language Models Discover Scaling Laws? arXiv preprint" in data.SLDBENCH.text
+    assert "Training Compute-Optimal Large Language Models. Advances" in data.task("chinchilla").source.text

@@ -192,3 +192,14 @@ def test_bootstrap_resamples_distinct_runs_not_copies():
     assert 0.5 < spread_many / spread_once < 2.0
     cells = fitting.bootstrap(fit, copies, n=5, seed=0, cluster=["num_params", "parallel_size"])
     assert cells.draws["a"].shape == (5, 4)
+
+
+def test_bootstrap_reports_its_progress(capsys):
+    table = synthetic_table(TRUTH, noise=0.002)
+    fit = lambda rows: fitting.fit_groups(power_law, rows, TASK, STARTS, bounds=BOUNDS, keep=2)
+    seen = []
+    result = fitting.bootstrap(fit, table, n=4, seed=7, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 4), (2, 4), (3, 4), (4, 4)] and result.draws["a"].shape == (4, 4)
+    same = fitting.bootstrap(fit, table, n=4, seed=7, progress=True)  # a bar on stderr, the same refits
+    np.testing.assert_array_equal(same.draws["a"], result.draws["a"])
+    assert "bootstrap refits" in capsys.readouterr().err

@@ -59,7 +59,8 @@ def test_fit_is_deterministic_matches_the_stored_law_and_refuses_a_non_positive_
     np.testing.assert_allclose(sft.predict(one, first["gpt2/flan"]), stored, rtol=1e-6)
     broken = one.copy()
     broken.loc[broken.index[3], "sft_loss"] = 0.0
-    with pytest.raises(data.InputError, match="sft_loss must be positive"):
+    # refused where every table is checked, with the row (the law's own check never sees it)
+    with pytest.raises(data.InputError, match=r"row 3, column sft_loss: 0.0 is not positive \(fine-tuning loss\)"):
         sft.fit(broken)
 
 

@@ -7,14 +7,23 @@ constants in ``src/scalinglaws/laws/<name>.json`` as it runs), and write the exe
 
     python tools/run_notebooks.py            # every notebook
     python tools/run_notebooks.py parallel   # some of them
+
+Every figure a notebook shows is checked for colliding text (``tools/figure_check.py``):
+``FIGURE_CHECK=report`` (the default here) lists the collisions after each notebook,
+``FIGURE_CHECK=fail`` makes a notebook with one fail, ``FIGURE_CHECK=off`` skips the check.
+The kernels talk to this process over local (IPC) sockets, not TCP.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
+
+TOOLS = Path(__file__).resolve().parent
 
 # One BLAS thread in the kernels, as in the tests: the stored constants must be exactly
 # what a test run's fit finds, and threaded reductions may differ in the last bit (threads
@@ -22,8 +31,15 @@ from pathlib import Path
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
+# Figures are shown by the inline backend through tools/figure_check.py, which checks their
+# text first; the kernels inherit this environment.
+os.environ.setdefault("MPLBACKEND", "module://figure_check")
+os.environ.setdefault("FIGURE_CHECK", "report")
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TOOLS), os.environ.get("PYTHONPATH")]))
+
 import jupytext
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 from scalinglaws.export import notebooks_agree
@@ -31,6 +47,19 @@ from scalinglaws.export import notebooks_agree
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+_SOCKETS = tempfile.TemporaryDirectory(prefix="scalinglaws-kernels-")
+
+
+class LocalKernelManager(KernelManager):
+    """A kernel reached over IPC sockets in a private temporary folder: nothing listens on a
+    TCP port, and ipykernel has no reason to warn, once per notebook, that TCP is unencrypted."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transport", "ipc")
+        kwargs.setdefault("ip", os.path.join(_SOCKETS.name, f"kernel-{uuid.uuid4().hex[:8]}"))
+        super().__init__(**kwargs)
 
 
 def order(paths: list[Path]) -> list[Path]:
@@ -47,9 +76,10 @@ def execute(source: Path) -> float:
     notebook.metadata["kernelspec"] = KERNELSPEC
     notebook.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
     started = time.perf_counter()
+    os.environ["FIGURE_CHECK_NOTEBOOK"] = source.relative_to(ROOT).with_suffix(".ipynb").as_posix()
     NotebookClient(
         notebook, timeout=600, kernel_name="python3", record_timing=False,
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
+        kernel_manager_class=LocalKernelManager, resources={"metadata": {"path": str(NOTEBOOKS)}},
     ).execute()
     elapsed = time.perf_counter() - started
     nbformat.validate(notebook)
@@ -64,12 +94,19 @@ def execute(source: Path) -> float:
 
 def main(names: list[str]) -> int:
     sources = [NOTEBOOKS / f"{n}.py" for n in names] if names else list(NOTEBOOKS.glob("*.py"))
+    report = Path(_SOCKETS.name) / "figure-check.txt"
+    os.environ.setdefault("FIGURE_CHECK_REPORT", str(report))
+    report = Path(os.environ["FIGURE_CHECK_REPORT"])
     for source in order(sources):
         if not source.is_file():
             print(f"no notebook {source.relative_to(ROOT)}", file=sys.stderr)
             return 1
+        seen = report.read_text(encoding="utf-8").splitlines() if report.is_file() else []
         elapsed = execute(source)
         print(f"executed {source.relative_to(ROOT).with_suffix('.ipynb')} in {elapsed:.1f} s")
+        found = report.read_text(encoding="utf-8").splitlines()[len(seen):] if report.is_file() else []
+        for line in found:  # collisions of text in the notebook's figures (FIGURE_CHECK=report)
+            print(f"  figure check: {line}", file=sys.stderr)
     return 0
 
 

@@ -12,10 +12,13 @@ import argparse
 import inspect
 import json
 import math
+import re
 import sys
 import warnings
 from pathlib import Path
 from typing import Any
+
+from . import show
 
 __all__ = ["build_parser", "citation", "main"]
 
@@ -24,6 +27,24 @@ EXIT_ERROR = 2
 
 class CommandError(Exception):
     """A failure the command reports in one line, without a traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Every parser of the command: no prefix matching (``--param`` is not ``--params``), a
+    negative number (``-1e9``, ``-inf``) is an option's value and not an option, and a help
+    text may hold a plain ``%``."""
+
+    _NUMBER = re.compile(r"^-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^-(?:inf|infinity|nan)$", re.IGNORECASE)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = self._NUMBER
+
+    def add_argument(self, *args, **kwargs):
+        if isinstance(kwargs.get("help"), str) and "%(" not in kwargs["help"]:
+            kwargs["help"] = kwargs["help"].replace("%", "%%")
+        return super().add_argument(*args, **kwargs)
 
 
 def _option(name: str) -> str:
@@ -83,10 +104,16 @@ def _list(args: argparse.Namespace) -> int:
     for module in _laws():
         t = data.task(module)
         record = records.stored(module)
+        law = _law(module)
+        main = law.main_decision()
         rows.append({
             "law": module, "task": t.name, "inputs": t.input_names, "targets": t.target_names,
             "groups": list(record.params), "constants": list(record.param_names),
             "benchmark": "SLDBench" if t.benchmark else "none (no held-out split)",
+            "decisions": [{"name": d.name, "main": d is main, "question": d.question,
+                           "options": [_option(p.name) if p.default is inspect.Parameter.empty
+                                       else f"[{_option(p.name)}]" for p in d.arguments]}
+                          for d in law.decisions.values()],
         })
     if args.json:
         print(_json(rows))
@@ -97,6 +124,9 @@ def _list(args: argparse.Namespace) -> int:
         print(f"{row['law']} ({row['task']})")
         print(f"  {', '.join(row['inputs'])} -> {', '.join(row['targets'])}")
         print(f"  groups: {shown}")
+        for decision in row["decisions"]:
+            words = f"optimize {row['law']}" + ("" if decision["main"] else f" {decision['name']}")
+            print(f"  decision {decision['name']}: {words} {' '.join(decision['options'])}".rstrip())
     return 0
 
 
@@ -138,13 +168,13 @@ def _predict(args: argparse.Namespace) -> int:
             groups = frame[t.group_column].astype(str).to_numpy()
         else:
             groups = np.array([args.group] * len(frame), dtype=object)
-        columns = data.validate_inputs(t, frame, text=True)
+        columns = data.validate_inputs(t, frame, text=True, whole=True)
     else:
         given = {name: getattr(args, name) for name in t.input_names}
         missing = [_option(n) for n, v in given.items() if v is None]
         if missing:
             raise CommandError(f"missing {', '.join(missing)} (or give --csv FILE)")
-        columns = data.validate_inputs(t, {n: [v] for n, v in given.items()})
+        columns = data.validate_inputs(t, {n: [v] for n, v in given.items()}, whole=True)
         groups = np.array([args.group], dtype=object)
     names = [f"{n}{suffix}" for n in t.target_names for suffix in (["", "_low", "_high"] if level else [""])]
     values = np.full((len(groups), len(names)), np.nan)
@@ -158,12 +188,14 @@ def _predict(args: argparse.Namespace) -> int:
             block = np.stack([np.asarray(p).reshape(mask.sum(), -1) for p in parts], axis=2)
             values[mask] = block.reshape(mask.sum(), -1)  # target by target: value, low, high
     if not args.csv and not args.json:
-        for j, name in enumerate(t.target_names):
-            width = 3 if level else 1
-            line = f"{name} = {values[0, j * width]:.6g}"
+        width = 3 if level else 1
+        rows = []
+        for j, column in enumerate(t.targets):
+            row = [column.name, show.number(values[0, j * width]), column.description]
             if level:
-                line += f" [{values[0, j * width + 1]:.6g}, {values[0, j * width + 2]:.6g}]"
-            print(line)
+                row.append(show.interval(values[0, j * width + 1], values[0, j * width + 2], level))
+            rows.append(row)
+        print("\n".join(show.aligned(rows)))
         return 0
     import pandas as pd
 
@@ -245,7 +277,7 @@ def citation(module: str, form: str = "bibtex") -> str:
     data_line = (f"constants fitted on SLDBench's training split of {t.name}" if t.benchmark
                  else f"constants fitted on the runs of {t.source.text.split('.')[0]}")
     lines = [
-        f"The {t.module} law of scalinglaws {__version__}: {' '.join(law.form.split())}",
+        f"The {t.module} law of scalinglaws {__version__}: {show.formula_text(law.form)}",
         f"(module scalinglaws.laws.{t.module}, {data_line}).",
         f"Data and original law: {t.source.text}",
     ]
@@ -271,21 +303,19 @@ def _fit(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.csv} has a header and no rows: no runs to fit")
     if args.out and Path(args.out).is_dir():
         raise CommandError(f"--out {args.out} is a directory: name a file")
-    fitted = fit(args.law, frame, bootstrap=args.bootstrap, seed=args.seed)
+    progress = not (args.quiet or args.json) and sys.stderr.isatty()
+    with _Warnings():
+        fitted = fit(args.law, frame, bootstrap=args.bootstrap, seed=args.seed, progress=progress)
     if args.out:
         fitted.save(args.out)
     if args.json:
         print(_json(fitted.to_dict()))
         return 0
-    print(f"{fitted.task} law fitted to {fitted.rows} runs: R2 {fitted.r2:.6f}")
-    if fitted.intervals.empty:
-        for group, values in fitted.constants.items():
-            print(f"  {group}: " + ", ".join(f"{n} = {v:.6g}" for n, v in zip(fitted.param_names, values)))
-    else:
-        print(fitted.intervals.to_string(index=False, float_format=lambda v: f"{v:.6g}"))
+    print("\n".join(fitted.lines(groups=None, notes=False)))
+    if not fitted.intervals.empty:
         loose = fitted.intervals[~fitted.intervals.identified]
         for row in loose.itertuples(index=False):
-            print(f"warning: {row.constant} ({row.group}) is not identified by these runs: {row.note}",
+            print(f"warning: {row.constant} of group {row.group} is not identified by these runs: {row.note}",
                   file=sys.stderr)
     if args.out:
         print(f"constants written to {args.out}")
@@ -303,6 +333,12 @@ def _optimize(args: argparse.Namespace) -> int:
     if missing:
         raise CommandError(f"{decision.name} needs {', '.join(missing)}")
     values = {k: v for k, v in values.items() if v is not None}
+    import numpy as np
+
+    for column in law.task.inputs:  # a run has a whole number of streams or experts
+        value = values.get(column.name)
+        if column.whole and isinstance(value, float) and column.violation(np.array([value])).any():
+            raise CommandError(f"{_option(column.name)}: {value:g} is not {column.expected(value)}")
     with warnings.catch_warnings():
         # The result carries its warnings; they are printed once, below.
         from .decide import ExtrapolationWarning
@@ -311,25 +347,11 @@ def _optimize(args: argparse.Namespace) -> int:
         result = decision.public(**values, constants=_constants(args.constants), group=args.group)
     for message in result.warnings:
         print(f"warning: {message}", file=sys.stderr)
-    body = result.to_dict()
     if args.json:
-        print(_json(body))
+        print(_json(result.to_dict()))
         return 0
-    units = body.pop("units", {})
-    body.pop("warnings", None)
-    for key, value in body.items():
-        if key.endswith("_interval") or key.endswith("_probability"):
-            continue
-        shown = f"{value:.6g}" if isinstance(value, float) else str(value)
-        if f"{key}_interval" in body:
-            low, high = body[f"{key}_interval"]
-            if isinstance(low, float):
-                shown += f" [{low:.6g}, {high:.6g}]"
-        if f"{key}_probability" in body:
-            shown += f" (in {body[f'{key}_probability']:.0%} of the refits)"
-        if key in units:
-            shown += f"  ({units[key]})"
-        print(f"{key}: {shown}")
+    # Warnings went to stderr, above; the answers, at 4 significant figures, to stdout.
+    print("\n".join(result.lines(more="--json", warnings=False)))
     return 0
 
 
@@ -500,11 +522,26 @@ def _law_parsers(commands, name: str, help: str, description: str, laws: list[st
     asked for (``wanted``; all of them when None): building every law's options for every
     command would cost more than the prediction itself."""
     command = commands.add_parser(name, help=help, description=description)
+    command.set_defaults(parser=command)
     per_law = command.add_subparsers(dest="law", required=True, metavar="LAW", title="laws")
     if wanted is not None and wanted != name:
         return {}
-    return {law: per_law.add_parser(law, help=f"{name} with the {law} law", description=description)
-            for law in laws}
+    parsers = {law: per_law.add_parser(law, help=f"{name} with the {law} law", description=description)
+               for law in laws}
+    for parser in parsers.values():
+        parser.set_defaults(parser=parser)  # a bad option is reported with this law's usage
+    return parsers
+
+
+def _columns_needed(module: str, short: bool = False) -> str:
+    """The columns a table of runs needs for the law, with what each holds."""
+    from . import data
+
+    t = data.task(module)
+    if short:
+        return ", ".join([*t.input_names, *t.target_names]) + f" ({t.group_column} optional)"
+    described = "; ".join(f"{c.name} ({c.description})" for c in [*t.inputs, *t.targets])
+    return f"Columns: {described}; optionally {t.group_column} (a fit per group)."
 
 
 def _add_inputs(parser: argparse.ArgumentParser, module: str) -> None:
@@ -535,10 +572,32 @@ def _kind(parameter: inspect.Parameter) -> str:
     return "float"
 
 
+def _decision_help(decision, parameter: inspect.Parameter, module: str) -> str:
+    """An option's help: the task's description of the column it names, else the argument's
+    name and the unit the decision declares for it; its default, or that it is required."""
+    from . import data
+
+    columns = {c.name: c.description for c in data.task(module).inputs}
+    words = parameter.name.replace("_", " ")
+    unit = decision.units.get(parameter.name)
+    if parameter.name in columns:
+        text = columns[parameter.name]
+    else:
+        text = f"{words}: {unit}" if unit else words
+    default = parameter.default
+    if default is inspect.Parameter.empty:
+        return f"{text} (required)"
+    if default is None or "default" in text:
+        return text
+    if isinstance(default, bool):
+        return f"{text} (default: {'yes' if default else 'no'})"
+    return f"{text} (default: {show.value(default)})"
+
+
 def _add_decision_options(parser: argparse.ArgumentParser, decision, module: str) -> None:
     for parameter in decision.arguments:
         kind = _kind(parameter)
-        help_text = decision.units.get(parameter.name)
+        help_text = _decision_help(decision, parameter, module)
         options = [_option(parameter.name)]
         if kind == "bool":
             parser.add_argument(*options, dest=parameter.name, action=argparse.BooleanOptionalAction,
@@ -569,6 +628,7 @@ def _optimize_parser(sub: argparse.ArgumentParser, module: str) -> None:
     per_decision = sub.add_subparsers(dest="decision", metavar="DECISION", title="decisions")
     for decision in law.decisions.values():
         parser = per_decision.add_parser(decision.name, help=decision.question, description=decision.question)
+        parser.set_defaults(parser=parser)
         _add_decision_options(parser, decision, module)
 
 
@@ -578,17 +638,23 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     argv = sys.argv[1:] if argv is None else argv
     laws = _laws()
     wanted = argv[0] if argv and not argv[0].startswith("-") else None
-    parser = argparse.ArgumentParser(
+    from . import __version__
+
+    parser = _Parser(
         prog="scalinglaws",
         description="Scaling laws for large language models (the eight SLDBench tasks and Chinchilla): "
         "list, predict, score, cite, fit, study, optimize and export them, and list their forms.",
     )
+    parser.add_argument("--version", action="version", version=f"scalinglaws {__version__}",
+                        help="the package's version")
+    parser.set_defaults(parser=parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    listing = commands.add_parser("list", help="the laws, their inputs, targets and groups",
-                                  description="List the laws that exist, with inputs, targets and groups.")
+    listing = commands.add_parser("list", help="the laws, their inputs, targets, groups and decisions",
+                                  description="List the laws that exist, with inputs, targets, groups, and "
+                                  "their decisions with the options each takes.")
     listing.add_argument("--json", action="store_true", help="JSON output")
-    listing.set_defaults(run=_list)
+    listing.set_defaults(run=_list, parser=listing)
 
     for law, sub in _law_parsers(commands, "predict", "predict with a law",
                                  "Predict a law's target(s) for one point (options named after the inputs) "
@@ -597,7 +663,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         sub.add_argument("--group", help="the group whose constants to use (see `scalinglaws list`)")
         sub.add_argument("--csv", metavar="FILE", help="predict every row of FILE; CSV to stdout")
         sub.add_argument("--interval", type=float, metavar="LEVEL",
-                         help="also give the ends of a prediction interval (0.9 for 90%%)")
+                         help="also give the ends of a prediction interval (0.9 for 90%)")
         sub.add_argument("--form", metavar="KEY",
                          help="predict with another form of the law's pool, by its key (see `scalinglaws forms LAW`)")
         sub.add_argument("--published", nargs="?", const=True, default=None, metavar="SOURCE",
@@ -624,11 +690,17 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
                                  "Fit a law's form to a CSV of your runs (the task's column names; a group "
                                  "column optional) and print the constants with bootstrap intervals.",
                                  laws, wanted).items():
-        sub.add_argument("--csv", metavar="FILE", required=True, help="your runs")
+        from .refit import MAX_BOOTSTRAP  # here: a fit loads pandas, a prediction must not
+
+        sub.description = f"{sub.description} {_columns_needed(law)}"
+        sub.add_argument("--csv", metavar="FILE", required=True,
+                         help=f"your runs, one per row, comma-separated, with a header: {_columns_needed(law, short=True)}")
         sub.add_argument("--out", metavar="FILE", help="write the constants here (for --constants)")
-        sub.add_argument("--bootstrap", type=int, default=100, metavar="N", help="refits (default 100; 0: none)")
+        sub.add_argument("--bootstrap", type=int, default=100, metavar="N",
+                         help=f"bootstrap refits for the intervals (default 100; 0: none; at most {MAX_BOOTSTRAP})")
         sub.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
-        sub.add_argument("--json", action="store_true", help="JSON output")
+        sub.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+        sub.add_argument("--json", action="store_true", help="JSON output (full precision; no progress bar)")
         sub.set_defaults(run=_fit)
 
     for law, sub in _law_parsers(commands, "forms", "the forms a law's protocol weighed",
@@ -679,8 +751,32 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     exporting.add_argument("--check", action="store_true", help="only check; exit 1 on drift")
     exporting.add_argument("--root", help="repository root (default: this checkout)")
-    exporting.set_defaults(run=_export)
+    exporting.set_defaults(run=_export, parser=exporting)
     return parser
+
+
+def _check_options(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """Refuse an option that no parser on the path of ``argv`` (command, law, decision) knows,
+    with the usage of the last of them and the nearest known option: argparse would take the
+    value after it for a positional (a decision's name) and report that instead."""
+    import difflib
+
+    path, known = [parser], set(parser._option_string_actions)
+    for word in argv:
+        if word.startswith("-"):
+            continue
+        subparsers = [a for a in path[-1]._actions if isinstance(a, argparse._SubParsersAction)]
+        if not subparsers or word not in subparsers[0].choices:
+            continue
+        path.append(subparsers[0].choices[word])
+        known |= set(path[-1]._option_string_actions)
+    for word in argv:
+        if word == "--":
+            break
+        name = word.split("=", 1)[0]
+        if name.startswith("-") and not _Parser._NUMBER.match(name) and name not in known:
+            near = difflib.get_close_matches(name, sorted(known), n=1)
+            path[-1].error(f"unrecognized option {name}" + (f" (did you mean {near[0]}?)" if near else ""))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -688,7 +784,10 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(argv)
-    args = parser.parse_args(argv)
+    _check_options(parser, argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said with the usage of the command, law or decision it was given to
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return args.run(args)
     except BrokenPipeError:  # the reader (head, less) closed the pipe: not an error of ours

@@ -33,6 +33,7 @@ __all__ = [
     "data_dirs",
     "load",
     "load_from_hub",
+    "separator_hint",
     "task",
     "validate_inputs",
     "validate_table",
@@ -65,22 +66,38 @@ class FitError(RuntimeError):
 class Column:
     """One input or target column of a task.
 
-    ``domain`` says which values make physical sense: ``"positive"`` for sizes and
-    counts, ``"nonnegative"`` for proportions, ``"real"`` for anything finite.
+    ``domain`` says which values make physical sense: ``"positive"`` for sizes, counts and
+    losses, ``"nonnegative"`` for proportions, ``"real"`` for anything finite.
+    ``whole`` marks a count of things (parallel streams, experts): a run has a whole number
+    of them. It is a flag beside the domain, not a domain of its own, because a count is also
+    positive and a size (read on a log scale where a law extrapolates).
     """
 
     name: str
     description: str
     domain: str = "positive"
+    whole: bool = False
 
-    def violation(self, values: np.ndarray) -> np.ndarray:
-        """Boolean mask of the values outside the column's domain (NaN included)."""
+    def violation(self, values: np.ndarray, whole: bool = True) -> np.ndarray:
+        """Boolean mask of the values outside the column's domain (NaN included); with
+        ``whole``, a fraction in a column of counts is outside it too."""
         bad = ~np.isfinite(values)
         if self.domain == "positive":
             bad |= values <= 0
         elif self.domain == "nonnegative":
             bad |= values < 0
+        if whole and self.whole:
+            with np.errstate(invalid="ignore"):
+                bad |= values != np.round(values)
         return bad
+
+    def expected(self, value: float) -> str:
+        """What a value outside the column's domain should have been, in words."""
+        if not math.isfinite(value):
+            return "a finite number"
+        if self.whole and value > 0 and value != round(value):
+            return f"a whole number ({self.description})"
+        return f"{self.domain} ({self.description})"
 
 
 @dataclass(frozen=True)
@@ -110,7 +127,8 @@ class Source:
 
     @property
     def text(self) -> str:
-        return f"{self.authors} ({self.year}). {self.title}. {self.venue}, arXiv:{self.arxiv}."
+        title = self.title if self.title[-1:] in ".?!" else f"{self.title}."  # never "Laws?."
+        return f"{self.authors} ({self.year}). {title} {self.venue}, arXiv:{self.arxiv}."
 
 
 SLDBENCH = Source(
@@ -192,9 +210,9 @@ TASKS: dict[str, Task] = {
             rows=36,
             inputs=(
                 Column("num_params", "parameters of the base model"),
-                Column("parallel_size", "number of parallel streams P"),
+                Column("parallel_size", "number of parallel streams P", whole=True),
             ),
-            targets=(Column("loss", "validation loss", "real"),),
+            targets=(Column("loss", "validation loss", "positive"),),
             extrapolation_axes=("parallel_size",),
             max_constants_per_group=4,
             source=_source(
@@ -238,7 +256,7 @@ TASKS: dict[str, Task] = {
             module="sft",
             rows=504,
             inputs=(Column("sft_data_size", "fine-tuning examples"),),
-            targets=(Column("sft_loss", "fine-tuning loss", "real"),),
+            targets=(Column("sft_loss", "fine-tuning loss", "positive"),),
             extrapolation_axes=("sft_data_size",),
             max_constants_per_group=4,
             source=_source(
@@ -261,7 +279,7 @@ TASKS: dict[str, Task] = {
                 for i in range(1, 6)
             ),
             targets=tuple(
-                Column(f"loss_domain_{i}", f"validation loss on domain {i}", "real") for i in range(1, 6)
+                Column(f"loss_domain_{i}", f"validation loss on domain {i}", "positive") for i in range(1, 6)
             ),
             extrapolation_axes=(),
             max_constants_per_group=35,
@@ -282,10 +300,10 @@ TASKS: dict[str, Task] = {
             module="moe",
             rows=193,
             inputs=(
-                Column("num_experts", "experts per MoE layer"),
+                Column("num_experts", "experts per MoE layer", whole=True),
                 Column("dense_parameter_count", "parameters of the dense (non-expert) equivalent"),
             ),
-            targets=(Column("loss_validation", "validation loss", "real"),),
+            targets=(Column("loss_validation", "validation loss", "positive"),),
             extrapolation_axes=("dense_parameter_count",),
             max_constants_per_group=6,
             source=_source(
@@ -308,7 +326,7 @@ TASKS: dict[str, Task] = {
                 Column("params", "model parameters"),
                 Column("tokens", "tokens trained on"),
             ),
-            targets=(Column("loss", "validation loss", "real"),),
+            targets=(Column("loss", "validation loss", "positive"),),
             extrapolation_axes=("tokens", "params"),
             max_constants_per_group=7,
             source=_source(
@@ -332,7 +350,7 @@ TASKS: dict[str, Task] = {
                 Column("data_size", "training tokens"),
                 Column("non_embedding_param_size", "non-embedding parameters"),
             ),
-            targets=(Column("lm_loss", "smoothed final training loss", "real"),),
+            targets=(Column("lm_loss", "smoothed final training loss", "positive"),),
             extrapolation_axes=("non_embedding_param_size", "data_size"),
             max_constants_per_group=None,
             source=_source(
@@ -375,7 +393,7 @@ TASKS: dict[str, Task] = {
                 Column("params", "model parameters N"),
                 Column("tokens", "training tokens D"),
             ),
-            targets=(Column("loss", "final training loss", "real"),),
+            targets=(Column("loss", "final training loss", "positive"),),
             extrapolation_axes=("params", "tokens"),
             max_constants_per_group=5,
             source=_source(
@@ -599,6 +617,7 @@ def validate_inputs(
     name: str | Task,
     rows: Any,
     text: bool = False,
+    whole: bool = False,
 ) -> dict[str, np.ndarray]:
     """Check law inputs against the schema; return them as float columns, by input name.
 
@@ -606,7 +625,10 @@ def validate_inputs(
     dicts (the leaderboard interface) or an (n, features) array in the schema's column
     order. Extra columns are left out. With ``text``, numbers written as strings (a CSV
     column that pandas left as text) are read as numbers; otherwise a string is refused.
-    Raises `InputError` naming the column, and the row, of the first fault.
+    With ``whole``, a count (``Column.whole``: streams, experts) must be a whole number, as
+    for a run the command line is asked about; without, a law is a function that may be
+    drawn through fractional counts. Raises `InputError` naming the column, and the row, of
+    the first fault.
     """
     t = task(name)
     names = t.input_names
@@ -652,13 +674,26 @@ def validate_inputs(
         columns = {n: np.array([record[n] for record in records], dtype=object) for n in names}
     missing = [n for n in names if n not in columns]
     if missing:
-        raise InputError(f"missing input column(s) {', '.join(missing)}; {t.module} needs {names}")
+        raise InputError(f"missing input column(s) {', '.join(missing)}; {t.module} needs {names}"
+                         + separator_hint(columns))
     lengths = {len(columns[n]) for n in names}
     if len(lengths) > 1:
         raise InputError(f"input columns of different lengths: " + ", ".join(f"{n} {len(columns[n])}" for n in names))
-    checked = {c.name: _checked_column(columns[c.name], c, text=text) for c in t.inputs}
+    checked = {c.name: _checked_column(columns[c.name], c, text=text, whole=whole) for c in t.inputs}
     _check_shares(t, checked)
     return checked
+
+
+def separator_hint(columns: Iterable[Any]) -> str:
+    """A hint when a table's header looks split by something other than commas (a CSV written
+    with ``;`` or tabs reads as one column), else ``""``."""
+    for name in map(str, columns):
+        for mark, word in ((";", "semicolon"), ("\t", "tab")):
+            if mark in name:
+                shown = name if len(name) <= 60 else name[:57] + "..."
+                return (f" (the header {shown!r} looks {word}-separated: write the file with commas, "
+                        f"or read it with sep={mark!r})")
+    return ""
 
 
 #: How far a row of shares may sum from 1 (proportions written with six decimals pass).
@@ -703,7 +738,7 @@ def _as_number(value: Any, text: bool) -> float | None:
     return None
 
 
-def _checked_column(values: Any, column: Column, text: bool = False, where: str = "") -> np.ndarray:
+def _checked_column(values: Any, column: Column, text: bool = False, where: str = "", whole: bool = True) -> np.ndarray:
     array = values.to_numpy() if hasattr(values, "to_numpy") else np.asarray(values)
     if array.dtype.kind in "iuf":
         numbers = array.astype(float)
@@ -719,11 +754,11 @@ def _checked_column(values: Any, column: Column, text: bool = False, where: str 
                     f"expected a number, got {value!r}"
                 )
             numbers[position] = number
-    bad = column.violation(numbers)
+    bad = column.violation(numbers, whole=whole)
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
         value = float(numbers[position])
-        what = "a finite number" if not math.isfinite(value) else f"{column.domain} ({column.description})"
+        what = column.expected(value)
         raise InputError(
             f"{where + ': ' if where else ''}row {position}, column {column.name}: {value!r} is not {what}"
         )
@@ -747,6 +782,7 @@ def validate_table(name: str | Task, frame: pd.DataFrame, default_group: str = "
         raise InputError(
             f"missing column(s) {', '.join(missing)}; a {t.module} table needs "
             f"{', '.join([*t.input_names, *t.target_names])} (and optionally {t.group_column})"
+            + separator_hint(frame.columns)
         )
     if len(frame) == 0:
         raise InputError(f"the table has no rows: a {t.module} law needs runs to fit")

@@ -11,16 +11,18 @@ as an `ExtrapolationWarning`.
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 import numpy as np
 
+from . import show
 from .data import InputError
 from .records import jsonable
 
-__all__ = ["ExtrapolationWarning", "Result", "outside_messages", "positive", "integer", "fraction"]
+__all__ = ["ExtrapolationWarning", "Result", "at_edge", "outside_messages", "positive", "integer", "fraction"]
 
 
 class ExtrapolationWarning(UserWarning):
@@ -36,6 +38,17 @@ class Result:
     ``[low, high]`` range at ``level`` (refits of the constants on resampled runs), and
     ``probability`` how often a named answer (a best model, say) stays the same across
     those refits. ``warnings`` name every input or answer outside the training range.
+
+    ``searched`` gives, for an answer found by a search (a threshold, an optimum over a
+    grid), the ``[low, high]`` range the search covered; an answer at an end of it is not
+    an answer but the edge of the search (the threshold was not reached, the optimum lies
+    beyond), and is shown as such (``edges``: ``at least 512``). A decision function
+    declares it by returning a ``searched`` entry beside its answers, as it returns
+    ``warnings``: ``{"threshold_experts": t, "searched": {"threshold_experts": [1, 512]}}``.
+    ``None`` for an end means the search has no edge on that side.
+
+    ``print(result)`` (and the command line) shows the answers at 4 significant figures with
+    their units and intervals; ``to_dict()`` keeps full precision.
     """
 
     law: str
@@ -47,6 +60,61 @@ class Result:
     probability: dict[str, float] = field(default_factory=dict)
     level: float | None = None
     warnings: list[str] = field(default_factory=list)
+    searched: dict[str, list[float | None]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A decision function returns its search ranges beside its answers (as it returns its
+        # warnings): they describe answers, they are not one.
+        if "searched" in self.answer:
+            answer = dict(self.answer)
+            declared = answer.pop("searched") or {}
+            object.__setattr__(self, "answer", answer)
+            object.__setattr__(self, "searched", {**declared, **self.searched})
+        unknown = [k for k in self.searched if k not in self.answer]
+        if unknown:
+            raise ValueError(f"searched ranges for answers that do not exist: {', '.join(unknown)}")
+
+    @property
+    def edges(self) -> dict[str, str]:
+        """The answers at an edge of their search, each with what it means: ``"at least 512"``
+        (the search ended before the answer was reached) or ``"at most 1"``."""
+        out = {}
+        for key, (low, high) in self.searched.items():
+            side = at_edge(self.answer[key], low, high)
+            if side == "high":
+                out[key] = f"at least {show.number(high)}"
+            elif side == "low":
+                out[key] = f"at most {show.number(low)}"
+        return out
+
+    def unit(self, key: str) -> str:
+        """What an answer is measured in: the decision's declared unit or, for an input the
+        decision repeats, the description of the task's column."""
+        if key in self.units:
+            return self.units[key]
+        from .data import task
+
+        columns = {c.name: c.description for c in task(self.law).inputs}
+        return columns.get(key, "")
+
+    def __repr__(self) -> str:
+        return "\n".join(self.lines())
+
+    __str__ = __repr__
+
+    def lines(self, more: str = "to_dict()", warnings: bool = True) -> list[str]:
+        """The result as aligned lines: a heading, then each answer with its unit and interval
+        at 4 significant figures (see `scalinglaws.show`), then the warnings (unless
+        ``warnings`` is False). ``more`` names where the full values are (``--json`` on the
+        command line)."""
+        heading = f"{self.law} {self.decision}" + (f" (group {self.group})" if self.group is not None else "")
+        return [heading, *show.rows(self, more=more, indent="  ", warnings=warnings)]
+
+    def _repr_html_(self) -> str:
+        heading = html.escape(f"{self.law} {self.decision}" + (f", group {self.group}" if self.group is not None else ""))
+        body = show.html_table(["answer", "value", "unit", "interval"], show.rows(self, more="to_dict()", cells=True))
+        notes = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
+        return f"<div><strong>{heading}</strong>{body}" + (f"<ul>{notes}</ul>" if notes else "") + "</div>"
 
     def __getitem__(self, key: str) -> Any:
         return self.to_dict()[key]
@@ -63,12 +131,30 @@ class Result:
                 out[f"{key}_interval"] = jsonable(self.interval[key])
             if key in self.probability:
                 out[f"{key}_probability"] = float(self.probability[key])
+            if key in self.searched:
+                out[f"{key}_searched"] = jsonable(list(self.searched[key]))
+                if key in self.edges:
+                    out[f"{key}_edge"] = f"{self.edges[key]}: the edge of the range searched"
         if self.interval or self.probability:
             out["level"] = self.level
         if self.units:
             out["units"] = dict(self.units)
         out["warnings"] = list(self.warnings)
         return out
+
+
+def at_edge(value: Any, low: float | None, high: float | None) -> str | None:
+    """``"high"`` or ``"low"`` if ``value`` sits at (or beyond) that end of ``[low, high]``
+    (to a relative 1e-9), else None; an end that is None is no edge."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    if high is not None and (value >= high or math.isclose(value, high, rel_tol=1e-9)):
+        return "high"
+    if low is not None and (value <= low or math.isclose(value, low, rel_tol=1e-9)):
+        return "low"
+    return None
 
 
 def positive(name: str, value: Any) -> float:

@@ -488,6 +488,7 @@ def bootstrap(
     by: str | None = "group",
     cluster: Sequence[str] | None = None,
     start: Params | None = None,
+    progress: bool | Callable[[int, int], None] = False,
 ) -> BootstrapResult:
     """Refit on ``n`` resamples of what is independent in the table.
 
@@ -500,6 +501,9 @@ def bootstrap(
     ``start`` (the fit to all rows), each refit starts there if ``fit`` takes a ``start``
     argument: faster, and every refit lands in the basin of the full fit. Resamples whose
     fit raises `FitError` are counted in ``failed``, never silently replaced.
+
+    ``progress=True`` shows a progress bar (tqdm) on stderr; a callable is called as
+    ``progress(done, n)`` after each refit instead (to drive a bar of one's own).
     """
     import inspect
 
@@ -517,7 +521,8 @@ def bootstrap(
     warm = start is not None and "start" in inspect.signature(fit).parameters
     collected: dict[str, list[np.ndarray]] = {}
     failed = 0
-    for _ in range(n):
+    report, close = _progress(progress, n)
+    for done in range(1, n + 1):
         chosen = np.concatenate([
             np.concatenate([members[i] for i in rng.integers(0, len(members), size=len(members))])
             for members in clusters
@@ -527,11 +532,25 @@ def bootstrap(
             params = fit(sample, start=start) if warm else fit(sample)
         except FitError:
             failed += 1
-            continue
+            params = {}
         for group, constants in params.items():
             collected.setdefault(group, []).append(np.asarray(constants, dtype=float))
+        report(done, n)
+    close()
     draws = {group: np.vstack(values) for group, values in collected.items()}
     return BootstrapResult(draws=draws, attempted=n, failed=failed)
+
+
+def _progress(progress: bool | Callable[[int, int], None], n: int):
+    """``(report(done, n), close())`` for `bootstrap`'s ``progress`` argument."""
+    if callable(progress):
+        return progress, lambda: None
+    if not progress:
+        return (lambda done, total: None), lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=n, desc="bootstrap refits", unit="refit", leave=False)
+    return (lambda done, total: bar.update(1)), bar.close
 
 
 def intervals(

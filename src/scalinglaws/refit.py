@@ -10,17 +10,19 @@ with bootstrap intervals and whether the runs identify each one, the in-sample R
 
 from __future__ import annotations
 
+import html
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
-from . import fitting, metrics, records
-from .data import InputError, task as _task, validate_table
+from . import fitting, metrics, records, show
+from .data import FitError, InputError, task as _task, validate_table
 
-__all__ = ["FittedLaw", "fit", "load_fitted"]
+__all__ = ["MAX_BOOTSTRAP", "FittedLaw", "fit", "load_fitted"]
 
 
 def _law(module: str):
@@ -29,9 +31,15 @@ def _law(module: str):
     return laws.get(module).LAW
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FittedLaw:
-    """A law's form with constants fitted to a user's runs."""
+    """A law's form with constants fitted to a user's runs.
+
+    ``intervals`` is the table to read: each group's constants with their bootstrap standard
+    error, 95% interval, and whether the runs identify them (``identified``, with a ``note``
+    saying why not). ``print(fitted)`` shows it at 4 significant figures; ``constants``,
+    ``r2`` and ``rows`` are there for code; ``record`` is what ``save`` writes.
+    """
 
     record: records.Record
     intervals: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -56,6 +64,59 @@ class FittedLaw:
     def rows(self) -> int:
         return int(self.record.provenance.get("rows", 0))
 
+    #: Groups shown by the repr (the rest are in ``intervals``).
+    SHOWN_GROUPS = 4
+
+    def _heading(self) -> str:
+        refits = int(self.record.provenance.get("bootstrap", 0) or 0)
+        groups = len(self.constants)
+        return (f"{self.task} law fitted to {self.rows} runs" + (f" in {groups} groups" if groups > 1 else "")
+                + f": R2 {show.r2(self.r2)}"
+                + (f", 95% intervals from {refits} bootstrap refits" if refits else ", no bootstrap (no intervals)"))
+
+    def _rows(self, groups: int | None = SHOWN_GROUPS) -> tuple[list[str], list[list[str]], list[str]]:
+        """Header, rows (group, constant, estimate, 95% interval, identified) and notes, for
+        the first ``groups`` groups (None: all); a note says where the rest are."""
+        shown = list(self.constants)[:groups]
+        notes = []
+        if self.intervals.empty:
+            header = ["group", "constant", "estimate"]
+            body = [[g, n, show.number(v)] for g in shown for n, v in zip(self.param_names, self.constants[g])]
+        else:
+            header = ["group", "constant", "estimate", "95% interval", "identified"]
+            low, high = [c for c in self.intervals.columns if c.startswith("low_")][0], \
+                [c for c in self.intervals.columns if c.startswith("high_")][0]
+            body = []
+            for row in self.intervals.to_dict("records"):
+                if row["group"] not in shown:
+                    continue
+                body.append([row["group"], row["constant"], show.number(row["estimate"]),
+                             f"{show.number(row[low])} to {show.number(row[high])}",
+                             "yes" if row["identified"] else "no"])
+                if not row["identified"]:
+                    notes.append(f"{row['constant']} of group {row['group']} is not identified: {row['note']}")
+        if len(self.constants) > len(shown):
+            notes.append(f"{len(self.constants) - len(shown)} more groups: .constants, .intervals")
+        return header, body, notes
+
+    def lines(self, groups: int | None = SHOWN_GROUPS, notes: bool = True) -> list[str]:
+        """A heading (runs, R2, refits), then each constant with its estimate, 95% interval and
+        whether the runs identify it, at 4 significant figures, for the first ``groups`` groups
+        (None: all); with ``notes``, why a constant is not identified."""
+        header, body, why = self._rows(groups)
+        return [self._heading(), *show.aligned([header, *body, *(why if notes else [])], indent="  ", widest=10**6)]
+
+    def __repr__(self) -> str:
+        return "\n".join(self.lines())
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        header, body, notes = self._rows()
+        items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+        return (f"<div><strong>{html.escape(self._heading())}</strong>{show.html_table(header, body)}"
+                + (f"<ul>{items}</ul>" if items else "") + "</div>")
+
     def predict(self, X: Any, group: str | None = None, interval: float | None = None):
         """Predict the target(s) for ``X`` with these constants (see ``Law.predict``)."""
         return _law(self.task).predict(X, self.record, interval=interval, group=group)
@@ -79,18 +140,31 @@ class FittedLaw:
         return path
 
 
-def fit(task: str, frame: pd.DataFrame, bootstrap: int = 100, seed: int = 0) -> FittedLaw:
-    """Fit ``task``'s law to the runs in ``frame``; ``bootstrap`` refits give 95% intervals (0: none).
+#: The most bootstrap refits `fit` runs: each is a full fit (about a second for the larger
+#: laws), and beyond a few thousand the intervals do not change in their printed digits.
+MAX_BOOTSTRAP = 2000
+
+
+def fit(task: str, frame: pd.DataFrame, bootstrap: int = 100, seed: int = 0,
+        progress: bool | Callable[[int, int], None] = False) -> FittedLaw:
+    """Fit ``task``'s law to the runs in ``frame``; ``bootstrap`` refits give 95% intervals (0: none;
+    at most `MAX_BOOTSTRAP`).
 
     The bootstrap resamples distinct runs (rows repeating one setting of the inputs are
     drawn together), so duplicated rows do not shrink the intervals. A constant the runs
     cannot pin down (every refit agrees because it sits at a bound, or the predictions do
-    not depend on it) is marked ``identified = False``.
+    not depend on it) is marked ``identified = False``; if no constant of any group is
+    identified, the fit is not usable and `scalinglaws.data.FitError` says so (a group
+    with none identified among others that are gets a warning). ``progress``: a progress bar
+    on stderr, or a callable (see `scalinglaws.fitting.bootstrap`).
     """
     t = _task(task)
     law = _law(t.module)
     if isinstance(bootstrap, bool) or not isinstance(bootstrap, (int, np.integer)) or bootstrap < 0:
         raise InputError(f"bootstrap: expected a number of refits (0 or more), got {bootstrap!r}")
+    if bootstrap > MAX_BOOTSTRAP:
+        raise InputError(f"bootstrap: {bootstrap} refits is more than the {MAX_BOOTSTRAP} allowed (each refit is "
+                         f"a full fit; {MAX_BOOTSTRAP} already give intervals stable in their printed digits)")
     table = validate_table(t, frame)
     law.check_fittable(table)
     constants = law.fit_constants(table)
@@ -100,7 +174,7 @@ def fit(task: str, frame: pd.DataFrame, bootstrap: int = 100, seed: int = 0) -> 
     uncertainty, intervals = None, pd.DataFrame()
     if bootstrap:
         draws = fitting.bootstrap(law.fit_constants, table, n=bootstrap, seed=seed, by=t.group_column,
-                                  cluster=t.input_names, start=constants)
+                                  cluster=t.input_names, start=constants, progress=progress)
         stored = law._stored_or_none()
         prior = stored.uncertainty if stored is not None else None
         from .selection import noise_sd
@@ -115,9 +189,25 @@ def fit(task: str, frame: pd.DataFrame, bootstrap: int = 100, seed: int = 0) -> 
             reach=dict(prior.reach) if prior else {},
         )
         intervals = identified(law, table, constants, draws, fitting.intervals(constants, draws, law.param_names))
+        _refuse_unusable(t, intervals, len(table))
     record = law.make_record(constants, table, uncertainty=uncertainty, source="scalinglaws.fit",
                              r2=float(r2), bootstrap=int(bootstrap), seed=int(seed))
     return FittedLaw(record, intervals)
+
+
+def _refuse_unusable(t, intervals: pd.DataFrame, rows: int) -> None:
+    """A fit of which no constant is identified is not a fit: an error if that holds for every
+    group, a warning naming the groups where it holds for some."""
+    unusable = [g for g, part in intervals.groupby("group", sort=False) if not part.identified.any()]
+    if not unusable:
+        return
+    why = intervals[intervals.group == unusable[0]].note.iloc[0]
+    advice = f"fit on more runs that differ in their inputs ({', '.join(t.input_names)})"
+    if len(unusable) == intervals.group.nunique():
+        raise FitError(f"the fit is not usable: none of the {t.module} law's constants is identified by these "
+                       f"{rows} runs (for example {intervals.constant.iloc[0]}: {why}); {advice}")
+    warnings.warn(f"the fit is not usable for group(s) {', '.join(map(str, unusable))}: none of their constants "
+                  f"is identified by their runs; {advice}", UserWarning, stacklevel=3)
 
 
 def identified(law, table: pd.DataFrame, constants: dict[str, list[float]], draws: fitting.BootstrapResult,
