@@ -26,7 +26,7 @@ import pandas as pd
 from scalinglaws import data, decide, fitting, metrics, selection
 
 pd.set_option("display.precision", 4)
-pd.set_option("display.max_colwidth", 70)
+pd.set_option("display.max_colwidth", None)
 pd.set_option("display.width", 160)
 
 table = data.load("chinchilla")
@@ -64,7 +64,7 @@ for ax, column, label in ((axes[0], "params", "parameters N"), (axes[1], "tokens
 axes[0].set_ylabel("final loss (nats)")
 axes[1].legend(loc="upper right")
 fig.colorbar(points, ax=axes, label="log10 compute (FLOP)")
-fig.suptitle("245 runs: U-shaped IsoFLOP profiles in N, and a floor approached in both N and D")
+fig.suptitle("245 runs: U-shaped IsoFLOP profiles in N, a floor in N and D")
 plt.show()
 
 # %% [markdown]
@@ -606,17 +606,16 @@ residual = np.log(table.loss) - np.log(fitted_loss)
 kept = ~few_tokens
 print(f"R2 on the 240 runs it was fitted to: {metrics.r2(table.loss[kept], fitted_loss[kept]):.4f}; "
       f"median |log residual| {np.median(np.abs(residual[kept])):.4f}")
-fig, axes = plt.subplots(1, 2, sharey=True)
+fig, axes = plt.subplots(1, 2, sharey=True, layout="constrained")
 for ax, x, label in ((axes[0], compute, "compute C = 6ND (FLOP)"), (axes[1], table.tokens / table.params, "tokens per parameter")):
     ax.scatter(x[kept], residual[kept], s=8, label="fitted runs")
     ax.scatter(x[few_tokens], residual[few_tokens], marker="x", color=UNDERTRAINED_COLOR, s=30, label="left out")
     ax.axhline(0, color="grey", lw=0.8)
     ax.set(xscale="log", xlabel=label)
-axes[0].set(ylabel="log loss - log law", ylim=(-0.06, 0.1), title="Residuals against compute")
-axes[1].set(title="Residuals against tokens per parameter")
+axes[0].set(ylabel="log loss - log law", ylim=(-0.06, 0.1), title="Against compute")
+axes[1].set(title="Against tokens per parameter")
 axes[1].legend(loc="upper right")
-fig.suptitle("Residuals within a few percent, with no trend in compute (left-out runs clipped)")
-fig.tight_layout()
+fig.suptitle("Residuals within a few percent, no trend in compute")
 plt.show()
 
 # %% [markdown]
@@ -632,9 +631,9 @@ plt.show()
 # with the distance beyond the training runs. That distance is measured along compute, in units
 # of the reach (Chinchilla's budget lies at distance 1); the term per unit is calibrated on the
 # backtests (the smallest that covers 90% of their held runs), and the coverage of each origin is
-# measured with the term calibrated on the other three. Beyond the farthest distance the backtests scored, the interval
-# grows by the rule the backtests' errors follow (at least in proportion to the distance), and
-# the prediction is flagged `beyond_reach`.
+# measured with the term calibrated on the other three. Beyond the farthest distance the
+# backtests scored, the interval grows by the rule the backtests' errors follow (at least in
+# proportion to the distance), and the prediction is flagged `beyond_reach`.
 
 # %%
 calibration = study.calibration
@@ -666,7 +665,7 @@ with warnings.catch_warnings():
     across = LAW.predict({"params": sizes, "tokens": CHINCHILLA["compute"] / 6 / sizes}, record, interval=0.9)
     marked = LAW.predict({"params": [CHINCHILLA["params"], GOPHER["params"]],
                           "tokens": [CHINCHILLA["tokens"], GOPHER["tokens"]]}, record)
-fig, axes = plt.subplots(1, 2)
+fig, axes = plt.subplots(1, 2, figsize=(5.8, 3.2), layout="constrained")
 axes[0].scatter(compute[kept], table.loss[kept], s=5, color="grey", label="training runs")
 axes[0].plot(budgets, along.loss, color="tab:blue", label="compute-optimal frontier")
 axes[0].fill_between(budgets, along.loss_low, along.loss_high, color="tab:blue", alpha=0.2, label="90% interval")
@@ -680,9 +679,8 @@ axes[1].fill_between(sizes, across.loss_low, across.loss_high, color="tab:blue",
 for (name, point), loss in zip((("Chinchilla", CHINCHILLA), ("Gopher", GOPHER)), marked):
     axes[1].plot(point["params"], loss, "o", label=f"{name}: {point['params'] / 1e9:.0f}B, {point['tokens'] / 1e12:.1f}T tokens")
 axes[1].set(xscale="log", xlabel="parameters N", ylabel="loss (nats)", title="Every split of 5.76e23 FLOP")
-axes[1].legend()
-fig.suptitle("The law and its 90% interval beyond the data (dotted: largest run; dashed: 5.76e23)")
-fig.tight_layout()
+axes[1].legend(loc="upper center", fontsize=8)
+fig.suptitle("The law and its 90% interval beyond the runs (dotted: largest run)")
 plt.show()
 
 # %% [markdown]

@@ -25,7 +25,7 @@ import pandas as pd
 from scalinglaws import data, decide, fitting, metrics, selection
 
 pd.set_option("display.precision", 4)
-pd.set_option("display.max_colwidth", 70)
+pd.set_option("display.max_colwidth", None)
 pd.set_option("display.width", 160)
 
 table = data.load("data_constrained")
@@ -587,8 +587,9 @@ CANDIDATES = [
 # as the test split does. This is the package's generic rule for axes whose runs sit on levels
 # (here 18 model sizes and 27 token counts, each shared by many runs), with five origins. Five
 # origins, not v1's one holdout: that single holdout (21 rows) was dominated by heavily
-# repeated runs, where the overfitting penalty earned its R2, while the task's extrapolation is mostly one of scale. The protocol reports the R2 *and* the mean signed
-# error (bias, in standard deviations of the held loss) at every origin.
+# repeated runs, where the overfitting penalty earned its R2, while the task's extrapolation is
+# mostly one of scale. The protocol reports the R2 *and* the mean signed error (bias, in
+# standard deviations of the held loss) at every origin.
 #
 # The **independent unit** is a repetition curve: the runs of one model size on one unique
 # dataset (70 curves). Their errors are shared (the two 3.9B runs miss together; a curve at

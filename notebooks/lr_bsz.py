@@ -27,7 +27,7 @@ from matplotlib.colors import Normalize
 from scalinglaws import data, decide, fitting, metrics, selection
 
 pd.set_option("display.precision", 4)
-pd.set_option("display.max_colwidth", 70)
+pd.set_option("display.max_colwidth", None)
 pd.set_option("display.width", 160)
 
 table = data.load("lr_bsz")
@@ -96,8 +96,8 @@ for ax in axes[-1]:
     ax.set_xlabel("learning rate")
 for ax in axes[:, 0]:
     ax.set_ylabel("batch size (sequences)")
-fig.subplots_adjust(left=0.1, right=0.86, bottom=0.06, top=0.89, hspace=0.3, wspace=0.12)
-fig.colorbar(mesh, cax=fig.add_axes([0.88, 0.25, 0.02, 0.5]), label="loss above the slice's best run (%)")
+fig.subplots_adjust(left=0.13, right=0.85, bottom=0.08, top=0.89, hspace=0.3, wspace=0.12)
+fig.colorbar(mesh, cax=fig.add_axes([0.87, 0.25, 0.02, 0.5]), label="loss above the slice's best run (%)")
 fig.suptitle("A tilted valley that moves to larger batches with more data\n"
              "(red star: best run; white dots: within 0.5% of it)")
 plt.show()
@@ -1319,7 +1319,7 @@ for name, (lr, bsz) in [("this law", (headline_target["lr"], headline_target["bs
 # cross: Step Law's choice):
 
 # %% tags=["hide-input"]
-fig, ax = plt.subplots()
+fig, ax = plt.subplots(layout="constrained")
 tokens_grid = np.geomspace(4e9, 2e12, 30)
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", decide.ExtrapolationWarning)
@@ -1334,7 +1334,7 @@ with warnings.catch_warnings():
         ax.plot(measured.index, measured.to_numpy(), "o", color=color)
 ax.axvline(1e11, color="grey", ls=":", lw=0.8)
 ax.set(xscale="log", xlabel="tokens D", ylabel="optimal loss L*",
-       title="Loss at the optimum, 90% interval (dots: best run; dotted: 100B)")
+       title="Loss at the optimum (dots: best run; dotted: 100B)")
 ax.legend()
 plt.show()
 
@@ -1357,8 +1357,8 @@ for ax in axes[-1]:
     ax.set_xlabel("learning rate")
 for ax in axes[:, 0]:
     ax.set_ylabel("batch size (sequences)")
-fig.subplots_adjust(left=0.1, right=0.86, bottom=0.08, top=0.9, hspace=0.35, wspace=0.3)
-fig.colorbar(mesh, cax=fig.add_axes([0.88, 0.2, 0.02, 0.6]), label="loss above the optimum (%)")
+fig.subplots_adjust(left=0.13, right=0.85, bottom=0.1, top=0.9, hspace=0.35, wspace=0.3)
+fig.colorbar(mesh, cax=fig.add_axes([0.87, 0.2, 0.02, 0.6]), label="loss above the optimum (%)")
 fig.suptitle("Landscapes x20 around each optimum: a diagonal basin")
 plt.show()
 

@@ -25,7 +25,7 @@ import pandas as pd
 from scalinglaws import data, decide, fitting, metrics, selection
 
 pd.set_option("display.precision", 4)
-pd.set_option("display.max_colwidth", 70)
+pd.set_option("display.max_colwidth", None)
 pd.set_option("display.width", 160)
 
 table = data.load("moe")

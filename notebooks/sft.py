@@ -49,7 +49,7 @@ import pandas as pd
 from scalinglaws import data, decide, fitting, metrics
 
 pd.set_option("display.precision", 4)
-pd.set_option("display.max_colwidth", 70)
+pd.set_option("display.max_colwidth", None)
 pd.set_option("display.width", 160)
 pd.set_option("display.max_rows", 60)
 
@@ -94,7 +94,7 @@ for ax, (dataset, rows) in zip(axes, table.groupby("dataset")):
         ax.plot(curve.sft_data_size, curve.sft_loss, "-", ms=3, lw=1, label=short, **model_style(short))
     ax.set(xscale="log", yscale="log", ylabel="fine-tuning loss", title=f"{dataset}: loss against D")
 axes[-1].set_xlabel("fine-tuning examples D")
-fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=3)
 fig.suptitle("A plateau at small D, then a power law")
 plt.show()
 
@@ -114,7 +114,7 @@ for ax, (dataset, rows) in zip(axes, table.groupby("dataset")):
     ax.axhline(0, color="grey", lw=0.6)
     ax.set(xscale="log", ylabel="local exponent", title=f"{dataset}: local log-log slope")
 axes[-1].set_xlabel("fine-tuning examples D")
-fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=3)
 fig.suptitle("Slope near 0 on the plateau, a turn, then a power law")
 plt.show()
 
@@ -849,7 +849,7 @@ for ax, (dataset, rows) in zip(axes, table.assign(residual=residual).groupby("da
     ax.axhline(0, color="grey", lw=0.6)
     ax.set(xscale="log", ylabel="loss - law", title=f"{dataset}: residuals")
 axes[-1].set_xlabel("fine-tuning examples D")
-fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
+fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncol=3)
 fig.suptitle("Rough on the plateau (down-weighted), close at the top")
 plt.show()
 
@@ -976,7 +976,8 @@ def _refits(fitted):
 @LAW.decision(
     units={"sft_data_size": "fine-tuning examples", "ranking": "base models, best first, with predicted sft_loss",
            "best": "base model", "runner_up": "base model", "margin": "sft_loss, runner-up minus best",
-           "contenders": "share of bootstrap refits naming each base model best"},
+           "contenders": "share of bootstrap refits naming each base model best",
+           "dataset": "fine-tuning dataset: flan, gigaword or wikiword"},
     interval=("best",), main=True, per_group=False,
 )
 def rank_base_models(fitted, dataset: str, sft_data_size: float):

@@ -6,9 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
 .venv/bin/scalinglaws export
-# Figures' text is checked for collisions (tools/figure_check.py): FIGURE_CHECK=report lists
-# them after each notebook; FIGURE_CHECK=fail stops at the first notebook with one.
-FIGURE_CHECK=${FIGURE_CHECK:-report} .venv/bin/python tools/run_notebooks.py
+# Figures' text is checked for collisions (tools/figure_check.py): by default a collision fails the
+# notebook that draws it (FIGURE_CHECK=report only lists them, FIGURE_CHECK=off skips the check).
+FIGURE_CHECK=${FIGURE_CHECK:-fail} .venv/bin/python tools/run_notebooks.py
 .venv/bin/scalinglaws export --check
 .venv/bin/mkdocs build --strict --site-dir site
 echo "site built in site/ (open site/index.html)"

@@ -7,9 +7,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export NO_MKDOCS_2_WARNING=1
 # nbval's kernels show figures through tools/figure_check.py, which checks their text for
-# collisions: FIGURE_CHECK=report lists them in test-artifacts/figure-check.txt; set
-# FIGURE_CHECK=fail to make a notebook with a collision fail.
-export MPLBACKEND=module://figure_check FIGURE_CHECK=${FIGURE_CHECK:-report}
+# collisions: a collision fails the notebook (FIGURE_CHECK=report lists them in
+# test-artifacts/figure-check.txt instead).
+export MPLBACKEND=module://figure_check FIGURE_CHECK=${FIGURE_CHECK:-fail}
 export PYTHONPATH="$PWD/tools${PYTHONPATH:+:$PYTHONPATH}"
 mkdir -p test-artifacts
 export FIGURE_CHECK_REPORT="$PWD/test-artifacts/figure-check.txt"

@@ -83,7 +83,7 @@ def _texts(figure: Figure, renderer) -> list[tuple[str, object]]:
         for title in (ax.title, getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)):
             add(f"title of {where}", title)
         for axis, letter in ((ax.xaxis, "x"), (ax.yaxis, "y")):
-            if not axis.get_visible():
+            if not axis.get_visible() or not ax.axison:  # ax.axis("off") draws no axis text
                 continue
             add(f"{letter} label of {where}", axis.label)
             add(f"{letter} offset of {where}", axis.get_offset_text())

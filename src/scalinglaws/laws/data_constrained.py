@@ -415,37 +415,11 @@ CANDIDATES = [
 ]
 
 # notebooks/data_constrained.py, cell 11
-#: Forecast origins of the backtests (the k-th largest level back, k = 1 .. ORIGINS).
+#: Forecast origins of the backtests (the generic rule: the k-th largest level of both axes
+#: back, k = 1 .. ORIGINS).
 ORIGINS = 5
 #: The independent unit: a repetition curve, the runs of one model size on one unique dataset.
 CURVE = ("params", "unique_tokens")
-
-
-def origins_at_levels(table, reach):
-    """The backtests: origin k fits on the runs at or below the (k+1)-th largest level of every
-    axis with a reach (params, tokens) at once, and scores the runs beyond any threshold within
-    the reach (`scalinglaws.selection.backtests_beyond`), for k = 1 to `ORIGINS`. Levels are the
-    distinct values (within 2%), however many; an origin needs three levels of each axis to fit
-    on and three held runs."""
-    from scalinglaws import selection  # pandas: imported when a study runs
-
-    axes = [axis for axis in ("params", "tokens") if axis in reach]
-    if not axes:
-        return []
-    grids = {axis: selection.levels(table[axis].to_numpy(dtype=float), True) for axis in axes}
-    origins = []
-    for k in range(1, ORIGINS + 1):
-        if any(grid.size <= k for grid in grids.values()):
-            break
-        origin = {axis: float(grid[-1 - k]) for axis, grid in grids.items()}
-        below = np.ones(len(table), dtype=bool)
-        for axis, threshold in origin.items():
-            below &= table[axis].to_numpy(dtype=float) <= threshold * (1 + 1e-12)
-        if any(selection.levels(table.loc[below, axis].to_numpy(dtype=float), True).size < 3 for axis in axes):
-            break
-        origins.append(origin)
-    backtests = selection.backtests_beyond(table, TASK, origins, reach)
-    return [b for b in backtests if len(b.held) >= selection.MIN_HELD]
 
 
 #: Where the checks look: a 1B model on 20B unique tokens, 20 per parameter.
@@ -490,7 +464,6 @@ PROTOCOL = Protocol(
     axes=("params", "tokens"),
     # Not extrapolation axes: the record keeps their training ranges, which the plan warns outside of.
     derived={"epochs": _epochs, "params_per_unique_token": _params_per_unique_token},
-    backtests=origins_at_levels,
     checks=agrees_with_muennighoff,
     cluster=CURVE,
     decision_example=plan_example,
@@ -629,7 +602,6 @@ __all__ = [
     'CANDIDATES',
     'ORIGINS',
     'CURVE',
-    'origins_at_levels',
     'REFERENCE',
     'agrees_with_muennighoff',
     'plan_example',

@@ -483,7 +483,8 @@ def _refits(fitted):
 @LAW.decision(
     units={"sft_data_size": "fine-tuning examples", "ranking": "base models, best first, with predicted sft_loss",
            "best": "base model", "runner_up": "base model", "margin": "sft_loss, runner-up minus best",
-           "contenders": "share of bootstrap refits naming each base model best"},
+           "contenders": "share of bootstrap refits naming each base model best",
+           "dataset": "fine-tuning dataset: flan, gigaword or wikiword"},
     interval=("best",), main=True, per_group=False,
 )
 def rank_base_models(fitted, dataset: str, sft_data_size: float):
