@@ -12,7 +12,7 @@ NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.py") if p.stem i
 
 def test_every_law_notebook_is_a_task():
     everything = {p.stem for p in (ROOT / "notebooks").glob("*.py")}
-    assert everything - set(NOTEBOOKS) == {"index"}  # the Results page is the only other notebook
+    assert everything - set(NOTEBOOKS) == {"index", "validation"}  # the Results and validation pages
 
 
 @pytest.mark.parametrize("module", NOTEBOOKS)
@@ -37,5 +37,5 @@ def test_a_law_has_every_piece(module):
 def test_the_adding_page_lists_the_steps():
     page = (ROOT / "docs" / "adding.md").read_text(encoding="utf-8")
     for piece in ("data.py", "datasets", "notebooks/mylaw.py", "scalinglaws export", "run_notebooks.py",
-                  "tests/test_mylaw.py", "README.md", "LAW.store"):
+                  "tests/test_mylaw.py", "README.md", "study.store", "Candidate", "Protocol"):
         assert piece in page

@@ -140,3 +140,48 @@ def test_intervals_are_calibrated_on_the_backtests():
     uncertainty = selection.uncertainty(table, TASK, sqrt_law, fit, draws, calibration, 4, unit="runs")
     assert len(uncertainty.draws["g"]) == 10 and 0.005 < uncertainty.noise_sd["g"][0] < 0.02
     assert uncertainty.reach == {"parallel_size": np.log(2.0)}
+
+
+def test_a_form_that_leaves_the_runs_range_at_the_target_is_refused():
+    # Issue 28: a form predicting several times the loss any run measured is an artefact.
+    table = runs()
+    target = table.assign(parallel_size=64.0)[["group", "num_params", "parallel_size"]].drop_duplicates()
+    check = selection.within_range(table, target, TASK)
+    wild = selection.Candidate("wild", "1", flat_fit, lambda X, p: np.full(len(np.asarray(X["num_params"])), 50.0))
+    inside = selection.Candidate("flat", "1", flat_fit, flat_law)
+    assert "outside" in check(wild, {"g": [0.0]})
+    assert check(inside, flat_fit(table)) is None
+    broken = selection.Candidate("broken", "1", flat_fit, lambda X, p: np.full(len(np.asarray(X["num_params"])), np.nan))
+    assert "no finite prediction" in check(broken, {"g": [0.0]})
+
+
+def test_spread_origins_test_the_reach_on_clustered_levels():
+    # Sizes clustered near the top: the k-th largest levels would all sit within a few percent
+    # of it; origins spread over the reach test up to all of it.
+    sizes = [1e8, 1.5e8, 2e8, 3e8, 4e8, 4.5e8, 4.75e8, 5e8]
+    table = pd.DataFrame([{"group": "g", "num_params": n, "parallel_size": 1.0, "loss": 3.0 - 0.1 * np.log(n / 1e8)}
+                          for n in sizes])
+    backtests = selection.backtests_spread(table, TASK, "num_params", reach=4.0, count=4)
+    thresholds = [b.train.num_params.max() for b in backtests]
+    # top / 4^(1/4) = 3.5e8 -> 3e8, top / 4^(1/2) = 2.5e8 -> 2e8; deeper ones leave under 3 levels to fit.
+    assert thresholds == [3e8, 2e8]
+    assert max(b.held.num_params.max() / b.train.num_params.max() for b in backtests) == 2.5  # 5e8 from 2e8
+    along = selection.backtests_along(table, TASK, "num_params", reach=4.0, max_origins=4)
+    assert max(b.train.num_params.max() for b in along) == 4.75e8  # the latest back: a few percent below
+
+
+def test_the_new_run_scale_carries_an_offset_instead_of_an_exploding_slope():
+    # Held runs near the data miss by more than the refits say (an offset of their own): the
+    # calibration scales the refits' spread (s0 > 1) rather than set a slope k that would
+    # explode at one unit of distance.
+    rng = np.random.default_rng(0)
+    n = 200
+    distance = rng.uniform(0.0, 0.1, n)
+    own = np.full((n, 1), 0.01**2)
+    scatter = np.full((n, 1), 0.001**2)
+    truth = rng.normal(0.0, 0.03, (n, 1))
+    piece = ("o", truth, np.zeros((n, 1)), own, scatter, distance)
+    scale, term = selection._terms([piece], z=1.6449, level=0.9)
+    assert scale[0] > 2.0 and term[0] < 0.1
+    half = 1.6449 * np.sqrt(scatter + scale[0] ** 2 * own + (term[0] * distance[:, None]) ** 2)
+    assert np.mean(np.abs(truth) <= half) >= 0.9

@@ -56,6 +56,8 @@ def on_config(config):
     nav = [{"Home": "index.md"}]
     if (NOTEBOOKS / "index.ipynb").is_file():
         nav.append({"Results": "laws/index.ipynb"})
+    if (NOTEBOOKS / "validation.ipynb").is_file():
+        nav.append({"Does it hold on other studies?": "laws/validation.ipynb"})
     nav.append({"Laws": laws})
     for title, page in (("Using the laws", "usage.md"), ("Method", "method.md"), ("Adding a law", "adding.md"),
                         ("Citing", "citing.md"), ("API", "api.md")):

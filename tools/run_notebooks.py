@@ -63,8 +63,9 @@ class LocalKernelManager(KernelManager):
 
 
 def order(paths: list[Path]) -> list[Path]:
-    # The overview reads what the law notebooks store, so it runs last.
-    return sorted(paths, key=lambda p: (p.stem == "index", p.stem))
+    # The overview reads what the law notebooks store, so it runs last; the validation page
+    # uses the laws' pools, so it runs after them.
+    return sorted(paths, key=lambda p: (p.stem == "index", p.stem == "validation", p.stem))
 
 
 def execute(source: Path) -> float:

@@ -541,6 +541,9 @@ class Law:
             variance = variance + np.asarray(self.spread(columns, constants), dtype=float) ** 2
         variance = variance + self.survivors_spread(columns, center, record, group) ** 2
         targets = len(self.task.targets)
+        # The law's own spread, scaled for a run it was not fitted on (calibrated on the backtests).
+        scale = np.asarray(uncertainty.new_run_scale or [1.0] * targets, dtype=float)
+        variance = variance * (scale**2 if targets > 1 else scale[0] ** 2)
         noise = np.asarray(uncertainty.noise_sd.get(group, [0.0] * targets), dtype=float)
         extrapolation = np.asarray(uncertainty.extrapolation_sd, dtype=float)
         distance = extrapolation_distance(self.task, columns, record.ranges(group), uncertainty.reach, self.derived)

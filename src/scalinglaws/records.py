@@ -94,6 +94,9 @@ class Uncertainty:
     farthest distance (in those units) at which the backtests scored a run; beyond it the
     interval's half-width grows as (distance / validated_distance) ** ``growth`` (the
     backtests' error against distance, at least linear) and the point is flagged.
+    ``new_run_scale``: per target, the factor (at least 1) on the law's own spread (its refits,
+    combined forms and survivors) for a run it was not fitted on, calibrated with the
+    extrapolation term.
     ``coverage``: what the calibration measured on the backtests (for the reader;
     predictions do not use it).
     """
@@ -106,6 +109,7 @@ class Uncertainty:
     coverage: dict[str, Any] = field(default_factory=dict)
     validated_distance: float | None = None
     growth: float | None = None
+    new_run_scale: list[float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         body = {
@@ -118,6 +122,8 @@ class Uncertainty:
             body["validated_distance"] = self.validated_distance
         if self.growth is not None:
             body["growth"] = self.growth
+        if self.new_run_scale is not None:
+            body["new_run_scale"] = list(self.new_run_scale)
         body["coverage"] = self.coverage
         body["draws"] = self.draws
         return body
@@ -275,6 +281,8 @@ def from_dict(body: Any, where: str = "record") -> Record:
             validated_distance=(None if u.get("validated_distance") is None
                                 else _numbers([u["validated_distance"]], where, "validated_distance", 1)[0]),
             growth=None if u.get("growth") is None else _numbers([u["growth"]], where, "growth", 1)[0],
+            new_run_scale=(None if u.get("new_run_scale") is None
+                           else _numbers(u["new_run_scale"], where, "new_run_scale", len(t.targets))),
         )
     forms = {}
     for key, f in (body.get("forms") or {}).items():

@@ -187,6 +187,9 @@ def fit(task: str, frame: pd.DataFrame, bootstrap: int = 100, seed: int = 0,
             # measured: the best prior for runs like these (none if the law has no record).
             extrapolation_sd=list(prior.extrapolation_sd) if prior else [0.0] * len(t.targets),
             reach=dict(prior.reach) if prior else {},
+            validated_distance=prior.validated_distance if prior else None,
+            growth=prior.growth if prior else None,
+            new_run_scale=list(prior.new_run_scale) if prior and prior.new_run_scale else None,
         )
         intervals = identified(law, table, constants, draws, fitting.intervals(constants, draws, law.param_names))
         _refuse_unusable(t, intervals, len(table))

@@ -50,6 +50,7 @@ __all__ = [
     "Evaluation",
     "backtests_along",
     "backtests_beyond",
+    "backtests_spread",
     "calibrate",
     "choose",
     "evaluate",
@@ -57,6 +58,7 @@ __all__ = [
     "noise_sd",
     "target_grid",
     "uncertainty",
+    "within_range",
 ]
 
 #: An origin where a form scores below this R2 has blown up: reported, and ranked last there.
@@ -178,6 +180,53 @@ def backtests_beyond(
     return out
 
 
+def backtests_spread(
+    table: pd.DataFrame,
+    task: str | Task,
+    axis: str,
+    reach: float,
+    *,
+    count: int = 4,
+    min_train_values: int = 3,
+) -> list[Backtest]:
+    """Forecast origins spread over the reach, along one axis whose runs sit on levels.
+
+    The ``k``-th origin (``k = 1..count``) is the largest level at or below
+    ``top / reach**(k / count)``: the latest origin tests a fraction of the reach and the
+    earliest all of it, so that the intervals are calibrated at the distance the target lies
+    (on runs clustered in sizes, the k-th largest levels can all sit a few percent below the
+    top, and test nothing of the reach). Each origin holds the runs beyond it within the
+    reach, or, when none lie that close, those at the next level beyond. Repeated thresholds
+    count once; an origin needs ``min_train_values`` levels to fit on; with fewer than two
+    origins, `backtests_along`'s (the k-th largest levels) are added.
+    """
+    t = _task(task)
+    log = _log_scale(t, axis)
+    grid = levels(table[axis].to_numpy(dtype=float), log)
+    top = grid[-1]
+    out: list[Backtest] = []
+    seen: set[float] = set()
+    for k in range(1, count + 1):
+        place = top / reach ** (k / count) if log else top - reach * k / count
+        below = grid[grid <= place * (1 + 1e-12)] if log else grid[grid <= place + 1e-12]
+        if len(below) < min_train_values or float(below[-1]) in seen:
+            continue
+        threshold = float(below[-1])
+        seen.add(threshold)
+        following = grid[grid > threshold * (1 + LEVEL_TOLERANCE)] if log else grid[grid > threshold + 1e-12]
+        if not following.size:
+            continue
+        own = (max(reach, float(following[0]) / threshold * (1 + 1e-9)) if log
+               else max(reach, float(following[0]) - threshold + 1e-9))
+        out += backtests_beyond(table, t, [{axis: threshold}], {axis: own})
+    if len(out) < 2:
+        known = {b.origin for b in out}
+        for b in backtests_along(table, t, axis, reach, min_train_values=min_train_values, max_origins=count):
+            if b.origin not in known and len(out) < count:
+                out.append(b)
+    return out
+
+
 def folds(table: pd.DataFrame, task: str | Task, k: int, seed: int, cluster: Sequence[str]) -> list[Backtest]:
     """K folds over independent units (rows sharing the ``cluster`` columns go together)."""
     rng = np.random.default_rng(seed)
@@ -268,9 +317,11 @@ def generic_reach(table: pd.DataFrame, task: str | Task, protocol: Protocol,
     inputs already on a log scale).
 
     Where the caller asks about points beyond the runs along an axis (``at``: the largest
-    requested value), as far as they lie beyond the largest run; otherwise two steps of the
-    spacing of the largest values (the median step among the four largest levels), the
-    distance a sweep's next two points would lie. An axis with a single level has no reach.
+    requested value), as far as they lie beyond the largest run; an axis along which the
+    points asked about stay within the runs has no reach (nothing to extrapolate along it).
+    Without points, two steps of the spacing of the largest values (the median step among the
+    four largest levels), the distance a sweep's next two points would lie. An axis with a
+    single level has no reach.
     """
     t = _task(task)
     out = {}
@@ -281,6 +332,8 @@ def generic_reach(table: pd.DataFrame, task: str | Task, protocol: Protocol,
         wanted = None if at is None else at.get(axis)
         if wanted is not None and (wanted > top * (1 + 1e-9) if log else wanted > top + 1e-9):
             out[axis] = float(wanted / top) if log else float(wanted - top)
+            continue
+        if at:  # the points asked about lie within the runs along this axis: no extrapolation there
             continue
         step = _step(values, log)
         if step is not None and (step > 1.0 if log else step > 0.0):
@@ -315,7 +368,8 @@ def generic_backtests(table: pd.DataFrame, task: str | Task, protocol: Protocol,
                       reach: Mapping[str, float]) -> list[Backtest]:
     """Forecast origins from the runs along the axes that have a reach.
 
-    Along one axis with ``protocol.by`` (groups on their own grids), `backtests_along`. Else
+    Along one axis with ``protocol.by`` (groups on their own grids), `backtests_along`; along
+    one axis of levels, origins spread over the reach (`backtests_spread`). Else
     origin k fits on the runs at or below the (k+1)-th largest level of every axis at once
     and scores those beyond any threshold within the reach (`backtests_beyond`); a
     continuous axis (more levels than `CONTINUOUS_SHARE` of the runs) puts its thresholds half
@@ -330,9 +384,13 @@ def generic_backtests(table: pd.DataFrame, task: str | Task, protocol: Protocol,
     for axis in axes:
         if axis in protocol.derived:
             frame[axis] = axis_values(table, t, protocol, axis)
-    if len(axes) == 1 and protocol.by:
-        out = backtests_along(frame, t, axes[0], reach[axes[0]], by=protocol.by,
+    single = axes[0] if len(axes) == 1 else None
+    if single and protocol.by:
+        out = backtests_along(frame, t, single, reach[single], by=protocol.by,
                               min_train_values=protocol.min_train_values, max_origins=protocol.max_origins)
+    elif single and levels(frame[single].to_numpy(dtype=float), _log_scale(t, single)).size <= CONTINUOUS_SHARE * len(frame):
+        out = backtests_spread(frame, t, single, reach[single], count=protocol.max_origins,
+                               min_train_values=protocol.min_train_values)
     else:
         thresholds = {}
         for axis in axes:
@@ -536,6 +594,42 @@ class Choice:
         return len(self.members) > 1
 
 
+#: A form is implausible at the target when it predicts a target outside the training
+#: targets' range widened by this many times its width on each side.
+PLAUSIBLE_SPAN = 1.0
+
+
+def within_range(table: pd.DataFrame, target: pd.DataFrame, task: str | Task, span: float = PLAUSIBLE_SPAN):
+    """A check every law shares, on every table: at the target rows, a form's predictions are
+    finite and inside the training targets' range widened by ``span`` times its width on each
+    side. A form that forecasts several times the loss any run measured (a penalty linear in
+    N/U at 87 parameters per unique token, say) is an extrapolation artefact, not a law."""
+    t = _task(task)
+    truth = table[t.target_names].to_numpy(dtype=float)
+    low, high = truth.min(axis=0), truth.max(axis=0)
+    width = high - low
+    lowest, highest = low - span * width, high + span * width
+
+    def check(candidate: Candidate, params: dict[str, list[float]]) -> str | None:
+        with np.errstate(all="ignore"):
+            try:
+                prediction = np.asarray(fitting.predict_table(candidate.predict, target, params, t), dtype=float)
+            except (KeyError, ValueError, ArithmeticError) as error:
+                return f"no prediction at the target ({error})"
+        prediction = prediction.reshape(len(target), -1)
+        if not np.all(np.isfinite(prediction)):
+            return "no finite prediction at the target"
+        outside = (prediction < lowest) | (prediction > highest)
+        if outside.any():
+            row, column = (int(v[0]) for v in np.nonzero(outside))
+            return (f"predicts {t.target_names[column]} = {prediction[row, column]:.4g} at the target, outside "
+                    f"[{lowest[column]:.4g}, {highest[column]:.4g}] (the runs' range widened by {span:g} times "
+                    "its width on each side)")
+        return None
+
+    return check
+
+
 def choose(
     evaluation: Evaluation,
     table: pd.DataFrame,
@@ -554,9 +648,11 @@ def choose(
     ``table`` and bootstrapped ``bootstrap`` times (resampling the evaluation's clusters);
     those refits are kept for the law's record. With ``across_groups``, a resample draws
     whole units across every group at once (a mixture measured at every model size), not
-    within each group.
+    within each group. Every form must also predict plausibly at the target
+    (`within_range`), whatever ``checks`` says.
     """
     t = evaluation.task
+    plausible = within_range(table, target, t)
     summary = evaluation.summary().set_index("candidate")
     by_name = {c.name: c for c in evaluation.candidates}
     fits: dict[str, dict[str, list[float]]] = {}
@@ -580,7 +676,9 @@ def choose(
         params = full_fit(name)
         if params is None:
             return False
-        reason = checks(by_name[name], params) if checks is not None else None
+        reason = plausible(by_name[name], params)
+        if reason is None and checks is not None:
+            reason = checks(by_name[name], params)
         if reason:
             excluded[name] = reason
         return not reason
@@ -721,6 +819,7 @@ class Calibration:
     validated_distance: float = 1.0
     growth: float = 1.0
     errors: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    new_run_scale: list[float] = field(default_factory=lambda: [1.0])
 
     def summary(self) -> dict[str, Any]:
         c = self.coverage
@@ -730,6 +829,7 @@ class Calibration:
             "median_width_over_spread": float(np.median(c.width_over_spread)),
             "validated_distance": self.validated_distance,
             "growth": self.growth,
+            "new_run_scale": list(self.new_run_scale),
             "by_origin": c.round(4).to_dict("records"),
         }
 
@@ -814,7 +914,8 @@ def calibrate(
         fitted = fitting.predict_table(formula, used, params, t)
         noise = noise_sd(used, t, fitted, n_constants)
         overall, train_ranges = records.training_ranges(train, t.module, derived)
-        base = np.zeros_like(center)
+        own = np.zeros_like(center)  # what the law itself puts on a prediction: refits, forms
+        scatter = np.zeros_like(center)  # run-to-run noise
         distance = np.zeros(len(held))
         for group, positions in held.reset_index(drop=True).groupby(t.group_column, sort=False).indices.items():
             rows = held.iloc[positions]
@@ -824,36 +925,22 @@ def calibrate(
                     refits = np.stack([np.asarray(formula(columns, d), dtype=float).reshape(len(rows), -1)
                                        for d in draws.draws[group]])
                 low16, high84 = np.nanquantile(refits, [0.1587, 0.8413], axis=0)
-                base[positions] = ((high84 - low16) / 2.0) ** 2
+                own[positions] = ((high84 - low16) / 2.0) ** 2
             if spread is not None:
-                base[positions] += np.asarray(spread(columns, params[group]), dtype=float).reshape(len(rows), -1) ** 2
-            base[positions] += np.asarray(noise.get(str(group), [0.0] * len(t.targets))) ** 2
+                own[positions] += np.asarray(spread(columns, params[group]), dtype=float).reshape(len(rows), -1) ** 2
+            scatter[positions] = np.asarray(noise.get(str(group), [0.0] * len(t.targets))) ** 2
             ranges = train_ranges.get(str(group), overall)
             distance[positions] = extrapolation_distance(t, columns, ranges, reach, derived)
         if form_spread is not None and form_spread[index] is not None:
-            base += np.asarray(form_spread[index], dtype=float).reshape(center.shape) ** 2
+            own += np.asarray(form_spread[index], dtype=float).reshape(center.shape) ** 2
         truth = held[t.target_names].to_numpy(dtype=float)
-        pieces.append((backtest.origin, truth, center, base, distance))
+        pieces.append((backtest.origin, truth, center, own, scatter, distance))
 
-    def kappa(parts) -> np.ndarray:
-        """Per target, the smallest extrapolation term covering `level` of the rows."""
-        truth = np.vstack([p[1] for p in parts])
-        center = np.vstack([p[2] for p in parts])
-        base = np.vstack([p[3] for p in parts])
-        distance = np.concatenate([p[4] for p in parts])
-        needed = np.where(
-            distance[:, None] > 0,
-            np.sqrt(np.maximum(((truth - center) / z) ** 2 - base, 0.0)) / np.maximum(distance[:, None], 1e-300),
-            np.where(np.abs(truth - center) <= z * np.sqrt(base), 0.0, np.inf),
-        )
-        return np.array([_coverage_quantile(needed[:, j], level) for j in range(truth.shape[1])])
-
-    overall_kappa = kappa(pieces)
     rows = []
-    for i, (origin, truth, center, base, distance) in enumerate(pieces):
+    for i, (origin, truth, center, own, scatter, distance) in enumerate(pieces):
         others = [p for j, p in enumerate(pieces) if j != i] or pieces
-        k = kappa(others)
-        half = z * np.sqrt(base + (k[None, :] * distance[:, None]) ** 2)
+        scale, k = _terms(others, z, level)
+        half = z * np.sqrt(scatter + scale[None, :] ** 2 * own + (k[None, :] * distance[:, None]) ** 2)
         covered = np.abs(truth - center) <= half
         spread_of_target = truth.std(axis=0)
         rows.append({
@@ -862,14 +949,57 @@ def calibrate(
             "width_over_spread": float(np.median(2 * half / np.where(spread_of_target > 0, spread_of_target, np.nan))),
             "calibrated_on": "the other origins" if len(pieces) > 1 else "this origin",
         })
-    finite = np.where(np.isfinite(overall_kappa), overall_kappa, 0.0)
-    distance = np.concatenate([p[4] for p in pieces]) if pieces else np.zeros(0)
+    scales, terms = _terms(pieces, z, level)
+    distance = np.concatenate([p[5] for p in pieces]) if pieces else np.zeros(0)
     error = np.concatenate([(p[1] - p[2]).mean(axis=1) for p in pieces]) if pieces else np.zeros(0)
-    errors = pd.DataFrame({"origin": np.concatenate([[p[0]] * len(p[4]) for p in pieces]) if pieces else [],
+    errors = pd.DataFrame({"origin": np.concatenate([[p[0]] * len(p[5]) for p in pieces]) if pieces else [],
                            "distance": distance, "error": error})
     validated = float(distance.max()) if distance.size and distance.max() > 0 else 1.0
-    return Calibration(level, [float(v) for v in finite], dict(reach), pd.DataFrame(rows),
-                       validated_distance=validated, growth=error_growth(distance, error, level), errors=errors)
+    return Calibration(level, [float(v) for v in terms], dict(reach), pd.DataFrame(rows),
+                       validated_distance=validated, growth=error_growth(distance, error, level), errors=errors,
+                       new_run_scale=[float(v) for v in scales])
+
+
+#: The new-run scale of an interval is searched on this grid (1: the law's own refits measure
+#: its uncertainty for a run it was not fitted on).
+NEW_RUN_SCALES = (1.0, *np.geomspace(1.01, 1000.0, 400))
+
+
+def _terms(parts, z: float, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per target, the new-run scale s0 >= 1 and the extrapolation term k of the narrowest
+    interval at one unit of distance (noise + s0^2 spread + k^2, at the median held row)
+    among those covering ``level`` of the held rows.
+
+    s0 scales what the law itself puts on a prediction (its refits, its forms, its survivors):
+    a run it was not fitted on can miss by more than the refits say, and by more where they
+    already disagree; k grows with distance. With k alone, runs a little beyond the data that
+    missed by an offset of their own set a slope that exploded at the target (Gemstones'
+    shapes, in the validation against independent studies)."""
+    truth = np.vstack([p[1] for p in parts])
+    center = np.vstack([p[2] for p in parts])
+    own = np.vstack([p[3] for p in parts])
+    scatter = np.vstack([p[4] for p in parts])
+    distance = np.concatenate([p[5] for p in parts])
+    scales, terms = [], []
+    for j in range(truth.shape[1]):
+        error = ((truth[:, j] - center[:, j]) / z) ** 2
+        best = None
+        for s0 in NEW_RUN_SCALES:
+            inner = scatter[:, j] + s0**2 * own[:, j]
+            needed = np.where(
+                distance > 0,
+                np.sqrt(np.maximum(error - inner, 0.0)) / np.maximum(distance, 1e-300),
+                np.where(error <= inner, 0.0, np.inf),
+            )
+            k = _coverage_quantile(needed, level)
+            if not np.isfinite(k):
+                continue
+            width = float(np.median(scatter[:, j])) + s0**2 * float(np.median(own[:, j])) + k**2
+            if best is None or width < best[0] * (1.0 - 1e-12):
+                best = (width, s0, k)
+        scales.append(best[1] if best else 1.0)
+        terms.append(best[2] if best else 0.0)
+    return np.array(scales), np.array(terms)
 
 
 def _coverage_quantile(needed: np.ndarray, level: float) -> float:
@@ -902,6 +1032,7 @@ def uncertainty(
         coverage=calibration.summary(),
         validated_distance=calibration.validated_distance,
         growth=calibration.growth,
+        new_run_scale=list(calibration.new_run_scale),
     )
 
 

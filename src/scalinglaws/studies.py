@@ -361,6 +361,7 @@ def study(
     interval: float = 0.9,
     bootstrap: int | None = None,
     seed: int = 0,
+    source_checks: bool | None = None,
     show_progress: bool = False,
 ) -> Study:
     """The law's selection protocol on a table of runs.
@@ -374,7 +375,8 @@ def study(
 
     On the law's own training table (its notebook's study) the source study's checks are
     applied and the law's own target sets the reach; on any other table they are shown, not
-    applied. With fewer origins that hold runs than the protocol needs (two, for most laws),
+    applied, unless ``source_checks=True`` says the runs come from the source study's own
+    setting (Muennighoff et al.'s other runs, say, for the data-constrained law). With fewer origins that hold runs than the protocol needs (two, for most laws),
     the runs cannot validate a form: the law's own form is fitted, and the study says so.
     """
     law = _law(law)
@@ -416,12 +418,13 @@ def study(
     target = (protocol.target(table, reach, requested) if protocol.target
               else selection.generic_target(table, t, protocol, reach, requested))
     literature: dict[str, str] = {}
+    apply_source_checks = source if source_checks is None else bool(source_checks)
 
     def checks(candidate, constants):
-        reason = _within_limit(candidate, t) or _finite_at(candidate, constants, target, t)
+        reason = _within_limit(candidate, t)
         if reason is None and protocol.checks is not None:
             found = protocol.checks(candidate, constants)
-            if source:
+            if apply_source_checks:
                 reason = found
             else:  # the source study's own setting: shown on other runs, not applied
                 literature[candidate.key] = found or "agrees"
@@ -482,18 +485,6 @@ def _within_limit(candidate, t) -> str | None:
     count = len(candidate.param_names)
     if limit and count > limit:
         return f"{count} constants per group, above the task's limit of {limit}"
-    return None
-
-
-def _finite_at(candidate, constants, target: pd.DataFrame, t) -> str | None:
-    """A generic check: the fitted form predicts a finite value at every target row."""
-    try:
-        with np.errstate(all="ignore"):
-            values = fitting.predict_table(candidate.predict, target, constants, t)
-    except (KeyError, ValueError, ArithmeticError) as error:
-        return f"no prediction at the target ({error})"
-    if not np.all(np.isfinite(values)):
-        return "no finite prediction at the target"
     return None
 
 
@@ -601,6 +592,7 @@ def _unvalidated(law: Law, table, source, reach, backtests, requested, interval,
             reach=dict(prior.reach) if prior else {},
             validated_distance=prior.validated_distance if prior else None,
             growth=prior.growth if prior else None,
+            new_run_scale=list(prior.new_run_scale) if prior and prior.new_run_scale else None,
         )
     record = law.make_record(params, table, uncertainty=uncertainty, validation={"protocol": notes[0]},
                              source="scalinglaws.study", bootstrap=int(refits), seed=int(seed))
