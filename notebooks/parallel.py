@@ -668,9 +668,9 @@ def equivalent_parameters(fitted, num_params: float, parallel_size: float):
 
 
 # %% [markdown]
-# Each answer's 80% interval pools the decision recomputed on the law's 100 refits and on
-# those of the form the backtest could not tell from it (`one-alpha`), each form counting
-# equally:
+# Each answer's 80% interval pools the decision recomputed on the law's 100 refits, at half the
+# weight, and on those of the one form the backtest could not tell from it (`one-alpha`), at the
+# other half:
 
 # %%
 rows = []
