@@ -674,9 +674,9 @@ calibration.coverage.round(3)
 # losses. Coverage was measured on two origins only (80 runs), so it is a rough check, not a
 # guarantee. The farthest held run lies 0.81 units of distance beyond its fit (368M is 2.8
 # times 132M, where 1.31B is 3.56 times 368M): 1.31B lies beyond what the backtests validated,
-# by a factor 1.24, and its interval grows by that factor to the power 3, the steepest the rule
-# allows (two origins give two distances, too few to measure the growth): about 1.9 times the
-# width it would have inside the validated reach.
+# by a factor 1.24, and its interval grows by that factor squared (the backtests' errors grow
+# faster than that between the two distances they scored; the rule extrapolates no steeper
+# growth than the square): about 1.5 times the width it would have inside the validated reach.
 
 # %% [markdown]
 # ## Extrapolation to 1.31B and beyond
@@ -684,7 +684,7 @@ calibration.coverage.round(3)
 # The law's prediction for four expert counts from 16M to 10B dense parameters, with its
 # 90% prediction interval (dots: the cells' means); the dashed line is 1.31B, the held-out size, and the dotted line the
 # farthest size the backtests validated (0.81 units of distance beyond 368M, about 1.0B).
-# Beyond it the interval grows as the cube of the distance: at 10B it spans several nats and
+# Beyond it the interval grows as the square of the distance: at 10B it spans about 2 nats and
 # leaves the plot, which says that the law predicts nothing useful there for one run.
 
 # %% tags=["hide-input"]
@@ -762,10 +762,10 @@ pd.DataFrame(beyond).T.round(3)
 # num_experts)` answers one question: what does going from $E$ to $2E$ experts gain? Both
 # carry 80% intervals, and warn only when a size or an expert count lies outside the measured
 # range. The intervals pool the bootstrap refits of the law and of the forms the backtests
-# could not tell from it (each form counting equally), so they carry the form's uncertainty
-# as well as the constants'. The decisions use only the law's predictions, so they answer
-# for any form of the pool (`LAW.form_view("v1")`, or a study of your runs that chooses
-# another form).
+# could not tell from it (the law at half weight, the others sharing the other half equally),
+# so they carry the form's uncertainty as well as the constants'. The decisions use only the
+# law's predictions, so they answer for any form of the pool (`LAW.form_view("v1")`, or a
+# study of your runs that chooses another form).
 
 # %% tags=["export"]
 def _losses(fitted, size, counts):
@@ -928,7 +928,7 @@ print(f"largest gap between the plan and a measured doubling: {worst:.2f} standa
 # (507 to 512 at 1.31B) as if it were an answer. The most valuable doubling is 8 → 16 (0.05 to
 # 0.08 nats), the size-independent term's last push; beyond 32 each doubling gains about the
 # same, 0.03 nats at 368M. At 1.31B (an extrapolation in size, flagged) the law expects the
-# late doublings to gain about 0.022 nats each, just above 0.02; 82% of the refits agree that
+# late doublings to gain about 0.022 nats each, just above 0.02; 85% of the refits agree that
 # no threshold is reached within 512 experts.
 #
 # Where v1 reported a threshold of about 1,760 experts at 1.31B, that number lies beyond
@@ -947,7 +947,7 @@ for size in (sizes[-1], TARGET_SIZE):
 pd.DataFrame(rows)
 
 # %% [markdown]
-# At 368M the law finds no threshold within 16,384 experts either (57% of the refits
+# At 368M the law finds no threshold within 16,384 experts either (64% of the refits
 # agree). At 1.31B it finds one, about 1,600 experts, but some refits find none within the
 # search, so the decision gives no interval: the end of a search is not a value to take a
 # quantile of. The law's own refits show how loose it is:
@@ -979,10 +979,10 @@ print("\n".join(f"{label}, 64 -> 128 experts: gain {result.answer['gain']:.3f} n
 
 # %% [markdown]
 # The law's answer sits at the low end of its own interval: the interval pools the refits of
-# the law and of its five survivors, each form counting equally, and every survivor expects a
-# larger gain from 64 to 128 experts (0.034 to 0.038 nats at 368M, against the law's 0.031).
-# The law is the most cautious of the forms the data cannot tell apart; the interval says how
-# much more the others promise.
+# the law (at half weight) and of its five survivors (the other half), and every survivor
+# expects a larger gain from 64 to 128 experts (0.034 to 0.038 nats at 368M, against the
+# law's 0.031). The law is the most cautious of the forms the data cannot tell apart; the
+# interval says how much more the others promise.
 #
 # ## The record
 #
