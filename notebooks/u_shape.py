@@ -596,9 +596,9 @@ choice.at_target.round(4)
 #   down to -58); the leaderboard form (`leaderboard`) blows up at every origin (R2 from -29
 #   to -944: its exponential bump and its parabola extrapolate the noise of a benchmark's last
 #   models); borrowing one curvature for all benchmarks (`one-curvature`) tames the quadratic
-#   but still overshoots (bias +0.45 at every origin: it predicts a recovery that does not
-#   come within 1.4 decades). v1's Gaussian dip (`v1`), with its shared curvature, blows up at
-#   the deepest origin.
+#   but still overshoots (bias +0.45 to +0.48 at every origin: it predicts a recovery that
+#   does not come within 1.4 decades). v1's Gaussian dip (`v1`), with its shared curvature,
+#   blows up at the deepest origin.
 # - **What the data identify** is the early rise and where each benchmark levels off, not
 #   the dip's width or the recovery's rate: inside the training split, a recovery shows only
 #   on abstract_narrative_understanding (and as the approach to 0 of arc and hellaswag). A
@@ -731,7 +731,7 @@ print(f"validated up to {validated:.2f} decades beyond a benchmark's data "
 # %% [markdown]
 # The backtests need no extrapolation term: the models' scatter around the law (0.02 to 0.09
 # in score, per benchmark) and the bootstrap already cover 91% of their held-out models (83%
-# at the shallowest origin, 98% at the deepest), with a median width close to the held
+# at the shallowest origin, 97% at the deepest), with a median width close to the held
 # score's standard deviation. So within the distance the backtests validated, 1.39 decades
 # beyond a benchmark's data (the farthest held-out model any origin scored), the interval
 # does not widen with the distance.
