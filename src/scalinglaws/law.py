@@ -778,9 +778,10 @@ class Law:
         )
 
     def _decision_interval(self, decision, fitted, arguments, answer):
-        """The decision recomputed on the refits of the law's constants and, with equal weight
-        per form, on those of every form the backtests could not tell from the law: its
-        interval carries the form's uncertainty as well as the constants'."""
+        """The decision recomputed on the refits of the law's constants (at half the weight) and
+        on those of every form the backtests could not tell from the law (sharing the other half):
+        its interval carries the form's uncertainty as well as the constants', and always holds
+        the answer itself."""
         record = fitted.record
         if not decision.interval or record is None or record.uncertainty is None:
             return {}, {}

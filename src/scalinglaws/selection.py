@@ -849,8 +849,8 @@ def error_growth(distance: np.ndarray, error: np.ndarray, level: float, bins: in
     """How the backtests' errors grow with distance: the slope, in log-log, of the
     ``level`` quantile of the absolute error over quantile bins of distance (runs beyond
     the data only), clipped to [`MIN_GROWTH`, `MAX_GROWTH`]. With too few runs beyond the
-    data to tell (fewer than `MIN_BINS` bins of `MIN_BIN_RUNS` runs), `MIN_GROWTH`: intervals
-    then grow in proportion to distance."""
+    data to tell (fewer than `MIN_BINS` bins of `MIN_BIN_RUNS` runs at distinct distances
+    spanning a factor 2), `MIN_GROWTH`: intervals then grow in proportion to distance."""
     beyond = distance > 0
     if beyond.sum() < MIN_BINS * MIN_BIN_RUNS:
         return MIN_GROWTH
@@ -861,7 +861,10 @@ def error_growth(distance: np.ndarray, error: np.ndarray, level: float, bins: in
         inside = (d >= low) & (d <= high)
         if inside.sum() >= MIN_BIN_RUNS and np.quantile(e[inside], level) > 0:
             points.append((np.log(np.median(d[inside])), np.log(np.quantile(e[inside], level))))
-    if len(points) < MIN_BINS or np.ptp([p[0] for p in points]) < 1e-9:
+    # A slope needs distances that differ: at least MIN_BINS distinct ones, spanning a factor 2
+    # (held runs at two distances only, or all near one, say nothing of how errors grow).
+    distinct = np.unique(np.round([p[0] for p in points], 6))
+    if len(distinct) < MIN_BINS or np.ptp(distinct) < math.log(2.0):
         return MIN_GROWTH
     x, y = np.array(points).T
     slope = float(np.polyfit(x, y, 1)[0])
