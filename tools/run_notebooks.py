@@ -20,7 +20,6 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 TOOLS = Path(__file__).resolve().parent
@@ -39,10 +38,10 @@ os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TOOLS), os.environ.
 
 import jupytext
 import nbformat
-from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 from scalinglaws.export import notebooks_agree
+from scalinglaws.report import ipc_kernel_manager
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -52,14 +51,8 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langua
 _SOCKETS = tempfile.TemporaryDirectory(prefix="scalinglaws-kernels-")
 
 
-class LocalKernelManager(KernelManager):
-    """A kernel reached over IPC sockets in a private temporary folder: nothing listens on a
-    TCP port, and ipykernel has no reason to warn, once per notebook, that TCP is unencrypted."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("transport", "ipc")
-        kwargs.setdefault("ip", os.path.join(_SOCKETS.name, f"kernel-{uuid.uuid4().hex[:8]}"))
-        super().__init__(**kwargs)
+#: Kernels over IPC sockets in that folder (the package's report runs its kernels the same way).
+LocalKernelManager = ipc_kernel_manager(_SOCKETS.name)
 
 
 def order(paths: list[Path]) -> list[Path]:

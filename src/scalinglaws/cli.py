@@ -471,20 +471,25 @@ def _print_study(result, args) -> None:
     if result.reason:
         print(f"  {result.reason}")
     print("\nconstants (95% bootstrap intervals):")
+    rows = []
     for row in result.constants_table.to_dict("records"):
         group = f"{row['group']}: " if len(result.params) > 1 else ""
-        flag = "" if row["identified"] else "   not identified: " + row["note"]
-        print(f"  {group}{row['constant']} = {row['estimate']:.4g}  [{row['low_95%']:.4g}, {row['high_95%']:.4g}]{flag}")
+        rows.append([f"{group}{row['constant']}", show.number(row["estimate"]),
+                     show.interval(row["low_95%"], row["high_95%"], 0.95),
+                     "" if row["identified"] else "not identified: " + row["note"]])
+    print("\n".join(show.aligned(rows, indent="  ")))
     if body["predictions"]:
-        level = f"{body['level']:.0%}"
-        print(f"\npredictions ({level} intervals; reach factor: distance beyond the runs in units of the "
-              "farthest the backtests validated):")
+        print(f"\npredictions (reach factor: distance beyond the runs, in units of the farthest the "
+              "backtests validated):")
+        rows = []
         for row in body["predictions"]:
-            inputs = ", ".join(f"{n} = {row[n]:.4g}" for n in t.input_names)
+            inputs = ", ".join(f"{n} = {show.number(row[n])}" for n in t.input_names)
             for name in t.target_names:
-                flag = "  beyond the validated reach" if row["beyond_reach"] else ""
-                print(f"  {inputs}: {name} = {row[name]:.4g}  {level} interval {row[name + '_low']:.4g} to "
-                      f"{row[name + '_high']:.4g}  (reach factor {row['reach_factor']:.2f}){flag}")
+                rows.append([inputs, f"{name} {show.number(row[name])}",
+                             show.interval(row[name + "_low"], row[name + "_high"], body["level"]),
+                             f"reach factor {row['reach_factor']:.2f}",
+                             "beyond the validated reach" if row["beyond_reach"] else ""])
+        print("\n".join(show.aligned(rows, indent="  ")))
     for message in body["warnings"]:
         print(f"warning: {message}", file=sys.stderr)
     if args.out:

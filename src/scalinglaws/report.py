@@ -98,7 +98,7 @@ def plot_runs(study: Study):
                 ax.set_xscale("log")
             ax.set(xlabel=axis, ylabel=target)
     axes[0, 0].legend(fontsize=8)
-    fig.suptitle("The runs (dashed: the points asked about)")
+    fig.suptitle("The runs (dashed: points asked about)")
     return fig
 
 
@@ -129,7 +129,7 @@ def plot_errors(study: Study):
     ax.axhline(0, color="grey", lw=0.8)
     ax.axvline(calibration.validated_distance, color="grey", ls="--", lw=0.8)
     ax.set(xlabel="distance beyond the fitted runs (units of the reach)", ylabel="prediction - truth",
-           title=f"Errors against distance (growth beyond the dashed line: ^{calibration.growth:.2f})")
+           title="Backtest errors against distance")
     ax.legend(fontsize=7, loc="best")
     return fig
 
@@ -264,6 +264,23 @@ def _require() -> None:
         raise InputError(f"a report needs {', '.join(missing)}: pip install \"scalinglaws[report]\"")
 
 
+def ipc_kernel_manager(folder: str):
+    """A kernel manager whose kernels talk over IPC sockets in ``folder`` (a private temporary
+    folder): nothing listens on a TCP port, and ipykernel has no reason to warn that TCP is
+    unencrypted."""
+    import uuid
+
+    from jupyter_client.manager import KernelManager
+
+    class LocalKernelManager(KernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(folder, f"kernel-{uuid.uuid4().hex[:8]}"))
+            super().__init__(**kwargs)
+
+    return LocalKernelManager
+
+
 def write_report(study: Study, path: Path, points: Any = None) -> Path:
     """Execute the report notebook on the study's runs and write ``path`` (HTML), with the
     executed notebook (``.ipynb``) and the runs (``_runs.csv``, ``_points.csv``) beside it.
@@ -310,10 +327,11 @@ def write_report(study: Study, path: Path, points: Any = None) -> Path:
         previous = {k: os.environ.get(k) for k in environment}
         os.environ.update(environment)
         try:
-            papermill.execute_notebook(
-                str(work / "template.ipynb"), str(work / names["notebook"]), parameters=parameters,
-                cwd=str(work), kernel_name="python3", progress_bar=False, log_output=False,
-                report_mode=False)
+            with tempfile.TemporaryDirectory(prefix="scalinglaws-kernels-") as sockets:
+                papermill.execute_notebook(
+                    str(work / "template.ipynb"), str(work / names["notebook"]), parameters=parameters,
+                    cwd=str(work), kernel_name="python3", progress_bar=False, log_output=False,
+                    report_mode=False, kernel_manager_class=ipc_kernel_manager(sockets))
         except papermill.PapermillExecutionError as error:
             raise InputError(f"the report failed in its cell {error.exec_count}: {error.ename}: {error.evalue}") from None
         finally:
