@@ -23,12 +23,12 @@ def pytest_configure(config):
     four digits may round the other way there. Words, and numbers that differ by more than
     one unit in their last digit, still fail."""
     try:
-        from nbval.plugin import NbCellItem
+        from nbval.plugin import IPyNbCell
     except ImportError:
         return
     from scalinglaws.export import align_outputs
 
-    original = NbCellItem.compare_outputs
+    original = IPyNbCell.compare_outputs
     if getattr(original, "aligned", False):
         return
 
@@ -36,7 +36,7 @@ def pytest_configure(config):
         return original(self, align_outputs(test, ref, self.sanitize), ref, skip_compare)
 
     compare_outputs.aligned = True
-    NbCellItem.compare_outputs = compare_outputs
+    IPyNbCell.compare_outputs = compare_outputs
 
 
 @pytest.fixture
