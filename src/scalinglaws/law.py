@@ -348,13 +348,14 @@ class Law:
 
     def same_predictions(self, table: pd.DataFrame) -> Callable[..., bool]:
         """Whether two constant vectors of a group (of the law, or of the pool's form ``form``)
-        predict the same on its training rows, to `records.PREDICTION_RTOL` (the contract
-        that holds on every machine)."""
+        predict the same on its training rows, to ``rtol`` (`records.PREDICTION_RTOL` by default:
+        the contract that holds on every machine)."""
         t = self.task
         by_group = {str(g): {n: rows[n].to_numpy(dtype=float) for n in t.input_names}
                     for g, rows in table.groupby(t.group_column, sort=False)}
 
-        def same(a: Sequence[float], b: Sequence[float], group: str, form: str | None = None) -> bool:
+        def same(a: Sequence[float], b: Sequence[float], group: str, form: str | None = None,
+                 rtol: float = records.PREDICTION_RTOL) -> bool:
             if group not in by_group:
                 return list(a) == list(b)
             formula = self.formula
@@ -367,7 +368,7 @@ class Law:
                 x = np.asarray(formula(by_group[group], a), dtype=float)
                 y = np.asarray(formula(by_group[group], b), dtype=float)
             scale = np.maximum(np.abs(x), np.abs(y))
-            return bool(np.all(np.abs(x - y) <= records.PREDICTION_RTOL * scale + 1e-12))
+            return bool(np.all(np.abs(x - y) <= rtol * scale + 1e-12))
 
         return same
 
