@@ -92,6 +92,18 @@ def startup_seconds(module: str, repeat: int = 5) -> float:
 STUDY_RUNS = 200
 
 
+def _draw_runs(table: pd.DataFrame, group_column: str | None) -> pd.DataFrame:
+    """About `STUDY_RUNS` runs, seeded: whole groups in a random order where the law fits
+    each group on its own (a random draw of rows would leave some group too few runs to
+    fit, which a user's sweep would not have), else a random draw of rows."""
+    if group_column is None or group_column not in table or table[group_column].nunique() < 2:
+        return table.sample(STUDY_RUNS, random_state=0)
+    order = table[group_column].drop_duplicates().sample(frac=1.0, random_state=0)
+    sizes = table[group_column].value_counts()[order].cumsum()
+    kept = sizes.index[: int((sizes < STUDY_RUNS).sum()) + 1]
+    return table[table[group_column].isin(kept)]
+
+
 def bench_study(module: str) -> dict[str, float]:
     """A study of 200 runs of the law's own table (distinct settings, seeded), its whole pool."""
     import warnings
@@ -102,7 +114,7 @@ def bench_study(module: str) -> dict[str, float]:
     table = data.load(module)
     if law.protocol is None:
         return {"law": module, "runs": len(table), "forms": 0, "study s": float("nan")}
-    runs = table if len(table) <= STUDY_RUNS else table.sample(STUDY_RUNS, random_state=0)
+    runs = table if len(table) <= STUDY_RUNS else _draw_runs(table, law.task.group_column)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         seconds = _timed(lambda: study(law, runs))

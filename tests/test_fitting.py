@@ -203,3 +203,36 @@ def test_bootstrap_reports_its_progress(capsys):
     same = fitting.bootstrap(fit, table, n=4, seed=7, progress=True)  # a bar on stderr, the same refits
     np.testing.assert_array_equal(same.draws["a"], result.draws["a"])
     assert "bootstrap refits" in capsys.readouterr().err
+
+
+def test_parallel_map_gives_what_one_process_gives(monkeypatch):
+    # Closures over a table (what notebooks pass) reach the forked workers; results keep the order.
+    table = synthetic_table(TRUTH, noise=0.002)
+    fit = lambda rows: fitting.fit_groups(power_law, rows, TASK, STARTS, bounds=BOUNDS, keep=2)
+    seeds = [1, 2, 3]
+    monkeypatch.setenv("SCALINGLAWS_WORKERS", "2")
+    forked = list(fitting.parallel_map(lambda seed: fitting.bootstrap(fit, table, n=4, seed=seed), seeds))
+    monkeypatch.setenv("SCALINGLAWS_WORKERS", "1")
+    serial = [fitting.bootstrap(fit, table, n=4, seed=seed) for seed in seeds]
+    for a, b in zip(forked, serial):
+        np.testing.assert_array_equal(a.draws["a"], b.draws["a"])
+    assert not np.array_equal(forked[0].draws["a"], forked[1].draws["a"])  # each item its own
+
+
+def test_parallel_map_raises_what_a_worker_raised(monkeypatch):
+    monkeypatch.setenv("SCALINGLAWS_WORKERS", "2")
+
+    def fails_on_two(x):
+        if x == 2:
+            raise fitting.FitError("group 'b': none of 3 starts converged")
+        return x * 10
+
+    with pytest.raises(fitting.FitError, match="group 'b'"):
+        list(fitting.parallel_map(fails_on_two, [1, 2, 3]))
+    assert list(fitting.parallel_map(lambda x: x * 10, [1, 3])) == [10, 30]
+    import os
+
+    assert os.getpid() not in set(fitting.parallel_map(lambda _: os.getpid(), range(4)))  # really forked
+    monkeypatch.setenv("SCALINGLAWS_WORKERS", "two")
+    with pytest.raises(ValueError, match="SCALINGLAWS_WORKERS"):
+        fitting.workers()

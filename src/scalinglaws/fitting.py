@@ -9,6 +9,8 @@
   one protocol.
 - `bootstrap` and `intervals`: uncertainty of fitted constants, resampling
   what is independent (distinct runs, or cells of repeated runs).
+- `parallel_map`: independent fits (backtests, bootstraps) on every core, with the same
+  results as one after the other.
 
 The choice among forms (backtests from several forecast origins, survivors, combination,
 calibrated intervals) is `scalinglaws.selection`, built on these.
@@ -17,9 +19,10 @@ calibrated intervals) is `scalinglaws.selection`, built on these.
 from __future__ import annotations
 
 import itertools
+import os
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -42,12 +45,75 @@ __all__ = [
     "intervals",
     "kfold",
     "least_squares",
+    "parallel_map",
     "predict_table",
     "random_starts",
     "validation_table",
 ]
 
 Params = Mapping[str, Sequence[float]]
+
+
+def workers() -> int:
+    """How many processes `parallel_map` may use: the cores this process may run on, or
+    ``SCALINGLAWS_WORKERS`` (``1`` runs everything in this process)."""
+    value = os.environ.get("SCALINGLAWS_WORKERS", "").strip()
+    if value:
+        try:
+            return max(1, int(value))
+        except ValueError:
+            raise ValueError(f"SCALINGLAWS_WORKERS must be a whole number, got {value!r}") from None
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+# What the forked workers of `parallel_map` run: set before the fork, so that the function
+# (often a closure over a notebook's law, which pickle cannot carry) and the items (tables)
+# reach the workers by inheritance; only an index goes in and a result comes back.
+_JOBS: tuple[Callable[[Any], Any], list[Any]] | None = None
+_IN_WORKER = False
+
+
+def _start_worker() -> None:
+    """A worker runs one BLAS thread: its fits are small, and a BLAS pool per worker on cores
+    the other workers use makes them wait on each other (a study of chinchilla's runs took
+    twice as long in two workers as in one process until this was set)."""
+    global _IN_WORKER
+    _IN_WORKER = True
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+
+
+def _job(index: int) -> Any:
+    function, items = _JOBS
+    return function(items[index])
+
+
+def parallel_map(function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    """``function(item)`` for each item, yielded in the items' order: in forked worker
+    processes (one per core, `workers`) where there are several cores and items, else in
+    this process. Every fit here is seeded and deterministic, so the results are the same
+    either way; what ``function`` returns must pickle (constants, arrays, tables), and an
+    exception it raises reaches the caller. Workers never fork again."""
+    import multiprocessing
+
+    global _JOBS
+    items = list(items)
+    count = min(workers(), len(items))
+    if count < 2 or _IN_WORKER or _JOBS is not None or "fork" not in multiprocessing.get_all_start_methods():
+        yield from (function(item) for item in items)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    import scipy.optimize  # noqa: F401  (imported once here, not once per worker: the fits need it)
+
+    _JOBS = (function, items)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(count, mp_context=context, initializer=_start_worker) as pool:
+            yield from pool.map(_job, range(len(items)))
+    finally:
+        _JOBS = None
 
 
 @dataclass(frozen=True)

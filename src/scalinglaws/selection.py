@@ -512,19 +512,29 @@ def evaluate(
     rows, predictions = [], {}
     pairs = [(k, backtest, c) for k, backtest in enumerate(backtests) for c in candidates]
     ceilings = {k: _ceiling(backtest.held, t, cluster) for k, backtest in enumerate(backtests)}
-    for k, backtest, c in progress(pairs, total=len(pairs), desc="backtests", enabled=show_progress):
-        truth = backtest.held[t.target_names].to_numpy(dtype=float)
-        ceiling = ceilings[k]
-        row = {"candidate": c.name, "origin": backtest.origin, "rows": len(backtest.held), "ceiling": ceiling}
+    def forecast(pair) -> np.ndarray | str:
+        """The candidate's prediction of the held rows from its fit to the training rows, or why not."""
+        _, backtest, c = pair
         try:
             params = c.fit(backtest.train)
-            prediction = fitting.predict_table(c.predict, backtest.held, params, t).reshape(truth.shape)
+            prediction = fitting.predict_table(c.predict, backtest.held, params, t)
             if not np.all(np.isfinite(prediction)):
                 raise fitting.FitError("non-finite predictions on the held rows")
         except (fitting.FitError, KeyError) as error:
+            return str(error).splitlines()[0][:120]
+        return prediction
+
+    forecasts = fitting.parallel_map(forecast, pairs)
+    for (k, backtest, c), prediction in progress(zip(pairs, forecasts), total=len(pairs), desc="backtests",
+                                                 enabled=show_progress):
+        truth = backtest.held[t.target_names].to_numpy(dtype=float)
+        ceiling = ceilings[k]
+        row = {"candidate": c.name, "origin": backtest.origin, "rows": len(backtest.held), "ceiling": ceiling}
+        if isinstance(prediction, str):
             rows.append({**row, "r2": np.nan, "nmae": np.nan, "bias": np.nan, "status": "failed",
-                         "note": str(error).splitlines()[0][:120]})
+                         "note": prediction})
             continue
+        prediction = prediction.reshape(truth.shape)
         predictions[(c.name, k)] = prediction
         r2 = metrics.r2(truth, prediction) if len(truth) > 1 else np.nan
         spread = truth.std(axis=0)
@@ -694,11 +704,14 @@ def choose(
         if z <= SURVIVAL_Z and admissible(name):
             survivors.append(name)
 
-    draws, rows, at_rows = {}, [], {}
+    rows, at_rows = [], {}
+    by, cluster = _resampling(t, evaluation.cluster, across_groups)
+    refitted = fitting.parallel_map(
+        lambda name: fitting.bootstrap(by_name[name].fit, table, n=bootstrap, seed=seed, by=by, cluster=cluster,
+                                       start=fits[name]),
+        survivors)
+    draws = dict(zip(survivors, refitted))
     for name in survivors:
-        by, cluster = _resampling(t, evaluation.cluster, across_groups)
-        draws[name] = fitting.bootstrap(by_name[name].fit, table, n=bootstrap, seed=seed, by=by,
-                                        cluster=cluster, start=fits[name])
         center = _at(by_name[name].predict, target, fits[name], t)
         refits = np.stack([_at(by_name[name].predict, target, _draw(draws[name], b), t)
                            for b in range(_count(draws[name]))])
@@ -907,11 +920,17 @@ def calibrate(
     z = NormalDist().inv_cdf(0.5 + level / 2.0)
     cluster = [t.group_column, *[c for c in (t.input_names if cluster is None else cluster) if c != t.group_column]]
     pieces = []
-    for index, backtest in enumerate(progress(backtests, total=len(backtests), desc="intervals", enabled=show_progress)):
+    by, units = _resampling(t, cluster, across_groups)
+
+    def refit(backtest: Backtest):
+        params = law_fit(backtest.train)
+        return params, fitting.bootstrap(law_fit, backtest.train, n=bootstrap, seed=seed, by=by, cluster=units,
+                                         start=params)
+
+    refits = fitting.parallel_map(refit, backtests)
+    for index, (backtest, (params, draws)) in enumerate(
+            progress(zip(backtests, refits), total=len(backtests), desc="intervals", enabled=show_progress)):
         train, held = backtest.train, backtest.held
-        params = law_fit(train)
-        by, units = _resampling(t, cluster, across_groups)
-        draws = fitting.bootstrap(law_fit, train, n=bootstrap, seed=seed, by=by, cluster=units, start=params)
         center = fitting.predict_table(formula, held, params, t).reshape(len(held), -1)
         used = train if fit_rows is None else fit_rows(train)
         fitted = fitting.predict_table(formula, used, params, t)
