@@ -430,12 +430,17 @@ def _same(old: Record, new: Record, same_predictions) -> bool:
     if old.param_names != new.param_names or set(old.params) != set(new.params):
         return False
 
-    def constants_agree(a, b, group, rtol=PREDICTION_RTOL):
-        if same_predictions is not None:
-            return same_predictions(a, b, group, rtol=rtol)
-        return _close(a, b)
+    def agree(a, b, group, form=None, rtol=PREDICTION_RTOL):
+        """Two constant vectors of the law (or of its pool's ``form``) say the same."""
+        if same_predictions is None:
+            return _close(a, b)
+        return same_predictions(a, b, group, form=form, rtol=rtol)
 
-    if not all(constants_agree(old.params[g], new.params[g], g) for g in new.params):
+    def draws_agree(old_rows, new_rows, group, form=None):
+        return len(old_rows) == len(new_rows) and all(
+            agree(x, y, group, form, DRAW_RTOL) for x, y in zip(old_rows, new_rows))
+
+    if not all(agree(old.params[g], new.params[g], g) for g in new.params):
         return False
     if (old.uncertainty is None) != (new.uncertainty is None):
         return False
@@ -444,11 +449,8 @@ def _same(old: Record, new: Record, same_predictions) -> bool:
         draws_a, draws_b = a.pop("draws"), b.pop("draws")
         if set(draws_a) != set(draws_b) or not _close(a, b):
             return False
-        for group in draws_b:
-            if len(draws_a[group]) != len(draws_b[group]):
-                return False
-            if not all(constants_agree(x, y, group, DRAW_RTOL) for x, y in zip(draws_a[group], draws_b[group])):
-                return False
+        if not all(draws_agree(draws_a[g], draws_b[g], g) for g in draws_b):
+            return False
     if set(old.forms) != set(new.forms):
         return False
     for key, form in new.forms.items():
@@ -457,17 +459,10 @@ def _same(old: Record, new: Record, same_predictions) -> bool:
             return False
         if (was.weight is None) != (form.weight is None) or (form.weight is not None and not _close(was.weight, form.weight)):
             return False
-
-        def form_agrees(a, b, group, rtol=PREDICTION_RTOL, key=key):
-            if same_predictions is not None:
-                return same_predictions(a, b, group, key, rtol=rtol)
-            return _close(a, b)
-
-        if not all(form_agrees(was.params[g], form.params[g], g) for g in form.params):
+        if not all(agree(was.params[g], form.params[g], g, key) for g in form.params):
             return False
-        for group, rows in form.draws.items():
-            if len(rows) != len(was.draws[group]) or not all(form_agrees(x, y, group, DRAW_RTOL) for x, y in zip(was.draws[group], rows)):
-                return False
+        if not all(draws_agree(was.draws[g], rows, g, key) for g, rows in form.draws.items()):
+            return False
     rest = lambda r: {k: v for k, v in r.to_dict().items() if k not in ("params", "uncertainty", "forms")}  # noqa: E731
     return _close(rest(old), rest(new))
 
