@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 import numpy as np
 
 from . import metrics
-from .data import FitError, Task, task as _task
+from .data import FitError, InputError, Task, task as _task
 
 if TYPE_CHECKING:  # pandas and scipy load when a fit runs: a law predicts without them
     import pandas as pd
@@ -36,8 +36,10 @@ __all__ = [
     "BootstrapResult",
     "Candidate",
     "FitError",
+    "MAX_BOOTSTRAP",
     "FitResult",
     "bootstrap",
+    "check_bootstrap",
     "extrapolation_holdout",
     "fit_groups",
     "fit_shared",
@@ -535,6 +537,22 @@ def validation_table(
             )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+#: The most bootstrap refits `fit` and `study` run: each is at least a full fit (about a
+#: second for the larger laws), and beyond a few thousand the intervals do not change in
+#: their printed digits.
+MAX_BOOTSTRAP = 2000
+
+
+def check_bootstrap(refits: Any, cost: str) -> None:
+    """Refuse what is not a number of bootstrap refits from 0 to `MAX_BOOTSTRAP`; ``cost``
+    says what one refit costs (for the message)."""
+    if isinstance(refits, bool) or not isinstance(refits, (int, np.integer)) or refits < 0:
+        raise InputError(f"bootstrap: expected a number of refits (0 or more), got {refits!r}")
+    if refits > MAX_BOOTSTRAP:
+        raise InputError(f"bootstrap: {refits} refits is more than the {MAX_BOOTSTRAP} allowed ({cost}; at most "
+                         f"{MAX_BOOTSTRAP} already give intervals stable in their printed digits)")
 
 
 @dataclass(frozen=True)

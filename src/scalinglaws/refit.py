@@ -24,6 +24,8 @@ from .data import FitError, InputError, task as _task, validate_table
 
 __all__ = ["MAX_BOOTSTRAP", "FittedLaw", "fit", "load_fitted"]
 
+MAX_BOOTSTRAP = fitting.MAX_BOOTSTRAP
+
 
 def _law(module: str):
     from . import laws
@@ -140,11 +142,6 @@ class FittedLaw:
         return path
 
 
-#: The most bootstrap refits `fit` runs: each is a full fit (about a second for the larger
-#: laws), and beyond a few thousand the intervals do not change in their printed digits.
-MAX_BOOTSTRAP = 2000
-
-
 def fit(task: str, frame: pd.DataFrame, bootstrap: int = 100, seed: int = 0,
         progress: bool | Callable[[int, int], None] = False) -> FittedLaw:
     """Fit ``task``'s law to the runs in ``frame``; ``bootstrap`` refits give 95% intervals (0: none;
@@ -160,11 +157,7 @@ def fit(task: str, frame: pd.DataFrame, bootstrap: int = 100, seed: int = 0,
     """
     t = _task(task)
     law = _law(t.module)
-    if isinstance(bootstrap, bool) or not isinstance(bootstrap, (int, np.integer)) or bootstrap < 0:
-        raise InputError(f"bootstrap: expected a number of refits (0 or more), got {bootstrap!r}")
-    if bootstrap > MAX_BOOTSTRAP:
-        raise InputError(f"bootstrap: {bootstrap} refits is more than the {MAX_BOOTSTRAP} allowed (each refit is "
-                         f"a full fit; {MAX_BOOTSTRAP} already give intervals stable in their printed digits)")
+    fitting.check_bootstrap(bootstrap, "each refit is a full fit")
     table = validate_table(t, frame)
     law.check_fittable(table)
     constants = law.fit_constants(table)

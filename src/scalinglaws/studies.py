@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["Study", "study", "MAX_BOOTSTRAP"]
 
 #: The most bootstrap refits a study runs (each is a fit of every survivor).
-MAX_BOOTSTRAP = 2000
+MAX_BOOTSTRAP = fitting.MAX_BOOTSTRAP
 
 
 def _law(law: str | Law) -> Law:
@@ -376,19 +376,17 @@ def study(
     On the law's own training table (its notebook's study) the source study's checks are
     applied and the law's own target sets the reach; on any other table they are shown, not
     applied, unless ``source_checks=True`` says the runs come from the source study's own
-    setting (Muennighoff et al.'s other runs, say, for the data-constrained law). With fewer origins that hold runs than the protocol needs (two, for most laws),
-    the runs cannot validate a form: the law's own form is fitted, and the study says so.
+    setting (Muennighoff et al.'s other runs, say, for the data-constrained law). With fewer
+    origins that hold runs than the protocol needs (two, for most laws), the runs cannot
+    validate a form: the law's own form is fitted, and the study says so.
     """
     law = _law(law)
     if law.protocol is None:
         raise InputError(f"the {law.module} law declares no pool of forms to study")
     protocol = law.protocol
     t = law.task
-    if isinstance(bootstrap, bool) or (bootstrap is not None and (not isinstance(bootstrap, (int, np.integer))
-                                                                   or bootstrap < 0)):
-        raise InputError(f"bootstrap: expected a number of refits (0 or more), got {bootstrap!r}")
-    if bootstrap is not None and bootstrap > MAX_BOOTSTRAP:
-        raise InputError(f"bootstrap: at most {MAX_BOOTSTRAP} refits (each refits every surviving form), got {bootstrap}")
+    if bootstrap is not None:
+        fitting.check_bootstrap(bootstrap, "each refits every surviving form")
     if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not 0 < interval < 1:
         raise InputError(f"interval: expected a level between 0 and 1 (0.9 for 90%), got {interval!r}")
     frame = runs if isinstance(runs, pd.DataFrame) else pd.DataFrame(runs)
